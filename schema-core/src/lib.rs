@@ -1,0 +1,17 @@
+//! Pure core of cargo-schema: no I/O.
+//!
+//! Data flows one way: Rust model source or a live database → [`Schema`] →
+//! [`diff`] → [`Op`]s → [`Dialect`] → SQL text → migration file → graph.
+#![deny(missing_docs)]
+
+pub mod dialect;
+pub mod diff;
+pub mod migration;
+pub mod model;
+pub mod naming;
+pub mod ops;
+#[cfg(feature = "syn")]
+pub mod parse;
+pub mod url;
+
+pub use model::*;

@@ -1,0 +1,301 @@
+//! The schema model: plain data describing tables, shared by the derive, the
+//! CLI's model discovery, introspection of a live database and the differ.
+//!
+//! Two producers fill these types and they must agree:
+//! - the model parser (`parse`, from `#[derive(Model)]` structs), which knows
+//!   logical Rust-side intent (`LogicalType`, literal defaults, full
+//!   constraint names);
+//! - introspection (in `schema-runtime`), which reads what a database really
+//!   stores, maps declared types back through `Dialect::parse_type`, and keeps
+//!   defaults as raw SQL (`DefaultValue::Sql`).
+//!
+//! Before diffing, the model side is passed through
+//! `Dialect::normalize_schema`, which rewrites it into the shape that dialect
+//! reports on introspection (identifier shortening, SQLite's unique
+//! constraints as unique indexes, names SQLite does not keep, ...). Equality
+//! of types and defaults is then decided by the dialect, never by `==` on
+//! these enums alone.
+
+use std::fmt;
+
+/// A whole database schema: the set of tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    /// Tables, kept sorted by name so output is deterministic.
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    /// Builds a schema from tables, sorting them by name.
+    pub fn new(mut tables: Vec<Table>) -> Self {
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        Schema { tables }
+    }
+
+    /// The table called `name`, if any.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// One table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// Table name as stored in the database.
+    pub name: String,
+    /// Rust struct name, when the table comes from a model (for messages).
+    pub struct_name: Option<String>,
+    /// Previous table name (`#[model(renamed_from = "...")]`): autogenerate
+    /// emits a rename instead of drop + create.
+    pub renamed_from: Option<String>,
+    /// Columns in declaration order.
+    pub columns: Vec<Column>,
+    /// The primary key, if the table has one (models always do).
+    pub primary_key: Option<PrimaryKey>,
+    /// Secondary indexes, unique or not.
+    pub indexes: Vec<Index>,
+    /// Unique constraints (as opposed to unique indexes).
+    pub uniques: Vec<UniqueConstraint>,
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Check constraints.
+    pub checks: Vec<Check>,
+    /// Table comment (PostgreSQL, MySQL).
+    pub comment: Option<String>,
+}
+
+impl Table {
+    /// The column called `name`, if any.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Column name as stored in the database.
+    pub name: String,
+    /// Rust field name, when the column comes from a model.
+    pub field: Option<String>,
+    /// The column's type.
+    pub ty: LogicalType,
+    /// `NULL` allowed (`Option<T>` in a model).
+    pub nullable: bool,
+    /// Server default, if any.
+    pub default: Option<DefaultValue>,
+    /// Database-generated integer key (SQLite rowid alias, PostgreSQL
+    /// identity, MySQL `AUTO_INCREMENT`).
+    pub auto_increment: bool,
+    /// Previous column name (`#[model(renamed_from = "...")]`).
+    pub renamed_from: Option<String>,
+    /// Column comment (PostgreSQL, MySQL).
+    pub comment: Option<String>,
+}
+
+impl Column {
+    /// A NOT NULL column of the given type with no default.
+    pub fn new(name: impl Into<String>, ty: LogicalType) -> Self {
+        Column {
+            name: name.into(),
+            field: None,
+            ty,
+            nullable: false,
+            default: None,
+            auto_increment: false,
+            renamed_from: None,
+            comment: None,
+        }
+    }
+}
+
+/// Dialect-independent column types (SPEC §2 type table).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LogicalType {
+    /// `bool`
+    Boolean,
+    /// `i16`
+    SmallInt,
+    /// `i32`
+    Integer,
+    /// `i64`
+    BigInt,
+    /// `f32`
+    Real,
+    /// `f64`
+    Double,
+    /// `String` without `max_length`
+    Text,
+    /// `String` with `max_length = n`
+    Varchar(u32),
+    /// `Vec<u8>`
+    Blob,
+    /// chrono `NaiveDate`, time `Date`
+    Date,
+    /// chrono `NaiveTime`, time `Time`
+    Time,
+    /// chrono `NaiveDateTime`, time `PrimitiveDateTime`
+    Timestamp,
+    /// chrono `DateTime<_>`, time `OffsetDateTime`
+    TimestampTz,
+    /// uuid `Uuid`
+    Uuid,
+    /// serde_json `Value`
+    Json,
+    /// rust_decimal `Decimal`, bigdecimal `BigDecimal`
+    Numeric {
+        /// Total digits.
+        precision: u32,
+        /// Digits after the decimal point.
+        scale: u32,
+    },
+    /// `sql_type = "..."`, or a database type with no logical equivalent;
+    /// the text is used verbatim.
+    Custom(String),
+}
+
+impl fmt::Display for LogicalType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LogicalType::Boolean => f.write_str("boolean"),
+            LogicalType::SmallInt => f.write_str("smallint"),
+            LogicalType::Integer => f.write_str("integer"),
+            LogicalType::BigInt => f.write_str("bigint"),
+            LogicalType::Real => f.write_str("real"),
+            LogicalType::Double => f.write_str("double"),
+            LogicalType::Text => f.write_str("text"),
+            LogicalType::Varchar(n) => write!(f, "varchar({n})"),
+            LogicalType::Blob => f.write_str("blob"),
+            LogicalType::Date => f.write_str("date"),
+            LogicalType::Time => f.write_str("time"),
+            LogicalType::Timestamp => f.write_str("timestamp"),
+            LogicalType::TimestampTz => f.write_str("timestamptz"),
+            LogicalType::Uuid => f.write_str("uuid"),
+            LogicalType::Json => f.write_str("json"),
+            LogicalType::Numeric { precision, scale } => {
+                write!(f, "numeric({precision},{scale})")
+            }
+            LogicalType::Custom(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A column's server default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// `default = 42`
+    Int(i64),
+    /// `default = 1.5`, kept as written so the type stays `Eq`.
+    Float(String),
+    /// `default = true`
+    Bool(bool),
+    /// `default = "text"`: rendered as a quoted SQL string literal.
+    Str(String),
+    /// `default_sql = "CURRENT_TIMESTAMP"`, or any default read back from a
+    /// database: raw SQL, used verbatim.
+    Sql(String),
+}
+
+/// Referential action of a foreign key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ReferentialAction {
+    /// `NO ACTION` (the SQL default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`
+    Restrict,
+    /// `CASCADE`
+    Cascade,
+    /// `SET NULL`
+    SetNull,
+    /// `SET DEFAULT`
+    SetDefault,
+}
+
+impl ReferentialAction {
+    /// The SQL spelling, e.g. `SET NULL`.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            ReferentialAction::NoAction => "NO ACTION",
+            ReferentialAction::Restrict => "RESTRICT",
+            ReferentialAction::Cascade => "CASCADE",
+            ReferentialAction::SetNull => "SET NULL",
+            ReferentialAction::SetDefault => "SET DEFAULT",
+        }
+    }
+
+    /// Parses the attribute spelling (`"set_null"`) or the SQL spelling
+    /// (`"SET NULL"`), case-insensitively.
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm: String = s
+            .trim()
+            .chars()
+            .map(|c| if c == ' ' { '_' } else { c.to_ascii_lowercase() })
+            .collect();
+        Some(match norm.as_str() {
+            "no_action" => ReferentialAction::NoAction,
+            "restrict" => ReferentialAction::Restrict,
+            "cascade" => ReferentialAction::Cascade,
+            "set_null" => ReferentialAction::SetNull,
+            "set_default" => ReferentialAction::SetDefault,
+            _ => return None,
+        })
+    }
+}
+
+/// The primary key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrimaryKey {
+    /// Constraint name (`pk_<table>` by default). `None` where the database
+    /// does not keep one (SQLite).
+    pub name: Option<String>,
+    /// Column names, in key order.
+    pub columns: Vec<String>,
+}
+
+/// A secondary index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// Index name (`ix_<table>_<cols>` by default).
+    pub name: String,
+    /// Column names, in index order.
+    pub columns: Vec<String>,
+    /// `CREATE UNIQUE INDEX`.
+    pub unique: bool,
+}
+
+/// A unique constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UniqueConstraint {
+    /// Constraint name (`uq_<table>_<cols>` by default).
+    pub name: String,
+    /// Column names.
+    pub columns: Vec<String>,
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// Constraint name (`fk_<table>_<col>_<reftable>` by default). `None`
+    /// where the database does not keep one.
+    pub name: Option<String>,
+    /// Referencing columns of this table.
+    pub columns: Vec<String>,
+    /// Referenced table.
+    pub ref_table: String,
+    /// Referenced columns.
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE`
+    pub on_delete: ReferentialAction,
+    /// `ON UPDATE`
+    pub on_update: ReferentialAction,
+}
+
+/// A check constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// Constraint name (`ck_<table>_<name>`).
+    pub name: String,
+    /// The boolean SQL expression, without the surrounding `CHECK ( )`.
+    pub sql: String,
+}

@@ -1,0 +1,1 @@
+//! `#[derive(Model)]` and `embed_migrations!()`: thin shells over schema-core.

@@ -1,0 +1,1 @@
+//! Applies cargo-schema migrations synchronously over diesel connections.
