@@ -1,0 +1,9 @@
+use schema_runtime::Model;
+
+#[derive(Model)]
+enum Status {
+    Active,
+    Banned,
+}
+
+fn main() {}

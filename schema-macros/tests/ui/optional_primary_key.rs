@@ -1,0 +1,8 @@
+use schema_runtime::Model;
+
+#[derive(Model)]
+struct User {
+    id: Option<i64>,
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use schema_runtime::Model;
+
+pub struct Decimal;
+
+#[derive(Model)]
+struct Account {
+    id: i64,
+    #[model(precision = 4, scale = 6)]
+    balance: Decimal,
+}
+
+fn main() {}

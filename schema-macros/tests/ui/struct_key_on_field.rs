@@ -1,0 +1,10 @@
+use schema_runtime::Model;
+
+#[derive(Model)]
+struct User {
+    id: i64,
+    #[model(table = "emails")]
+    email: String,
+}
+
+fn main() {}
