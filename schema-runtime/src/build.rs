@@ -1,10 +1,9 @@
 //! Applying migrations from a `build.rs`.
 //!
+//! In `build.rs` (`main` calls this):
+//!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     schema_runtime::build::upgrade().expect("database migrations failed");
-//! }
+//! schema_runtime::build::upgrade().expect("database migrations failed");
 //! ```
 
 use std::path::{Path, PathBuf};

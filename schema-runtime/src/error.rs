@@ -46,31 +46,10 @@ pub enum Error {
     },
 
     /// A statement of a migration failed; the migration was rolled back
-    /// (or, on MySQL, recorded as dirty — see `applied_statements`).
-    #[error(
-        "migration {revision} failed at {file}:{line}: {message}\n  statement: {statement}{}{}",
-        applied_note(applied_statements, *rolled_back),
-        hint_suffix(hint)
-    )]
-    Migration {
-        /// The revision id.
-        revision: String,
-        /// The migration file (or its embedded name).
-        file: String,
-        /// The 1-based line of the failing statement in the file.
-        line: usize,
-        /// The failing statement, shortened to one line.
-        statement: String,
-        /// The database's own message.
-        message: String,
-        /// Whether the migration's changes were rolled back.
-        rolled_back: bool,
-        /// Lines of the statements of this migration that had already taken
-        /// effect and were *not* rolled back (MySQL/MariaDB DDL auto-commits).
-        applied_statements: Vec<usize>,
-        /// What to do next.
-        hint: Option<String>,
-    },
+    /// (or, on MySQL, recorded as dirty — see
+    /// [`MigrationFailure::applied_statements`]).
+    #[error("{0}")]
+    Migration(Box<MigrationFailure>),
 
     /// A revision is recorded as dirty (a previous run failed half-way on a
     /// database without transactional DDL).
@@ -148,6 +127,44 @@ pub enum Error {
     },
 }
 
+/// Where and why a migration failed (boxed in [`Error::Migration`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationFailure {
+    /// The revision id.
+    pub revision: String,
+    /// The migration file (or its embedded path).
+    pub file: String,
+    /// The 1-based line of the failing statement in the file.
+    pub line: usize,
+    /// The failing statement, shortened to one line.
+    pub statement: String,
+    /// The database's own message.
+    pub message: String,
+    /// Whether the migration's changes were rolled back.
+    pub rolled_back: bool,
+    /// Lines of the statements of this migration that had already taken
+    /// effect and were *not* rolled back (MySQL/MariaDB DDL auto-commits).
+    pub applied_statements: Vec<usize>,
+    /// What to do next.
+    pub hint: Option<String>,
+}
+
+impl std::fmt::Display for MigrationFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "migration {} failed at {}:{}: {}\n  statement: {}{}{}",
+            self.revision,
+            self.file,
+            self.line,
+            self.message,
+            self.statement,
+            applied_note(&self.applied_statements, self.rolled_back),
+            hint_suffix(&self.hint)
+        )
+    }
+}
+
 fn hint_suffix(hint: &Option<String>) -> String {
     match hint {
         Some(h) => format!("\n  hint: {h}"),
@@ -203,7 +220,7 @@ mod tests {
 
     #[test]
     fn migration_error_names_everything() {
-        let e = Error::Migration {
+        let e = Error::Migration(Box::new(MigrationFailure {
             revision: "5ec6405addd0".into(),
             file: "migrations/x.sql".into(),
             line: 12,
@@ -212,7 +229,7 @@ mod tests {
             rolled_back: true,
             applied_statements: vec![],
             hint: None,
-        };
+        }));
         let s = e.to_string();
         assert!(
             s.starts_with("migration 5ec6405addd0 failed at migrations/x.sql:12: near"),
@@ -224,7 +241,7 @@ mod tests {
 
     #[test]
     fn mysql_partial_failure_lists_applied_lines() {
-        let e = Error::Migration {
+        let e = Error::Migration(Box::new(MigrationFailure {
             revision: "r".into(),
             file: "f.sql".into(),
             line: 9,
@@ -233,7 +250,7 @@ mod tests {
             rolled_back: false,
             applied_statements: vec![3, 6],
             hint: Some("fix forward".into()),
-        };
+        }));
         let s = e.to_string();
         assert!(s.contains("line 3, line 6"), "{s}");
         assert!(s.contains("NOT rolled back"), "{s}");

@@ -24,7 +24,7 @@ pub mod version;
 
 pub use conn::{Connection, OpenMode};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};
-pub use error::{Error, Result};
+pub use error::{Error, MigrationFailure, Result};
 pub use migrator::{Action, Migrator, Progress, Report, Status, Step, TransactionMode};
 pub use schema_core::url::{Backend, DatabaseUrl};
 pub use version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};

@@ -25,7 +25,7 @@ use schema_core::url::{Backend, DatabaseUrl};
 
 use crate::conn::{Connection, OpenMode};
 use crate::embed::EmbeddedMigrations;
-use crate::error::{db_message, one_line, Error, Result};
+use crate::error::{db_message, one_line, Error, MigrationFailure, Result};
 use crate::lock::{self, DEFAULT_LOCK_TIMEOUT};
 use crate::version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};
 
@@ -1132,7 +1132,7 @@ struct Failure {
 
 impl Failure {
     fn into_error(self, rev: &Revision, rolled_back: bool, hint: Option<String>) -> Error {
-        Error::Migration {
+        Error::Migration(Box::new(MigrationFailure {
             revision: rev.id().to_string(),
             file: rev.origin.clone(),
             line: self.line,
@@ -1145,7 +1145,7 @@ impl Failure {
                 self.applied
             },
             hint,
-        }
+        }))
     }
 }
 
