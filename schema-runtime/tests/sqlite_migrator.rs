@@ -148,6 +148,9 @@ fn transaction_all_is_all_or_nothing() {
         "CREATE TABLE b (x INTEGER);",
         "DROP TABLE b;",
     );
+    let m = Migrator::from_dir(p.migrations())
+        .unwrap()
+        .transaction_mode(TransactionMode::All);
     let report = m.upgrade(&p.url()).unwrap();
     assert_eq!(report.steps.len(), 2);
     assert_eq!(p.tables(), ["a", "b", "schema_revisions"]);
