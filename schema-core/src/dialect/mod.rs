@@ -16,7 +16,10 @@
 
 mod mysql;
 mod postgres;
-mod sqlite;
+mod render;
+pub(crate) mod sqlite;
+
+pub use render::RenderedMigration;
 
 use crate::model::{Column, DefaultValue, LogicalType, Schema, Table};
 use crate::naming;
@@ -161,6 +164,22 @@ impl Dialect {
             Dialect::Sqlite => None,
             Dialect::Postgres => Some(63),
             Dialect::Mysql => Some(64),
+        }
+    }
+
+    /// Renders operations as an up and a down migration (the down section
+    /// is the inverse operations in reverse order). See [`RenderedMigration`].
+    pub fn render_migration(&self, ops: &[crate::ops::Op]) -> RenderedMigration {
+        render::render_migration(*self, ops)
+    }
+
+    /// Whether the dialect can rename a constraint of this kind in place
+    /// (otherwise the differ drops and re-adds it, or rebuilds on SQLite).
+    pub fn can_rename_constraint(&self, kind: crate::ops::ConstraintKind) -> bool {
+        match self {
+            Dialect::Sqlite => false,
+            Dialect::Postgres => postgres::can_rename_constraint(kind),
+            Dialect::Mysql => mysql::can_rename_constraint(kind),
         }
     }
 
