@@ -105,15 +105,33 @@ pub fn apply(s: &mut Schema, op: &Op) {
                 .expect("altered column exists");
             *c = new.clone();
         }
-        Op::AddIndex { table, index } => table_mut(s, table).indexes.push(index.clone()),
+        Op::AddIndex { table, index } => {
+            // Index names are per schema on PostgreSQL and SQLite.
+            assert!(
+                !s.tables
+                    .iter()
+                    .any(|t| t.indexes.iter().any(|i| i.name == index.name)),
+                "index {} already exists",
+                index.name
+            );
+            table_mut(s, table).indexes.push(index.clone())
+        }
         Op::DropIndex { table, index } => {
             table_mut(s, table).indexes.retain(|i| i.name != index.name)
         }
-        Op::RenameIndex { table, index, to } => table_mut(s, table)
-            .indexes
-            .iter_mut()
-            .filter(|i| i.name == index.name)
-            .for_each(|i| i.name = to.clone()),
+        Op::RenameIndex { table, index, to } => {
+            assert!(
+                !s.tables
+                    .iter()
+                    .any(|t| t.indexes.iter().any(|i| i.name == *to)),
+                "rename onto existing index {to}"
+            );
+            table_mut(s, table)
+                .indexes
+                .iter_mut()
+                .filter(|i| i.name == index.name)
+                .for_each(|i| i.name = to.clone())
+        }
         Op::AddUnique { table, unique } => table_mut(s, table).uniques.push(unique.clone()),
         Op::DropUnique { table, unique } => table_mut(s, table)
             .uniques
