@@ -48,7 +48,7 @@ fn create_tables_in_fk_order() {
 #[test]
 fn drop_table() {
     let posts = table("posts")
-        .col("author_id", T::BigInt)
+        .null("author_id", T::BigInt)
         .fk("author_id", "users", RA::SetNull);
     run_case(
         "drop_table",
@@ -396,6 +396,21 @@ fn timestamp_tz_and_json_follow_storage() {
         .col("payload", T::Json);
     run_case(
         "timestamp_tz_and_json_follow_storage",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn primary_key_to_auto_increment() {
+    let mut before = table("tags").col("slug", T::Varchar(40));
+    before.columns[0].auto_increment = false;
+    before.primary_key.as_mut().expect("pk").columns = vec!["slug".into()];
+    let after = table("tags")
+        .col("slug", T::Varchar(40))
+        .unique_index(&["slug"]);
+    run_case(
+        "primary_key_to_auto_increment",
         schema(vec![before]),
         schema(vec![after]),
     );
