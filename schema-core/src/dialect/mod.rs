@@ -243,6 +243,9 @@ impl Dialect {
     /// SQLite (what introspection must report):
     /// - unique constraints become unique indexes of the same name (we create
     ///   them with `CREATE UNIQUE INDEX`; `PRAGMA index_list` origin `c`);
+    ///   an index of origin `u` (a table-level `UNIQUE` some other tool made)
+    ///   is reported as a [`UniqueConstraint`](crate::model::UniqueConstraint)
+    ///   under its `sqlite_autoindex_...` name and stays one;
     /// - primary keys and foreign keys have no name (`None`); they are
     ///   compared by columns;
     /// - the auto-increment key is rendered `INTEGER NOT NULL PRIMARY KEY
@@ -344,6 +347,13 @@ impl Dialect {
         }
         if d != Dialect::Postgres {
             for uq in std::mem::take(&mut t.uniques) {
+                // A table-level UNIQUE found in a SQLite table (made by another
+                // tool) is not an index we can drop: keep it a constraint, so
+                // changing it takes a rebuild.
+                if uq.name.starts_with(SQLITE_AUTOINDEX) {
+                    t.uniques.push(uq);
+                    continue;
+                }
                 if !t.indexes.iter().any(|ix| ix.name == uq.name) {
                     t.indexes.push(crate::model::Index {
                         name: uq.name,
@@ -362,6 +372,9 @@ impl Dialect {
         t
     }
 }
+
+/// Prefix of the indexes SQLite creates for table-level `UNIQUE` constraints.
+pub const SQLITE_AUTOINDEX: &str = "sqlite_autoindex_";
 
 /// MySQL needs an index whose leading columns are a foreign key's columns;
 /// make it explicit so the database and the model agree.

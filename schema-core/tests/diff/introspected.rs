@@ -246,3 +246,32 @@ fn a_real_change_is_still_seen() {
         assert_eq!(ops.len(), 1, "{d:?}: {ops:#?}");
     }
 }
+
+#[test]
+fn sqlite_foreign_unique_constraint_is_rebuilt_away() {
+    // A UNIQUE written inside CREATE TABLE by another tool: SQLite names its
+    // index sqlite_autoindex_<table>_<n>, which DROP INDEX refuses.
+    let d = Dialect::Sqlite;
+    let mut db = d.normalize_schema(&model());
+    let users = db
+        .tables
+        .iter_mut()
+        .find(|t| t.name == "users")
+        .expect("users");
+    users.indexes.retain(|i| i.name != "uq_users_email");
+    users.uniques.push(UniqueConstraint {
+        name: "sqlite_autoindex_users_1".into(),
+        columns: vec!["email".into()],
+    });
+    let ops = diff(&db, &model(), d);
+    assert_eq!(ops.len(), 1, "{ops:#?}");
+    let schema_core::ops::Op::RebuildTable { changes, .. } = &ops[0] else {
+        panic!("expected a rebuild, got {ops:#?}")
+    };
+    assert!(changes
+        .iter()
+        .any(|c| matches!(c, schema_core::ops::Op::DropUnique { .. })));
+    assert!(changes
+        .iter()
+        .any(|c| matches!(c, schema_core::ops::Op::AddIndex { .. })));
+}
