@@ -1,0 +1,6 @@
+//! The `cargo-schema` binary end to end, in temporary cargo projects.
+
+mod support;
+
+mod graph;
+mod project;
