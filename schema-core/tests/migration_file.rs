@@ -188,6 +188,20 @@ fn free_comment_inside_the_header_block() {
 }
 
 #[test]
+fn header_key_after_the_header_block() {
+    let err = parse_err(&format!(
+        "-- revision: 0123456789ab\n\n-- transaction: false\n{SECTIONS}"
+    ));
+    assert_eq!(
+        err,
+        MigrationError::HeaderKeyOutsideHeader {
+            at: schema_core::migration::Location::line("migrations/x.sql", 3),
+            key: "transaction".into(),
+        }
+    );
+}
+
+#[test]
 fn duplicate_header_key() {
     let err = parse_err(&format!(
         "-- revision: 0123456789ab\n-- message: a\n-- message: b\n{SECTIONS}"
@@ -408,7 +422,7 @@ fn arbitrary_file() -> impl Strategy<Value = MigrationFile> {
         prop::collection::btree_set(label(), 0..3),
         prop::collection::btree_set(label(), 0..3),
         any::<bool>(),
-        section("-- [^\r\n]{0,20}"),
+        section("-- [A-Z][^\r\n]{0,20}"),
         section("[^\r\n]{0,30}"),
         section("[^\r\n]{0,30}"),
     )
