@@ -394,7 +394,12 @@ fn match_items<'a, T>(
         if new_used[j] {
             continue;
         }
-        // A same-named old item is being redefined, not renamed away.
+        // Never rename onto a name an old item still holds: that item is
+        // dropped later, so the rename would collide; drop + add instead.
+        let taken = name(n).is_some_and(|nn| old.iter().any(|o| name(o) == Some(nn)));
+        if taken {
+            continue;
+        }
         if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && same(&old[i], n)) {
             old_used[i] = true;
             new_used[j] = true;

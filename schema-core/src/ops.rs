@@ -286,11 +286,26 @@ impl Op {
     /// without a default to backfill, adding a NOT NULL column without a
     /// default. See [`warning`](Self::warning).
     pub fn is_destructive(&self) -> bool {
-        self.warning().is_some()
+        !self.warnings().is_empty()
     }
 
-    /// The warning for a destructive operation, in words; `None` otherwise.
+    /// The warning for a destructive operation, in words (several joined
+    /// with `; `); `None` otherwise.
     pub fn warning(&self) -> Option<String> {
+        let all = self.warnings();
+        (!all.is_empty()).then(|| all.join("; "))
+    }
+
+    /// Each warning of the operation, in words (a SQLite rebuild has one per
+    /// destructive change); empty when the operation is safe.
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            Op::RebuildTable { changes, .. } => changes.iter().flat_map(Op::warnings).collect(),
+            _ => self.own_warning().into_iter().collect(),
+        }
+    }
+
+    fn own_warning(&self) -> Option<String> {
         match self {
             Op::DropTable(t) => Some(format!("drops table {} and all its rows", t.name)),
             Op::DropColumn { table, column } => {
@@ -318,10 +333,6 @@ impl Op {
                         old.name
                     ));
                 }
-                (!parts.is_empty()).then(|| parts.join("; "))
-            }
-            Op::RebuildTable { changes, .. } => {
-                let parts: Vec<String> = changes.iter().filter_map(Op::warning).collect();
                 (!parts.is_empty()).then(|| parts.join("; "))
             }
             _ => None,

@@ -145,6 +145,17 @@ impl Dialect {
     pub fn render_column_default(&self, col: &Column) -> Option<String> {
         let default = col.default.as_ref()?;
         let rendered = self.render_default(default);
+        // MySQL only accepts literal defaults on TEXT/BLOB/JSON columns as
+        // expressions (8.0.13+; MariaDB accepts both).
+        if *self == Dialect::Mysql
+            && is_default_literal(&rendered)
+            && !is_current_timestamp(&rendered)
+        {
+            let ty = self.render_type(col);
+            if ty.ends_with("TEXT") || ty.ends_with("BLOB") || ty == "JSON" {
+                return Some(format!("({rendered})"));
+            }
+        }
         if *self == Dialect::Mysql && is_current_timestamp(&rendered) {
             let ty = self.render_type(col);
             if let Some(fsp) = ty
@@ -625,6 +636,20 @@ fn strip_casts(toks: Vec<Tok>) -> Vec<Tok> {
     out
 }
 
+/// Drops MySQL character-set introducers: `_utf8mb4'x'` → `'x'`.
+fn strip_introducers(toks: Vec<Tok>) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    for t in toks {
+        if let (Tok::Str(_), Some(Tok::Word(w))) = (&t, out.last()) {
+            if w.starts_with('_') {
+                out.pop();
+            }
+        }
+        out.push(t);
+    }
+    out
+}
+
 /// Removes parentheses around a single token and around the whole
 /// expression, repeatedly.
 fn strip_redundant_parens(mut toks: Vec<Tok>) -> Vec<Tok> {
@@ -647,6 +672,12 @@ fn strip_redundant_parens(mut toks: Vec<Tok>) -> Vec<Tok> {
             } else {
                 i += 1;
             }
+        }
+        // Operands of AND/OR, and arithmetic operands of comparisons, whose
+        // parentheses cannot change the meaning (PostgreSQL adds them).
+        if let Some((i, j)) = removable_group(&toks) {
+            toks.remove(j);
+            toks.remove(i);
         }
         // Outer parentheses around everything.
         if toks.len() >= 2 && toks[0] == open && toks[toks.len() - 1] == close {
@@ -672,6 +703,60 @@ fn strip_redundant_parens(mut toks: Vec<Tok>) -> Vec<Tok> {
             return toks;
         }
     }
+}
+
+/// The first parenthesised group `(i..=j)` whose parentheses are
+/// redundant by operator precedence.
+fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
+    const CMP: &[&str] = &["=", "<", ">", "<=", ">=", "<>", "!="];
+    let is_word = |t: Option<&Tok>, words: &[&str]| matches!(t, Some(Tok::Word(w)) if words.contains(&w.as_str()));
+    let is_cmp = |t: Option<&Tok>| matches!(t, Some(Tok::Punct(p)) if CMP.contains(&p.as_str()));
+    let boundary = |t: Option<&Tok>| t.is_none() || is_word(t, &["and", "or"]);
+    for i in 0..toks.len() {
+        if toks[i] != Tok::Punct("(".into()) {
+            continue;
+        }
+        // Find the matching `)` and what sits at depth 1 inside.
+        let (mut depth, mut j) = (0, i);
+        let (mut has_bool, mut has_cmp) = (false, false);
+        for (k, t) in toks.iter().enumerate().skip(i) {
+            match t {
+                Tok::Punct(p) if p == "(" => depth += 1,
+                Tok::Punct(p) if p == ")" => {
+                    depth -= 1;
+                    if depth == 0 {
+                        j = k;
+                        break;
+                    }
+                }
+                Tok::Word(w)
+                    if depth == 1
+                        && matches!(
+                            w.as_str(),
+                            "and" | "or" | "not" | "between" | "like" | "in" | "is"
+                        ) =>
+                {
+                    has_bool = true
+                }
+                t if depth == 1 && is_cmp(Some(t)) => has_cmp = true,
+                _ => {}
+            }
+        }
+        if j == i {
+            return None;
+        }
+        let prev = if i == 0 { None } else { toks.get(i - 1) };
+        let next = toks.get(j + 1);
+        let boolean_operand = !has_bool && boundary(prev) && boundary(next);
+        let arithmetic_operand = !has_bool
+            && !has_cmp
+            && (boundary(prev) || is_cmp(prev))
+            && (boundary(next) || is_cmp(next));
+        if boolean_operand || arithmetic_operand {
+            return Some((i, j));
+        }
+    }
+    None
 }
 
 fn join_tokens(toks: &[Tok]) -> String {
@@ -703,7 +788,7 @@ fn canonical_number(n: &str) -> String {
 /// Normalised form of a default expression for a column whose canonical
 /// type is `ty`.
 pub(crate) fn normalize_default_sql(sql: &str, ty: &LogicalType) -> String {
-    let toks = strip_redundant_parens(strip_casts(tokenize(sql)));
+    let toks = strip_redundant_parens(strip_casts(strip_introducers(tokenize(sql))));
     // Current-timestamp spellings.
     let words: Vec<&str> = toks
         .iter()
@@ -975,6 +1060,160 @@ mod tests {
         assert_eq!(
             Dialect::Postgres.canonical_type(&Custom("int4".into())),
             Integer
+        );
+    }
+
+    fn sql(s: &str) -> DefaultValue {
+        DefaultValue::Sql(s.into())
+    }
+
+    /// Every spelling a database reports for a model default compares equal.
+    #[test]
+    fn default_spellings_fold() {
+        use LogicalType::*;
+        let eq = |d: Dialect, model: DefaultValue, db: &str, ty: LogicalType| {
+            assert!(
+                d.defaults_equal(Some(&model), Some(&sql(db)), &ty),
+                "{d:?}: {model:?} vs {db}"
+            );
+        };
+        let pg = Dialect::Postgres;
+        eq(pg, DefaultValue::Str("x".into()), "'x'::text", Text);
+        eq(
+            pg,
+            DefaultValue::Str("x".into()),
+            "'x'::character varying",
+            Varchar(10),
+        );
+        eq(pg, DefaultValue::Str("it's".into()), "'it''s'::text", Text);
+        eq(pg, sql("CURRENT_TIMESTAMP"), "now()", TimestampTz);
+        eq(pg, sql("now()"), "CURRENT_TIMESTAMP", Timestamp);
+        eq(pg, DefaultValue::Bool(true), "true", Boolean);
+        eq(pg, DefaultValue::Int(-1), "'-1'::integer", Integer);
+        eq(pg, DefaultValue::Int(-1), "(-1)", Integer);
+        eq(pg, DefaultValue::Float("1.50".into()), "1.5", Double);
+        eq(
+            pg,
+            DefaultValue::Float("0.0".into()),
+            "0.00",
+            Numeric {
+                precision: 10,
+                scale: 2,
+            },
+        );
+        eq(pg, sql("'2020-01-01'"), "'2020-01-01'::date", Date);
+        let my = Dialect::Mysql;
+        eq(
+            my,
+            sql("CURRENT_TIMESTAMP"),
+            "current_timestamp()",
+            Timestamp,
+        );
+        eq(
+            my,
+            sql("CURRENT_TIMESTAMP"),
+            "CURRENT_TIMESTAMP(6)",
+            Timestamp,
+        );
+        eq(my, DefaultValue::Bool(true), "'1'", Boolean);
+        eq(my, DefaultValue::Bool(false), "0", Boolean);
+        eq(my, DefaultValue::Int(5), "'5'", Integer);
+        eq(my, DefaultValue::Str("x".into()), "_utf8mb4'x'", Text);
+        eq(my, DefaultValue::Str("x".into()), "('x')", Text);
+        let lite = Dialect::Sqlite;
+        eq(lite, DefaultValue::Bool(true), "TRUE", Boolean);
+        eq(lite, DefaultValue::Bool(true), "1", Boolean);
+        eq(lite, sql("datetime('now')"), "(datetime('now'))", Timestamp);
+        eq(
+            lite,
+            sql("CURRENT_TIMESTAMP"),
+            "current_timestamp",
+            Timestamp,
+        );
+        eq(lite, DefaultValue::Str("a b".into()), "'a b'", Text);
+        assert!(lite.defaults_equal(Some(&sql("NULL")), None, &Text));
+    }
+
+    /// Real changes still differ.
+    #[test]
+    fn different_defaults_differ() {
+        use LogicalType::*;
+        let ne = |d: Dialect, a: DefaultValue, b: DefaultValue, ty: LogicalType| {
+            assert!(
+                !d.defaults_equal(Some(&a), Some(&b), &ty),
+                "{d:?}: {a:?} vs {b:?}"
+            );
+        };
+        for d in Dialect::ALL {
+            ne(d, DefaultValue::Int(1), DefaultValue::Int(2), Integer);
+            ne(
+                d,
+                DefaultValue::Str("x".into()),
+                DefaultValue::Str("X".into()),
+                Text,
+            );
+            ne(
+                d,
+                DefaultValue::Str("1".into()),
+                DefaultValue::Str("01".into()),
+                Text,
+            );
+            ne(
+                d,
+                DefaultValue::Bool(true),
+                DefaultValue::Bool(false),
+                Boolean,
+            );
+            ne(d, sql("CURRENT_TIMESTAMP"), sql("CURRENT_DATE"), Timestamp);
+            assert!(!d.defaults_equal(Some(&DefaultValue::Int(0)), None, &Integer));
+        }
+    }
+
+    #[test]
+    fn check_normalisation() {
+        let n = normalize_check_sql;
+        assert_eq!(n("price > 0"), n("((price > (0)::numeric))"));
+        assert_eq!(n("PRICE>0"), n("price > 0"));
+        assert_eq!(n("(a > 0) AND (b < 5)"), n("a > 0 AND b < 5"));
+        assert_eq!(n("status IN ('a', 'b')"), n("(status IN ('a','b'))"));
+        assert_eq!(n("length(name) > 0"), n("(length(name) > 0)"));
+        assert_ne!(n("price > 0"), n("price >= 0"));
+        assert_ne!(n("status = 'A'"), n("status = 'a'"));
+    }
+
+    #[test]
+    fn rendered_defaults() {
+        let col = |ty: LogicalType, d: DefaultValue| Column {
+            default: Some(d),
+            ..Column::new("c", ty)
+        };
+        let my = Dialect::Mysql;
+        assert_eq!(
+            my.render_column_default(&col(LogicalType::Timestamp, sql("CURRENT_TIMESTAMP")))
+                .as_deref(),
+            Some("CURRENT_TIMESTAMP(6)")
+        );
+        assert_eq!(
+            my.render_column_default(&col(LogicalType::Text, DefaultValue::Str("x".into())))
+                .as_deref(),
+            Some("('x')")
+        );
+        assert_eq!(
+            my.render_default(&DefaultValue::Str("a\\b'c".into())),
+            "'a\\\\b''c'"
+        );
+        assert_eq!(
+            Dialect::Sqlite.render_default(&sql("datetime('now')")),
+            "(datetime('now'))"
+        );
+        assert_eq!(Dialect::Postgres.render_default(&sql("now()")), "now()");
+        assert_eq!(
+            Dialect::Postgres.render_default(&DefaultValue::Bool(true)),
+            "TRUE"
+        );
+        assert_eq!(
+            Dialect::Sqlite.render_default(&DefaultValue::Bool(true)),
+            "1"
         );
     }
 }

@@ -179,7 +179,8 @@ fn alter_column(table: &str, old: &Column, new: &Column) -> Vec<Line> {
     if old.auto_increment && !new.auto_increment {
         lines.push(Line::Stmt(format!("{alter} DROP IDENTITY")));
     }
-    if (type_changed || default_changed) && old.default.is_some() {
+    // A type change needs the old default out of the way (it may not cast).
+    if type_changed && old.default.is_some() {
         lines.push(Line::Stmt(format!("{alter} DROP DEFAULT")));
     }
     if type_changed {
@@ -189,10 +190,14 @@ fn alter_column(table: &str, old: &Column, new: &Column) -> Vec<Line> {
             D.quote_ident(&new.name)
         )));
     }
-    if type_changed || default_changed {
-        if let Some(default) = D.render_column_default(new) {
+    match D.render_column_default(new) {
+        Some(default) if type_changed || default_changed => {
             lines.push(Line::Stmt(format!("{alter} SET DEFAULT {default}")));
         }
+        None if default_changed && !type_changed && old.default.is_some() => {
+            lines.push(Line::Stmt(format!("{alter} DROP DEFAULT")));
+        }
+        _ => {}
     }
     if old.nullable && !new.nullable {
         lines.extend(backfill(D, table, old, new));

@@ -59,7 +59,7 @@ pub(super) fn render_migration(d: Dialect, ops: &[Op]) -> RenderedMigration {
 fn render_ops(d: Dialect, ops: &[Op], warnings: &mut Vec<String>) -> String {
     let mut out = String::new();
     for op in ops {
-        if let Some(w) = op.warning() {
+        for w in op.warnings() {
             out.push_str(&format!("-- WARNING: {w}\n"));
             warnings.push(w);
         }
