@@ -493,11 +493,18 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
             now.auto_increment = false;
         }
         match o.column(&nc.name) {
-            Some(oc) if columns_differ(d, oc, &now) => altered.push(Op::AlterColumn {
-                table: table.clone(),
-                old: oc.clone(),
-                new: now,
-            }),
+            Some(oc) if columns_differ(d, oc, &now) => {
+                // Same stored type: keep the database's spelling, so the op
+                // neither describes nor warns about a type change.
+                if d.canonical_type(&oc.ty) == d.canonical_type(&now.ty) {
+                    now.ty = oc.ty.clone();
+                }
+                altered.push(Op::AlterColumn {
+                    table: table.clone(),
+                    old: oc.clone(),
+                    new: now,
+                })
+            }
             Some(_) => {}
             None => added_cols.push(nc),
         }

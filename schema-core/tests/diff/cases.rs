@@ -390,10 +390,13 @@ fn timestamp_tz_and_json_follow_storage() {
     // TimestampTz vs Timestamp and Json vs Text only differ where stored differently.
     let before = table("logs")
         .col("at", T::Timestamp)
-        .col("payload", T::Text);
+        .col("payload", T::Text)
+        .col("note", T::Text);
     let after = table("logs")
         .col("at", T::TimestampTz)
-        .col("payload", T::Json);
+        .col("payload", T::Json)
+        // Also becomes nullable: only that shows, never a type change.
+        .null("note", T::Json);
     run_case(
         "timestamp_tz_and_json_follow_storage",
         schema(vec![before]),
