@@ -10,6 +10,7 @@ use crate::output::Output;
 use crate::project::{display_relative, Project};
 use schema_core::migration::{MigrationFile, RevisionGraph};
 
+pub mod apply;
 pub mod autogen;
 pub mod graph;
 pub mod init;
@@ -53,7 +54,18 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Heads => graph::heads(&ctx),
         Command::Branches => graph::branches(&ctx),
         Command::Show { rev } => graph::show(&ctx, rev),
-        other => Err(CliError::Other(format!("{other:?}: not available yet"))),
+        Command::Upgrade { target, opts } => {
+            apply::apply(&ctx, apply::Direction::Up, target, opts)
+        }
+        Command::Downgrade { target, opts } => {
+            apply::apply(&ctx, apply::Direction::Down, target, opts)
+        }
+        Command::Stamp { target, rehash } => {
+            apply::stamp(&ctx, target.as_deref(), rehash.as_deref())
+        }
+        Command::Current { verbose } => apply::current(&ctx, *verbose),
+        Command::Check => autogen::check_or_diff(&ctx, false),
+        Command::Diff => autogen::check_or_diff(&ctx, true),
     }
 }
 

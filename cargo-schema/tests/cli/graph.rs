@@ -2,9 +2,8 @@
 
 use crate::support::{project, TestProject};
 
-fn rev_of(p: &TestProject, index: usize) -> String {
-    let path = &p.migrations()[index];
-    let text = std::fs::read_to_string(path).unwrap();
+fn rev_of(p: &TestProject, message: &str) -> String {
+    let (_, text) = p.migration(message);
     text.lines()
         .find_map(|l| l.strip_prefix("-- revision: "))
         .unwrap()
@@ -21,7 +20,7 @@ fn revisions_chain_and_branch_then_merge() {
     assert_eq!(files.len(), 1);
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.ends_with("_first_one.sql"), "{name}");
-    let first = rev_of(&p, 0);
+    let first = rev_of(&p, "first one");
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains("-- down_revision: none"), "{text}");
     assert!(text.contains("-- migrate:up") && text.contains("-- migrate:down"), "{text}");

@@ -2,5 +2,6 @@
 
 mod support;
 
+mod flow;
 mod graph;
 mod project;

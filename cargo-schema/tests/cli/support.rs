@@ -179,6 +179,21 @@ impl TestProject {
         files
     }
 
+    /// The path and text of the migration whose message is `message` (file
+    /// names made in the same minute sort by their random id, so tests find
+    /// files by message, never by position).
+    pub fn migration(&self, message: &str) -> (PathBuf, String) {
+        let header = format!("-- message: {message}\n");
+        self.migrations()
+            .into_iter()
+            .map(|p| {
+                let text = fs::read_to_string(&p).expect("read migration");
+                (p, text)
+            })
+            .find(|(_, t)| t.contains(&header))
+            .unwrap_or_else(|| panic!("no migration with message {message:?}"))
+    }
+
     /// Runs `cargo-schema schema <args>` in the project with DATABASE_URL
     /// set to the project's SQLite file.
     pub fn schema(&self, args: &[&str]) -> Run {

@@ -6,13 +6,9 @@ use sha2::{Digest, Sha256};
 /// trailing whitespace stripped from each line, leading and trailing blank
 /// lines dropped, lines joined with `\n` (no final newline).
 pub fn normalize_section(sql: &str) -> String {
-    let lines: Vec<&str> = sql
-        // `lines` drops a `\r` before `\n`; a lone `\r` (old Mac line end) is
-        // a line end too.
-        .split('\n')
-        .flat_map(|l| l.split('\r'))
-        .map(str::trim_end)
-        .collect();
+    // CRLF and a lone CR (old Mac line end) both count as one line end.
+    let unified = sql.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<&str> = unified.split('\n').map(str::trim_end).collect();
     let first = lines.iter().position(|l| !l.is_empty());
     let last = lines.iter().rposition(|l| !l.is_empty());
     match (first, last) {

@@ -324,6 +324,12 @@ impl MigrationFile {
         // Between header and `-- migrate:up`: comments and blank lines only.
         for (j, line) in lines.iter().enumerate().take(up_marker).skip(header_end) {
             let t = line.trim();
+            if let Some((key, _)) = header_pair(t).filter(|(k, _)| HEADER_KEYS.contains(k)) {
+                return Err(MigrationError::HeaderKeyOutsideHeader {
+                    at: at(j),
+                    key: key.to_string(),
+                });
+            }
             if !t.is_empty() && !t.starts_with("--") {
                 return Err(MigrationError::SqlOutsideSection {
                     at: at(j),

@@ -329,7 +329,9 @@ impl RevisionGraph {
     /// branch of label or revision `X`), `+N` / `-N` (N revisions up from /
     /// down from the applied set, in plan order), `REV+N` / `REV-N` (N
     /// revisions above / below `REV`; `REV` may be any single-revision
-    /// target, e.g. `head-1`).
+    /// target, e.g. `head-1`), and a comma-separated list of any of these
+    /// (their union, e.g. `ae1027a6acf1,27c6a30d7c24` for a state with two
+    /// heads).
     pub fn resolve(
         &self,
         target: &str,
@@ -477,6 +479,13 @@ impl RevisionGraph {
         applied: &BTreeSet<String>,
     ) -> Result<Vec<usize>, MigrationError> {
         let target = target.trim();
+        if target.contains(',') {
+            let mut union = BTreeSet::new();
+            for part in target.split(',') {
+                union.extend(self.resolve_set(part, applied)?);
+            }
+            return Ok(union.into_iter().collect());
+        }
         match target {
             "" => {
                 return Err(MigrationError::InvalidTarget {
@@ -570,7 +579,7 @@ impl RevisionGraph {
             return single(self.head_indices().collect(), "`head`");
         }
         if matches!(target, "heads" | "base" | "current")
-            || target.contains(['@', '+'])
+            || target.contains(['@', '+', ','])
             || split_relative(target).is_some()
         {
             return single(self.resolve_set(target, applied)?, "this target");

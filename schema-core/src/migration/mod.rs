@@ -104,6 +104,15 @@ pub enum MigrationError {
         /// Line of the first occurrence.
         first_line: usize,
     },
+    /// A `-- key: value` line with a header key after the header block,
+    /// where it would silently be a comment.
+    #[error("{at}: header key `{key}` after the header block; header lines must be together at the top of the file, before the first blank line")]
+    HeaderKeyOutsideHeader {
+        /// Where.
+        at: Location,
+        /// The key.
+        key: String,
+    },
     /// No `revision:` header.
     #[error("{at}: missing header `-- revision: <12 hex chars>`")]
     MissingRevision {

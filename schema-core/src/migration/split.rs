@@ -58,8 +58,9 @@ pub fn split_statements_with(
     splitter.out
 }
 
-/// Second words after `CREATE` that never start a compound body, so a
-/// column called `event` or `function` does not switch body tracking on.
+/// Object kinds after `CREATE` that never have a compound body: once one is
+/// seen, a column called `event` or `function` does not switch body
+/// tracking on.
 const PLAIN_CREATE: &[&str] = &[
     "TABLE",
     "INDEX",
@@ -75,8 +76,6 @@ const PLAIN_CREATE: &[&str] = &[
     "DOMAIN",
     "MATERIALIZED",
     "VIRTUAL",
-    "TEMP",
-    "TEMPORARY",
 ];
 
 /// Words after `CREATE` (within the first few) that introduce a body.
@@ -94,6 +93,8 @@ struct Current {
     /// Inside a CREATE TRIGGER/PROCEDURE/... : BEGIN/CASE/END nest.
     compound: bool,
     depth: usize,
+    /// The previous word was END and this one closes its IF/LOOP/CASE/...
+    after_end: bool,
     /// Last significant byte, to tell `t.end` from `END`.
     prev: u8,
 }
@@ -264,7 +265,8 @@ impl Splitter<'_> {
         (self.src.get(i) == Some(&b'$')).then(|| i + 1 - self.pos)
     }
 
-    fn next_word(&self, from: usize) -> (&str, usize) {
+    /// The word starting after the whitespace at `from` (empty if none).
+    fn next_word(&self, from: usize) -> &str {
         let mut i = from;
         while self.src.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
             i += 1;
@@ -273,7 +275,7 @@ impl Splitter<'_> {
         while self.src.get(i).is_some_and(|&b| is_word_byte(b)) {
             i += 1;
         }
-        (&self.text[start..i], i)
+        &self.text[start..i]
     }
 
     fn word(&mut self) {
@@ -296,44 +298,43 @@ impl Splitter<'_> {
         }
         let stmt = &mut self.stmt;
         stmt.words += 1;
-        match stmt.words {
-            1 => stmt.first_word = Some(word.clone()),
-            2 => {
-                let first = stmt.first_word.as_deref();
-                stmt.plain_create =
-                    first == Some("CREATE") && PLAIN_CREATE.contains(&word.as_str());
-                // MariaDB anonymous block: BEGIN NOT ATOMIC ... END
-                if first == Some("BEGIN") && word == "NOT" {
-                    stmt.compound = true;
-                    stmt.depth = 1;
-                }
-            }
-            _ => {}
+        if stmt.words == 1 {
+            stmt.first_word = Some(word.clone());
         }
-        if stmt.first_word.as_deref() == Some("CREATE")
-            && !stmt.plain_create
-            && stmt.words <= 8
-            && COMPOUND_OBJECTS.contains(&word.as_str())
-        {
+        let is_create = stmt.first_word.as_deref() == Some("CREATE");
+        if is_create && stmt.words <= 8 && !stmt.compound {
+            if PLAIN_CREATE.contains(&word.as_str()) {
+                stmt.plain_create = true;
+            } else if !stmt.plain_create && COMPOUND_OBJECTS.contains(&word.as_str()) {
+                stmt.compound = true;
+            }
+        }
+        // MariaDB anonymous block: BEGIN NOT ATOMIC ... END
+        if stmt.words == 2 && stmt.first_word.as_deref() == Some("BEGIN") && word == "NOT" {
             stmt.compound = true;
+            stmt.depth = 1;
         }
         if !stmt.compound {
+            return;
+        }
+        if std::mem::take(&mut stmt.after_end) {
+            // The IF of END IF (...) or the CASE of END CASE: not an opener.
             return;
         }
         match word.as_str() {
             "BEGIN" | "CASE" => stmt.depth += 1,
             "END" => {
-                let (next, after) = self.next_word(self.pos);
-                match next.to_ascii_uppercase().as_str() {
+                let next = self.next_word(self.pos).to_ascii_uppercase();
+                let stmt = &mut self.stmt;
+                match next.as_str() {
                     // END IF / END LOOP / ...: their openers are not counted.
-                    "IF" | "LOOP" | "WHILE" | "REPEAT" => self.pos = after,
+                    "IF" | "LOOP" | "WHILE" | "REPEAT" => stmt.after_end = true,
                     "CASE" => {
-                        self.pos = after;
-                        self.stmt.depth = self.stmt.depth.saturating_sub(1);
+                        stmt.after_end = true;
+                        stmt.depth = stmt.depth.saturating_sub(1);
                     }
-                    _ => self.stmt.depth = self.stmt.depth.saturating_sub(1),
+                    _ => stmt.depth = stmt.depth.saturating_sub(1),
                 }
-                self.stmt.end = self.pos;
             }
             _ => {}
         }
