@@ -141,6 +141,11 @@ impl Connection {
         self.url.backend()
     }
 
+    /// The SQL dialect of this connection.
+    pub fn dialect(&self) -> schema_core::dialect::Dialect {
+        self.backend().dialect()
+    }
+
     /// The URL this connection was opened from.
     pub fn url(&self) -> &DatabaseUrl {
         &self.url

@@ -2,7 +2,8 @@
 //! from a CLI, a `build.rs` or an application's start-up (even inside a tokio
 //! runtime), and introspects live databases for autogenerate and drift checks.
 //!
-//! ```no_run
+//! ```ignore
+//! // `migrations/` next to Cargo.toml, read at compile time.
 //! static MIGRATIONS: schema_runtime::EmbeddedMigrations = schema_runtime::embed_migrations!();
 //!
 //! fn main() -> Result<(), schema_runtime::Error> {
@@ -18,6 +19,7 @@ pub mod build;
 pub mod conn;
 pub mod embed;
 pub mod error;
+pub mod introspect;
 pub mod lock;
 pub mod migrator;
 pub mod version;
@@ -25,7 +27,8 @@ pub mod version;
 pub use conn::{Connection, OpenMode};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};
 pub use error::{Error, MigrationFailure, Result};
-pub use migrator::{Action, Migrator, Progress, Report, Status, Step, TransactionMode};
+pub use introspect::{introspect, IntrospectOptions};
+pub use migrator::{Action, Drift, Migrator, Progress, Report, Status, Step, TransactionMode};
 pub use schema_core::url::{Backend, DatabaseUrl};
 pub use version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};
 

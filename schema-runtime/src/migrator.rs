@@ -21,11 +21,14 @@ use schema_core::migration::{
     checksum, split_statements_with, MigrationError, MigrationFile, Revision, RevisionGraph,
     SplitOptions, Statement,
 };
+use schema_core::ops::Op;
 use schema_core::url::{Backend, DatabaseUrl};
+use schema_core::{Schema, Table};
 
 use crate::conn::{Connection, OpenMode};
 use crate::embed::EmbeddedMigrations;
 use crate::error::{db_message, one_line, Error, MigrationFailure, Result};
+use crate::introspect::{introspect, IntrospectOptions};
 use crate::lock::{self, DEFAULT_LOCK_TIMEOUT};
 use crate::version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};
 
@@ -226,12 +229,54 @@ impl fmt::Display for Status {
     }
 }
 
+/// What `check_models` found: the operations that would turn the live
+/// database into the models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    /// The redacted target.
+    pub database: String,
+    /// The operations, in the order a migration would run them.
+    pub ops: Vec<Op>,
+    /// One line per operation, in words.
+    pub summary: Vec<String>,
+    /// The SQL a migration would run (the autogenerate `up` section).
+    pub sql: String,
+    /// Remarks (missing file treated as empty, ...).
+    pub notes: Vec<String>,
+}
+
+impl Drift {
+    /// The database matches the models.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ops.is_empty() {
+            return write!(f, "{}: the database matches the models", self.database);
+        }
+        write!(
+            f,
+            "{}: the database differs from the models ({} operation(s) pending):",
+            self.database,
+            self.ops.len()
+        )?;
+        for line in &self.summary {
+            write!(f, "\n  {line}")?;
+        }
+        Ok(())
+    }
+}
+
 type ProgressFn = dyn Fn(&Progress<'_>) + Send + Sync;
 
 /// Applies a set of migrations to databases.
 ///
 /// ```no_run
-/// static MIGRATIONS: schema_runtime::EmbeddedMigrations = schema_runtime::embed_migrations!();
+/// static MIGRATIONS: schema_runtime::EmbeddedMigrations =
+///     schema_runtime::embed_migrations!("tests/fixtures/migrations");
 ///
 /// # fn main() -> Result<(), schema_runtime::Error> {
 /// let report = schema_runtime::Migrator::new(&MIGRATIONS).upgrade("sqlite://app.db")?;
@@ -433,6 +478,42 @@ impl Migrator {
             pending: graph.pending(&applied),
             applied: rows,
             problems,
+            notes: conn.notes(),
+        })
+    }
+
+    /// Compares the models with the live database (drift check, e.g. at
+    /// start-up after `upgrade`). Only the tables the models name (and their
+    /// `renamed_from` names) are compared, so tables the application does
+    /// not model are not reported; the version table is never compared.
+    /// Never creates a missing SQLite file.
+    pub fn check_models(&self, url: &str, models: &[&Table]) -> Result<Drift> {
+        let url = DatabaseUrl::parse(url)?;
+        let mut conn = Connection::open_existing_or_empty(&url)?;
+        let options = IntrospectOptions {
+            version_table: self.version_table.clone(),
+            ignore_tables: Vec::new(),
+        };
+        let live = introspect(&mut conn, &options)?;
+        let wanted: BTreeSet<&str> = models
+            .iter()
+            .flat_map(|t| std::iter::once(t.name.as_str()).chain(t.renamed_from.as_deref()))
+            .collect();
+        let live = Schema::new(
+            live.tables
+                .into_iter()
+                .filter(|t| wanted.contains(t.name.as_str()))
+                .collect(),
+        );
+        let models = Schema::new(models.iter().map(|t| (*t).clone()).collect());
+        let dialect = conn.dialect();
+        let ops = schema_core::diff::diff(&live, &models, dialect);
+        let rendered = dialect.render_migration(&ops);
+        Ok(Drift {
+            database: conn.describe(),
+            ops,
+            summary: rendered.summary,
+            sql: rendered.up,
             notes: conn.notes(),
         })
     }
