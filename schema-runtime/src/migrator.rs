@@ -631,7 +631,9 @@ impl Migrator {
     ) -> Result<Report> {
         vt.ensure(conn)?;
         let rows = vt.read_existing(conn)?;
-        if let Some(d) = rows.iter().find(|r| r.dirty) {
+        // `stamp` is the way out of a dirty state, so it alone proceeds.
+        let stamping = matches!(command, Command::Stamp { .. });
+        if let Some(d) = rows.iter().find(|r| r.dirty && !stamping) {
             return Err(Error::Dirty {
                 revision: d.revision.clone(),
                 file: graph
@@ -670,7 +672,12 @@ impl Migrator {
             }
             Command::Stamp { rehash } => {
                 let new = graph.stamp_set(&applied, target)?;
-                self.stamp_locked(conn, vt, graph, &applied, &new, rehash)?;
+                let dirty: BTreeSet<String> = rows
+                    .iter()
+                    .filter(|r| r.dirty)
+                    .map(|r| r.revision.clone())
+                    .collect();
+                self.stamp_locked(conn, vt, graph, &applied, &new, &dirty, rehash)?;
                 steps = stamp_steps(graph, &applied, &new);
                 new
             }
@@ -1002,6 +1009,7 @@ impl Migrator {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn stamp_locked(
         &self,
         conn: &mut Connection,
@@ -1009,9 +1017,14 @@ impl Migrator {
         graph: &RevisionGraph,
         applied: &BTreeSet<String>,
         new: &BTreeSet<String>,
+        dirty: &BTreeSet<String>,
         rehash: bool,
     ) -> Result<()> {
         let mut sql = Vec::new();
+        // Stamping a dirty revision as applied declares it repaired.
+        for r in new.intersection(dirty) {
+            sql.push(vt.mark_clean_sql(r, 0));
+        }
         for r in applied.difference(new) {
             sql.push(vt.delete_sql(r));
         }

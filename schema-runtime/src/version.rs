@@ -128,7 +128,7 @@ impl VersionTable {
     /// `INSERT` of a dirty row (a MySQL migration in progress or failed).
     pub(crate) fn insert_dirty_sql(&self, revision: &str, checksum: &str, reason: &str) -> String {
         format!(
-            "INSERT INTO {} (revision, checksum, dirty, dirty_reason) VALUES ({}, {}, 1, {})",
+            "INSERT INTO {} (revision, checksum, dirty, dirty_reason) VALUES ({}, {}, TRUE, {})",
             self.quoted(),
             self.lit(revision),
             self.lit(checksum),
@@ -136,10 +136,10 @@ impl VersionTable {
         )
     }
 
-    /// `UPDATE` of a dirty row's account.
+    /// `UPDATE` marking a row dirty with an account.
     pub(crate) fn set_dirty_reason_sql(&self, revision: &str, reason: &str) -> String {
         format!(
-            "UPDATE {} SET dirty_reason = {} WHERE revision = {}",
+            "UPDATE {} SET dirty = TRUE, dirty_reason = {} WHERE revision = {}",
             self.quoted(),
             self.lit(reason),
             self.lit(revision)
@@ -149,7 +149,7 @@ impl VersionTable {
     /// `UPDATE` marking a row clean after success.
     pub(crate) fn mark_clean_sql(&self, revision: &str, execution_ms: u128) -> String {
         format!(
-            "UPDATE {} SET dirty = 0, dirty_reason = NULL, execution_ms = {execution_ms} WHERE revision = {}",
+            "UPDATE {} SET dirty = FALSE, dirty_reason = NULL, execution_ms = {execution_ms} WHERE revision = {}",
             self.quoted(),
             self.lit(revision)
         )

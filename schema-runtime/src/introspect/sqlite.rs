@@ -85,6 +85,9 @@ struct ForeignKeyRow {
     on_delete: String,
 }
 
+/// Uniqueness, origin (`c`, `u`) and column names of one index.
+type IndexEntry = (bool, String, Vec<Option<String>>);
+
 pub(super) fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> Result<Schema> {
     let tables: Vec<TableRow> = load(
         conn,
@@ -178,8 +181,7 @@ pub(super) fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> 
     }
 
     // Index columns arrive ordered by table, index, position.
-    let mut idx_map: BTreeMap<(String, String), (bool, String, Vec<Option<String>>)> =
-        BTreeMap::new();
+    let mut idx_map: BTreeMap<(String, String), IndexEntry> = BTreeMap::new();
     for r in indexes {
         idx_map
             .entry((r.tbl, r.idx))
