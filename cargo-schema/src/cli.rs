@@ -124,6 +124,7 @@ pub enum Command {
         /// head, heads, a revision, a prefix, label@head, +N, REV+N.
         #[arg(default_value = "head")]
         target: String,
+        /// How to apply.
         #[command(flatten)]
         opts: ApplyOpts,
     },
@@ -132,6 +133,7 @@ pub enum Command {
         /// base, a revision, a prefix, -N, REV-N.
         #[arg(default_value = "-1", allow_hyphen_values = true)]
         target: String,
+        /// How to apply.
         #[command(flatten)]
         opts: ApplyOpts,
     },

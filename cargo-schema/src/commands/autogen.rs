@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use schema_core::dialect::{Dialect, RenderedMigration};
 use schema_core::diff::{diff_with_hints, Diff};
 use schema_core::migration::RevisionGraph;
-use schema_core::url::{Backend, DatabaseUrl};
+use schema_core::url::DatabaseUrl;
 use schema_runtime::conn::Connection;
 use schema_runtime::introspect::{introspect, IntrospectOptions};
 use schema_runtime::version::VersionTable;
@@ -30,15 +30,6 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// Possible renames.
     pub hints: Vec<String>,
-}
-
-/// The SQL dialect of a backend.
-pub fn dialect_of(backend: Backend) -> Dialect {
-    match backend {
-        Backend::Sqlite => Dialect::Sqlite,
-        Backend::Postgres => Dialect::Postgres,
-        Backend::Mysql => Dialect::Mysql,
-    }
 }
 
 /// A finished comparison.
@@ -107,13 +98,13 @@ fn compare(
         ignore_tables: config.ignore_tables.clone(),
     };
     let live = introspect(&mut conn, &options)?;
-    let dialect = dialect_of(conn.backend());
+    let dialect = conn.backend().dialect();
     // Ignored tables are left alone on the model side too.
     let models = schema_core::Schema::new(
         models
             .tables
             .into_iter()
-            .filter(|t| !options.ignores(&t.name))
+            .filter(|t| !options.skips(&t.name))
             .collect(),
     );
     Ok(Comparison {
