@@ -333,3 +333,48 @@ fn mysql_lock_wait_times_out_and_names_the_holder() {
     drop(holder);
     m.upgrade(&db.url).unwrap();
 }
+
+fn introspection_round_trip(db: &TestDb) {
+    use schema_core::Schema;
+    let d = db.backend.dialect();
+    let model = support::model();
+    let ops = schema_core::diff::diff(&Schema::default(), &model, d);
+    let up = d.render_migration(&ops).up;
+    db.conn().execute(&up).unwrap();
+    let mut c = db.conn();
+    let live =
+        schema_runtime::introspect(&mut c, &schema_runtime::IntrospectOptions::default()).unwrap();
+    let names: Vec<&str> = live.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["orgs", "users"]);
+    let users = live.table("users").unwrap();
+    assert!(users.column("id").unwrap().auto_increment);
+    assert_eq!(users.foreign_keys.len(), 1);
+    assert_eq!(users.checks.len(), 1, "{users:#?}");
+    let again = schema_core::diff::diff(&live, &model, d);
+    assert!(
+        again.is_empty(),
+        "spurious diff after applying:\n{up}\n{again:#?}\n{live:#?}"
+    );
+
+    let tables: Vec<&schema_core::Table> = model.tables.iter().collect();
+    let drift = Migrator::from_texts(Vec::<(String, &str)>::new())
+        .check_models(&db.url, &tables)
+        .unwrap();
+    assert!(drift.is_empty(), "{drift}");
+}
+
+#[test]
+fn postgres_introspection_round_trips() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_POSTGRES_URL") else {
+        return;
+    };
+    introspection_round_trip(&db);
+}
+
+#[test]
+fn mysql_introspection_round_trips() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_MYSQL_URL") else {
+        return;
+    };
+    introspection_round_trip(&db);
+}

@@ -5,13 +5,14 @@
 //! documents, so `diff(introspect(db), models)` is empty right after the
 //! generated migration ran.
 
+mod server;
 mod sqlite;
 
 use schema_core::url::Backend;
 use schema_core::Schema;
 
 use crate::conn::Connection;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::version::DEFAULT_VERSION_TABLE;
 
 /// Which tables introspection leaves out.
@@ -43,10 +44,8 @@ impl IntrospectOptions {
 pub fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> Result<Schema> {
     match conn.backend() {
         Backend::Sqlite => sqlite::introspect(conn, options),
-        other => Err(Error::Invalid(format!(
-            "introspection of {other} databases is not available in this build of schema-runtime; \
-             SQLite is supported"
-        ))),
+        Backend::Postgres => server::introspect_postgres(conn, options),
+        Backend::Mysql => server::introspect_mysql(conn, options),
     }
 }
 

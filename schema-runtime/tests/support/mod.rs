@@ -102,3 +102,84 @@ impl Project {
         self.query("SELECT revision AS v FROM schema_revisions ORDER BY revision")
     }
 }
+
+use schema_core::{
+    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
+    Schema, Table, UniqueConstraint,
+};
+
+fn col(name: &str, ty: LogicalType) -> Column {
+    Column::new(name, ty)
+}
+
+/// A two-table model covering every kind of object the differ knows.
+pub fn model() -> Schema {
+    let mut id = col("id", LogicalType::BigInt);
+    id.auto_increment = true;
+    let orgs = Table {
+        name: "orgs".into(),
+        columns: vec![id.clone(), col("name", LogicalType::Varchar(255))],
+        primary_key: Some(PrimaryKey {
+            name: Some("pk_orgs".into()),
+            columns: vec!["id".into()],
+        }),
+        uniques: vec![UniqueConstraint {
+            name: "uq_orgs_name".into(),
+            columns: vec!["name".into()],
+        }],
+        ..Table::default()
+    };
+    let mut active = col("active", LogicalType::Boolean);
+    active.default = Some(DefaultValue::Bool(true));
+    let mut seen = col("last_seen", LogicalType::TimestampTz);
+    seen.nullable = true;
+    let mut created = col("created_at", LogicalType::Timestamp);
+    created.default = Some(DefaultValue::Sql("CURRENT_TIMESTAMP".into()));
+    let users = Table {
+        name: "users".into(),
+        columns: vec![
+            id,
+            col("org_id", LogicalType::BigInt),
+            col("email", LogicalType::Varchar(255)),
+            active,
+            seen,
+            created,
+            col(
+                "balance",
+                LogicalType::Numeric {
+                    precision: 10,
+                    scale: 2,
+                },
+            ),
+            col("data", LogicalType::Json),
+            col("token", LogicalType::Uuid),
+        ],
+        primary_key: Some(PrimaryKey {
+            name: Some("pk_users".into()),
+            columns: vec!["id".into()],
+        }),
+        indexes: vec![Index {
+            name: "ix_users_org_id".into(),
+            columns: vec!["org_id".into()],
+            unique: false,
+        }],
+        uniques: vec![UniqueConstraint {
+            name: "uq_users_email".into(),
+            columns: vec!["email".into()],
+        }],
+        foreign_keys: vec![ForeignKey {
+            name: Some("fk_users_org_id_orgs".into()),
+            columns: vec!["org_id".into()],
+            ref_table: "orgs".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: ReferentialAction::Cascade,
+            on_update: ReferentialAction::NoAction,
+        }],
+        checks: vec![Check {
+            name: "ck_users_balance".into(),
+            sql: "balance >= 0".into(),
+        }],
+        ..Table::default()
+    };
+    Schema::new(vec![orgs, users])
+}
