@@ -3,6 +3,12 @@
 //! runtime), and introspects live databases for autogenerate and drift checks.
 #![deny(missing_docs)]
 
+/// Reading a live database back into a [`Schema`].
+pub mod introspect {
+    pub mod mysql;
+    pub mod postgres;
+}
+
 pub use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
     Schema, Table, UniqueConstraint,
