@@ -13,7 +13,8 @@
 //!   names and columns in key order; foreign-key actions;
 //! - indexes that do not back a constraint, with their key columns in order
 //!   (an expression key is reported as its SQL text);
-//! - table and column comments.
+//! - table and column comments (joined from `pg_description`, not one
+//!   `col_description()` call per column).
 //!
 //! Not represented in the model, hence not reported: exclusion
 //! constraints, partial-index predicates, index methods and sort orders,
@@ -59,9 +60,11 @@ pub fn introspect_postgres(
 /// Ordinary (`r`) and partitioned (`p`) tables, not partitions.
 const TABLES_SQL: &str = "\
 SELECT c.oid::int8 AS oid, c.relname::text AS name,
-       obj_description(c.oid, 'pg_class') AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description ds
+  ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 ORDER BY c.relname";
 
@@ -72,11 +75,14 @@ SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name,
        pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_sql,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
-       pg_catalog.col_description(a.attrelid, a.attnum) AS comment
+       ds.description AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+LEFT JOIN pg_catalog.pg_description ds
+  ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass
+ AND ds.objsubid = a.attnum
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum";
