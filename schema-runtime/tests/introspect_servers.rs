@@ -5,7 +5,7 @@
 //! Needs `SCHEMA_TEST_POSTGRES_URL` / `SCHEMA_TEST_MYSQL_URL`; each test
 //! creates and drops its own database.
 
-mod support;
+mod server_db;
 
 use diesel::connection::SimpleConnection;
 use diesel::{MysqlConnection, PgConnection};
@@ -19,7 +19,7 @@ use schema_core::{
 };
 use schema_runtime::introspect::mysql::introspect_mysql;
 use schema_runtime::introspect::postgres::introspect_postgres;
-use support::{Server, TestDb};
+use server_db::{Server, TestDb};
 
 use LogicalType::*;
 
