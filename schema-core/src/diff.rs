@@ -24,12 +24,18 @@
 //! where the dialect can, so the next autogenerate finds nothing.
 //!
 //! # Order of operations
-//! 1. table renames, 2. column renames, 3. index and constraint renames,
-//! 4. foreign keys dropped, 5. indexes, unique constraints, checks and
-//! primary keys dropped, 6. tables dropped (children first), 7. tables
-//! created (parents first), 8. columns added, altered and dropped, table
-//! comments (or one SQLite table rebuild per table), 9. primary keys,
-//! unique constraints, indexes and checks added, 10. foreign keys added.
+//! 1. table renames;
+//! 2. column renames;
+//! 3. index and constraint renames;
+//! 4. foreign keys dropped;
+//! 5. indexes, unique constraints, checks and primary keys dropped;
+//! 6. tables dropped (children first);
+//! 7. tables created (parents first);
+//! 8. columns added, altered and dropped, table comments (or one SQLite
+//!    table rebuild per table);
+//! 9. primary keys, unique constraints, indexes and checks added;
+//! 10. foreign keys added.
+//!
 //! On PostgreSQL and MySQL a foreign-key cycle among created tables is
 //! broken by creating the tables without the closing foreign keys and
 //! adding them in step 10 (and symmetrically for dropped tables). SQLite
@@ -450,16 +456,55 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
     let mut adds = Vec::new();
     let mut add_fks = Vec::new();
 
+    // MySQL: an AUTO_INCREMENT column must be a key, so when the primary key
+    // changes, auto-increment is switched off before the old key is dropped
+    // and switched on after the new key is added.
+    let pk_cols = |t: &Table| t.primary_key.as_ref().map(|p| p.columns.clone());
+    let mut o = o.clone();
+    let mut late_auto_increment = Vec::new();
+    if d == Dialect::Mysql && pk_cols(&o) != pk_cols(n) {
+        for c in o.columns.iter_mut().filter(|c| c.auto_increment) {
+            let off = Column {
+                auto_increment: false,
+                ..c.clone()
+            };
+            drops.push(Op::AlterColumn {
+                table: table.clone(),
+                old: c.clone(),
+                new: off.clone(),
+            });
+            *c = off;
+        }
+        late_auto_increment = n
+            .columns
+            .iter()
+            .filter(|c| c.auto_increment && o.column(&c.name).is_some())
+            .map(|c| c.name.clone())
+            .collect();
+    }
+    let o = &o;
+
     // Columns.
     let mut added_cols = Vec::new();
     let mut altered = Vec::new();
     for nc in &n.columns {
+        let mut now = without_column_rename(nc);
+        if late_auto_increment.contains(&nc.name) {
+            now.auto_increment = false;
+        }
         match o.column(&nc.name) {
-            Some(oc) if columns_differ(d, oc, nc) => altered.push(Op::AlterColumn {
-                table: table.clone(),
-                old: oc.clone(),
-                new: without_column_rename(nc),
-            }),
+            Some(oc) if columns_differ(d, oc, &now) => {
+                // Same stored type: keep the database's spelling, so the op
+                // neither describes nor warns about a type change.
+                if d.canonical_type(&oc.ty) == d.canonical_type(&now.ty) {
+                    now.ty = oc.ty.clone();
+                }
+                altered.push(Op::AlterColumn {
+                    table: table.clone(),
+                    old: oc.clone(),
+                    new: now,
+                })
+            }
             Some(_) => {}
             None => added_cols.push(nc),
         }
@@ -541,6 +586,19 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
                 });
             }
         }
+    }
+
+    for name in &late_auto_increment {
+        let on = without_column_rename(n.column(name).expect("listed from n"));
+        let off = Column {
+            auto_increment: false,
+            ..on.clone()
+        };
+        adds.push(Op::AlterColumn {
+            table: table.clone(),
+            old: off,
+            new: on,
+        });
     }
 
     // Indexes (renamable everywhere; SQLite renders drop + create).

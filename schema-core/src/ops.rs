@@ -32,6 +32,9 @@ impl ConstraintKind {
 }
 
 /// One schema change.
+// A migration holds a handful of ops; boxing the tables would only make
+// construction and matching noisier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
     /// `CREATE TABLE` with its columns, primary key, unique constraints,

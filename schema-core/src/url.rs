@@ -44,6 +44,17 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// The SQL dialect of this backend.
+    pub fn dialect(self) -> crate::dialect::Dialect {
+        match self {
+            Backend::Sqlite => crate::dialect::Dialect::Sqlite,
+            Backend::Postgres => crate::dialect::Dialect::Postgres,
+            Backend::Mysql => crate::dialect::Dialect::Mysql,
+        }
+    }
+}
+
 impl fmt::Display for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -254,6 +265,11 @@ impl DatabaseUrl {
     /// The server family.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The SQL dialect for this URL's backend.
+    pub fn dialect(&self) -> crate::dialect::Dialect {
+        self.backend.dialect()
     }
 
     /// The URL exactly as given, with the password (and any `password=`
@@ -1372,5 +1388,10 @@ mod tests {
         let u: DatabaseUrl = "sqlite://x.db".parse().unwrap();
         assert_eq!(u.backend(), Backend::Sqlite);
         assert_eq!(Backend::Mysql.to_string(), "mysql");
+        assert_eq!(u.dialect(), crate::dialect::Dialect::Sqlite);
+        assert_eq!(
+            Backend::Postgres.dialect(),
+            crate::dialect::Dialect::Postgres
+        );
     }
 }

@@ -748,3 +748,41 @@ fn test_database_is_dropped_with_its_guard() {
     .unwrap();
     assert_eq!(rows[0].n, 0, "{name} still exists");
 }
+
+/// `schema_runtime::introspect` dispatches to the server's introspection,
+/// in the connection's own schema/database, skipping the version table and
+/// ignored tables.
+fn introspect_through_connection(db: &TestDb) {
+    let mut conn = schema_runtime::Connection::establish(&db.url).expect("connect");
+    for sql in [
+        "CREATE TABLE schema_revisions (revision VARCHAR(32) PRIMARY KEY)",
+        "CREATE TABLE legacy_orders (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY, note VARCHAR(20))",
+    ] {
+        conn.execute(sql).expect("create table");
+    }
+    let options = schema_runtime::IntrospectOptions {
+        ignore_tables: vec!["legacy_*".into()],
+        ..Default::default()
+    };
+    let s = schema_runtime::introspect(&mut conn, &options).expect("introspect");
+    assert_eq!(names(&s), ["orders"]);
+    assert_eq!(
+        s.tables[0].column("note").map(|c| c.ty.clone()),
+        Some(Varchar(20))
+    );
+}
+
+#[test]
+fn postgres_introspect_through_connection() {
+    if let Some(db) = TestDb::create(Server::Postgres) {
+        introspect_through_connection(&db);
+    }
+}
+
+#[test]
+fn mysql_introspect_through_connection() {
+    if let Some(db) = TestDb::create(Server::Mysql) {
+        introspect_through_connection(&db);
+    }
+}

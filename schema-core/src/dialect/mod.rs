@@ -243,6 +243,9 @@ impl Dialect {
     /// SQLite (what introspection must report):
     /// - unique constraints become unique indexes of the same name (we create
     ///   them with `CREATE UNIQUE INDEX`; `PRAGMA index_list` origin `c`);
+    ///   an index of origin `u` (a table-level `UNIQUE` some other tool made)
+    ///   is reported as a [`UniqueConstraint`](crate::model::UniqueConstraint)
+    ///   under its `sqlite_autoindex_...` name and stays one;
     /// - primary keys and foreign keys have no name (`None`); they are
     ///   compared by columns;
     /// - the auto-increment key is rendered `INTEGER NOT NULL PRIMARY KEY
@@ -255,7 +258,8 @@ impl Dialect {
     /// default counts too, reported without the default).
     ///
     /// MySQL: unique constraints become unique indexes (MySQL does not tell
-    /// them apart); the primary key has no name; every foreign key whose
+    /// them apart); the primary key has no name; `NO ACTION` referential
+    /// actions become `RESTRICT` (what InnoDB reports); every foreign key whose
     /// columns are not a leading prefix of the primary key or of an index
     /// gets an explicit index `ix_<table>_<cols>` (MySQL would otherwise create
     /// one implicitly, named after the constraint, and the next diff would
@@ -329,12 +333,27 @@ impl Dialect {
             shorten_all(&mut fk.columns);
             fk.ref_table = d.shorten(&fk.ref_table);
             shorten_all(&mut fk.ref_columns);
+            // InnoDB treats NO ACTION as RESTRICT and reports it so.
+            if d == Dialect::Mysql {
+                for action in [&mut fk.on_delete, &mut fk.on_update] {
+                    if *action == crate::model::ReferentialAction::NoAction {
+                        *action = crate::model::ReferentialAction::Restrict;
+                    }
+                }
+            }
         }
         for ck in &mut t.checks {
             ck.name = d.shorten(&ck.name);
         }
         if d != Dialect::Postgres {
             for uq in std::mem::take(&mut t.uniques) {
+                // A table-level UNIQUE found in a SQLite table (made by another
+                // tool) is not an index we can drop: keep it a constraint, so
+                // changing it takes a rebuild.
+                if uq.name.starts_with(SQLITE_AUTOINDEX) {
+                    t.uniques.push(uq);
+                    continue;
+                }
                 if !t.indexes.iter().any(|ix| ix.name == uq.name) {
                     t.indexes.push(crate::model::Index {
                         name: uq.name,
@@ -353,6 +372,9 @@ impl Dialect {
         t
     }
 }
+
+/// Prefix of the indexes SQLite creates for table-level `UNIQUE` constraints.
+pub const SQLITE_AUTOINDEX: &str = "sqlite_autoindex_";
 
 /// MySQL needs an index whose leading columns are a foreign key's columns;
 /// make it explicit so the database and the model agree.
@@ -1214,6 +1236,35 @@ mod tests {
         assert_eq!(
             Dialect::Sqlite.render_default(&DefaultValue::Bool(true)),
             "1"
+        );
+    }
+
+    #[test]
+    fn long_identifiers_are_shortened_per_dialect() {
+        let long = format!("ix_{}", "very_long_column_name_".repeat(4));
+        let t = Table {
+            name: "t".into(),
+            columns: vec![Column::new("a", LogicalType::Integer)],
+            indexes: vec![crate::model::Index {
+                name: long.clone(),
+                columns: vec!["a".into()],
+                unique: false,
+            }],
+            ..Table::default()
+        };
+        let s = Schema::new(vec![t]);
+        for (d, limit) in [(Dialect::Postgres, 63), (Dialect::Mysql, 64)] {
+            let name = &d.normalize_schema(&s).tables[0].indexes[0].name;
+            assert_eq!(name.len(), limit, "{d:?}");
+            assert_eq!(
+                d.normalize_schema(&d.normalize_schema(&s)),
+                d.normalize_schema(&s),
+                "idempotent"
+            );
+        }
+        assert_eq!(
+            Dialect::Sqlite.normalize_schema(&s).tables[0].indexes[0].name,
+            long
         );
     }
 }

@@ -48,7 +48,7 @@ fn create_tables_in_fk_order() {
 #[test]
 fn drop_table() {
     let posts = table("posts")
-        .col("author_id", T::BigInt)
+        .null("author_id", T::BigInt)
         .fk("author_id", "users", RA::SetNull);
     run_case(
         "drop_table",
@@ -390,12 +390,30 @@ fn timestamp_tz_and_json_follow_storage() {
     // TimestampTz vs Timestamp and Json vs Text only differ where stored differently.
     let before = table("logs")
         .col("at", T::Timestamp)
-        .col("payload", T::Text);
+        .col("payload", T::Text)
+        .col("note", T::Text);
     let after = table("logs")
         .col("at", T::TimestampTz)
-        .col("payload", T::Json);
+        .col("payload", T::Json)
+        // Also becomes nullable: only that shows, never a type change.
+        .null("note", T::Json);
     run_case(
         "timestamp_tz_and_json_follow_storage",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn primary_key_to_auto_increment() {
+    let mut before = table("tags").col("slug", T::Varchar(40));
+    before.columns[0].auto_increment = false;
+    before.primary_key.as_mut().expect("pk").columns = vec!["slug".into()];
+    let after = table("tags")
+        .col("slug", T::Varchar(40))
+        .unique_index(&["slug"]);
+    run_case(
+        "primary_key_to_auto_increment",
         schema(vec![before]),
         schema(vec![after]),
     );

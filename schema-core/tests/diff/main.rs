@@ -7,6 +7,7 @@
 mod apply;
 mod build;
 mod cases;
+mod introspected;
 mod props;
 
 use schema_core::dialect::Dialect;

@@ -72,6 +72,21 @@ pub fn introspect_mysql(
     ))
 }
 
+/// The connection's default database (`DATABASE()`), `None` when the URL
+/// names none.
+pub fn current_database(
+    conn: &mut MysqlConnection,
+) -> Result<Option<String>, diesel::result::Error> {
+    let rows: Vec<DatabaseRow> = sql_query("SELECT DATABASE() AS name").load(conn)?;
+    Ok(rows.into_iter().next().and_then(|r| r.name))
+}
+
+#[derive(QueryableByName)]
+struct DatabaseRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    name: Option<String>,
+}
+
 /// Which server answered: their `information_schema`s differ in detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flavor {

@@ -57,6 +57,24 @@ pub fn introspect_postgres(
     Ok(assemble(tables, columns, constraints, indexes, exclude))
 }
 
+/// The connection's `current_schema()` (the first existing schema of the
+/// search path, usually `public`).
+pub fn current_schema(conn: &mut PgConnection) -> Result<String, diesel::result::Error> {
+    let rows: Vec<NameRow> =
+        sql_query("SELECT COALESCE(current_schema(), 'public')::text AS name").load(conn)?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .map(|r| r.name)
+        .unwrap_or_else(|| "public".to_string()))
+}
+
+#[derive(QueryableByName)]
+struct NameRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
 /// Ordinary (`r`) and partitioned (`p`) tables, not partitions.
 const TABLES_SQL: &str = "\
 SELECT c.oid::int8 AS oid, c.relname::text AS name,
