@@ -5,14 +5,15 @@
 //! documents, so `diff(introspect(db), models)` is empty right after the
 //! generated migration ran.
 
-mod server;
+pub mod mysql;
+pub mod postgres;
 mod sqlite;
 
 use schema_core::url::Backend;
 use schema_core::Schema;
 
-use crate::conn::Connection;
-use crate::error::Result;
+use crate::conn::{db_error_for, Connection};
+use crate::error::{Error, Result};
 use crate::version::DEFAULT_VERSION_TABLE;
 
 /// Which tables introspection leaves out.
@@ -44,8 +45,32 @@ impl IntrospectOptions {
 pub fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> Result<Schema> {
     match conn.backend() {
         Backend::Sqlite => sqlite::introspect(conn, options),
-        Backend::Postgres => server::introspect_postgres(conn, options),
-        Backend::Mysql => server::introspect_mysql(conn, options),
+        Backend::Postgres => {
+            let url = conn.url().clone();
+            let pg = conn
+                .as_pg_mut()
+                .expect("a PostgreSQL URL opens a PgConnection");
+            let skip = |t: &str| options.skips(t);
+            postgres::current_schema(pg)
+                .and_then(|schema| postgres::introspect_postgres(pg, &schema, &skip))
+                .map_err(|e| db_error_for(&url, "introspecting the schema", &e))
+        }
+        Backend::Mysql => {
+            let url = conn.url().clone();
+            let my = conn
+                .as_mysql_mut()
+                .expect("a MySQL URL opens a MysqlConnection");
+            let skip = |t: &str| options.skips(t);
+            match mysql::current_database(my) {
+                Ok(Some(db)) => mysql::introspect_mysql(my, &db, &skip)
+                    .map_err(|e| db_error_for(&url, "introspecting the database", &e)),
+                Ok(None) => Err(Error::Invalid(format!(
+                    "{} names no database; add one to the URL path",
+                    url.redacted()
+                ))),
+                Err(e) => Err(db_error_for(&url, "introspecting the database", &e)),
+            }
+        }
     }
 }
 
