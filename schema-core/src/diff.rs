@@ -1,2 +1,797 @@
-//! (in progress)
-#![allow(missing_docs)]
+//! Autogenerate: compare the live database with the models and produce the
+//! [`Op`]s that turn one into the other.
+//!
+//! `old` is what introspection read from the database, `new` is the models;
+//! both go through [`Dialect::normalize_schema`] first (see there for what
+//! introspection must report per dialect), so names SQLite does not keep,
+//! MySQL's implicit foreign-key indexes and over-long identifiers never
+//! produce a diff. Types compare through [`Dialect::canonical_type`],
+//! defaults through [`Dialect::defaults_equal`], checks through
+//! [`normalize_check_sql`].
+//!
+//! # What is detected
+//! Tables added, dropped and renamed (`renamed_from`); columns added,
+//! dropped, renamed (`renamed_from`) and altered (type, nullability,
+//! default, auto-increment, comment); the primary key; unique constraints;
+//! indexes (uniqueness, columns and their order); foreign keys (columns,
+//! target, `ON DELETE`/`ON UPDATE`); check constraints; table comments.
+//! Without `renamed_from`, a dropped and an added table or column that look
+//! alike produce a [`RenameHint`] instead of a guess.
+//!
+//! Indexes and constraints are matched by name, then by definition: one
+//! whose definition is unchanged but whose name differs (typically a
+//! default name after its table or column was renamed) is renamed in place
+//! where the dialect can, so the next autogenerate finds nothing.
+//!
+//! # Order of operations
+//! 1. table renames;
+//! 2. column renames;
+//! 3. index and constraint renames;
+//! 4. foreign keys dropped;
+//! 5. indexes, unique constraints, checks and primary keys dropped;
+//! 6. tables dropped (children first);
+//! 7. tables created (parents first);
+//! 8. columns added, altered and dropped, table comments (or one SQLite
+//!    table rebuild per table);
+//! 9. primary keys, unique constraints, indexes and checks added;
+//! 10. foreign keys added.
+//!
+//! On PostgreSQL and MySQL a foreign-key cycle among created tables is
+//! broken by creating the tables without the closing foreign keys and
+//! adding them in step 10 (and symmetrically for dropped tables). SQLite
+//! checks foreign keys lazily, so they stay inline.
+//!
+//! # SQLite
+//! Changes SQLite's `ALTER TABLE` cannot make (see
+//! `dialect::sqlite::is_native`) are grouped per table into one
+//! [`Op::RebuildTable`] carrying the full old and new definitions; table
+//! and column renames still happen natively before it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::dialect::{normalize_check_sql, Dialect};
+use crate::model::{Column, ForeignKey, Schema, Table};
+use crate::ops::{ConstraintKind, Op};
+
+/// The result of a diff: operations and rename hints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// Operations turning the old schema into the new one, in a safe order.
+    pub ops: Vec<Op>,
+    /// Drop + add pairs that may be meant as renames.
+    pub hints: Vec<RenameHint>,
+}
+
+impl Diff {
+    /// No operations (hints alone do not count).
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// A dropped and an added table or column that look like a rename. The
+/// differ emits drop + add; the hint names the attribute that would turn
+/// them into a rename.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenameHint {
+    /// A dropped and a created table with the same columns.
+    Table {
+        /// Dropped table.
+        from: String,
+        /// Created table.
+        to: String,
+        /// The model struct of the created table, if known.
+        struct_name: Option<String>,
+    },
+    /// A dropped and an added column of the same type in one table.
+    Column {
+        /// Table name.
+        table: String,
+        /// Dropped column.
+        from: String,
+        /// Added column.
+        to: String,
+        /// The model field of the added column, if known.
+        field: Option<String>,
+    },
+}
+
+impl fmt::Display for RenameHint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenameHint::Table { from, to, struct_name } => write!(
+                f,
+                "table {from} is dropped and {to} created with the same columns; if it was renamed, add #[model(renamed_from = \"{from}\")] to {}",
+                struct_name.as_deref().map(|s| format!("struct {s}")).unwrap_or_else(|| format!("the model of {to}"))
+            ),
+            RenameHint::Column { table, from, to, field } => write!(
+                f,
+                "column {table}.{from} is dropped and {table}.{to} added with the same type; if it was renamed, add #[model(renamed_from = \"{from}\")] to {}",
+                field.as_deref().map(|s| format!("field `{s}`")).unwrap_or_else(|| format!("the field of column {to}"))
+            ),
+        }
+    }
+}
+
+/// The operations that turn `old` (the live database) into `new` (the
+/// models) on `dialect`. See [`diff_with_hints`] for rename hints.
+pub fn diff(old: &Schema, new: &Schema, dialect: Dialect) -> Vec<Op> {
+    diff_with_hints(old, new, dialect).ops
+}
+
+/// Operations in the order they run.
+#[derive(Default)]
+struct Phases {
+    rename_tables: Vec<Op>,
+    rename_columns: Vec<Op>,
+    rename_constraints: Vec<Op>,
+    drop_fks: Vec<Op>,
+    drop_constraints: Vec<Op>,
+    drop_tables: Vec<Op>,
+    create_tables: Vec<Op>,
+    columns: Vec<Op>,
+    add_constraints: Vec<Op>,
+    add_fks: Vec<Op>,
+}
+
+impl Phases {
+    fn into_ops(self) -> Vec<Op> {
+        [
+            self.rename_tables,
+            self.rename_columns,
+            self.rename_constraints,
+            self.drop_fks,
+            self.drop_constraints,
+            self.drop_tables,
+            self.create_tables,
+            self.columns,
+            self.add_constraints,
+            self.add_fks,
+        ]
+        .concat()
+    }
+}
+
+/// Like [`diff`], also returning rename hints.
+pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
+    let d = dialect;
+    let mut old = d.normalize_schema(old);
+    let new = d.normalize_schema(new);
+    let mut phases = Phases::default();
+    let mut hints = Vec::new();
+
+    // Tables: same name, or renamed_from an old table that no model keeps.
+    let new_names: BTreeSet<&str> = new.tables.iter().map(|t| t.name.as_str()).collect();
+    let mut claimed: BTreeSet<String> = BTreeSet::new();
+    let mut created: Vec<&Table> = Vec::new();
+    let mut table_renames: Vec<(String, String)> = Vec::new();
+    for t in &new.tables {
+        if old.table(&t.name).is_some() {
+            claimed.insert(t.name.clone());
+            continue;
+        }
+        let source = new_renamed_from(&new, &t.name);
+        match source {
+            Some(from)
+                if old.table(&from).is_some()
+                    && !new_names.contains(from.as_str())
+                    && !claimed.contains(&from) =>
+            {
+                claimed.insert(from.clone());
+                table_renames.push((from, t.name.clone()));
+            }
+            _ => created.push(t),
+        }
+    }
+    for (from, to) in &table_renames {
+        phases.rename_tables.push(Op::RenameTable {
+            from: from.clone(),
+            to: to.clone(),
+        });
+        rename_table_in(&mut old, from, to);
+    }
+    let dropped: Vec<Table> = old
+        .tables
+        .iter()
+        .filter(|t| !new_names.contains(t.name.as_str()))
+        .cloned()
+        .collect();
+    table_hints(d, &dropped, &created, &mut hints);
+
+    // Column renames, applied to the old view so later comparisons line up.
+    for t in &new.tables {
+        if created.iter().any(|c| c.name == t.name) {
+            continue;
+        }
+        let renames: Vec<(String, String)> = {
+            let o = old
+                .table(&t.name)
+                .expect("matched table exists in the old view");
+            t.columns
+                .iter()
+                .filter(|c| o.column(&c.name).is_none())
+                .filter_map(|c| {
+                    let from = new_column_renamed_from(&new, &t.name, &c.name)?;
+                    (o.column(&from).is_some() && t.column(&from).is_none())
+                        .then(|| (from, c.name.clone()))
+                })
+                .collect()
+        };
+        for (from, to) in renames {
+            phases.rename_columns.push(Op::RenameColumn {
+                table: t.name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+            rename_column_in(&mut old, &t.name, &from, &to);
+        }
+    }
+
+    // Matched tables.
+    for n in &new.tables {
+        if created.iter().any(|c| c.name == n.name) {
+            continue;
+        }
+        let o = old
+            .table(&n.name)
+            .expect("matched table exists in the old view")
+            .clone();
+        diff_table(d, &o, n, &mut phases, &mut hints);
+    }
+
+    // Dropped tables, children first; created tables, parents first.
+    let (order, deferred) = creation_order(d, dropped);
+    for (table, fk) in deferred {
+        phases.drop_tables.push(Op::DropForeignKey { table, fk });
+    }
+    for t in order.into_iter().rev() {
+        phases.drop_tables.push(Op::DropTable(t));
+    }
+    let (order, deferred) = creation_order(d, created.into_iter().cloned().collect());
+    phases
+        .create_tables
+        .extend(order.into_iter().map(Op::CreateTable));
+    for (table, fk) in deferred {
+        phases.add_fks.push(Op::AddForeignKey { table, fk });
+    }
+
+    Diff {
+        ops: phases.into_ops(),
+        hints,
+    }
+}
+
+fn new_renamed_from(new: &Schema, table: &str) -> Option<String> {
+    new.table(table).and_then(|t| t.renamed_from.clone())
+}
+
+fn new_column_renamed_from(new: &Schema, table: &str, column: &str) -> Option<String> {
+    new.table(table)?.column(column)?.renamed_from.clone()
+}
+
+/// The table as the database will store it: no model-only metadata.
+fn without_renamed_from(t: &Table) -> Table {
+    let mut t = t.clone();
+    t.renamed_from = None;
+    t.struct_name = None;
+    t.columns = t.columns.iter().map(without_column_rename).collect();
+    t
+}
+
+/// The column as the database will store it: no model-only metadata.
+fn without_column_rename(c: &Column) -> Column {
+    Column {
+        renamed_from: None,
+        field: None,
+        ..c.clone()
+    }
+}
+
+fn rename_table_in(s: &mut Schema, from: &str, to: &str) {
+    for t in &mut s.tables {
+        if t.name == from {
+            t.name = to.to_string();
+        }
+        for fk in &mut t.foreign_keys {
+            if fk.ref_table == from {
+                fk.ref_table = to.to_string();
+            }
+        }
+    }
+    s.tables.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
+/// What `ALTER TABLE ... RENAME COLUMN` does on every dialect: keys,
+/// indexes, checks and referencing foreign keys follow the column.
+fn rename_column_in(s: &mut Schema, table: &str, from: &str, to: &str) {
+    let ren = |v: &mut Vec<String>| {
+        v.iter_mut()
+            .filter(|c| *c == from)
+            .for_each(|c| *c = to.to_string());
+    };
+    for t in &mut s.tables {
+        for fk in &mut t.foreign_keys {
+            if fk.ref_table == table {
+                ren(&mut fk.ref_columns);
+            }
+        }
+        if t.name != table {
+            continue;
+        }
+        for c in &mut t.columns {
+            if c.name == from {
+                c.name = to.to_string();
+            }
+        }
+        if let Some(pk) = &mut t.primary_key {
+            ren(&mut pk.columns);
+        }
+        t.indexes.iter_mut().for_each(|ix| ren(&mut ix.columns));
+        t.uniques.iter_mut().for_each(|u| ren(&mut u.columns));
+        t.foreign_keys
+            .iter_mut()
+            .for_each(|fk| ren(&mut fk.columns));
+        for ck in &mut t.checks {
+            let renamed = crate::dialect::rename_ident_in_sql(&ck.sql, from, to);
+            if normalize_check_sql(&renamed) != normalize_check_sql(&ck.sql) {
+                ck.sql = renamed;
+            }
+        }
+    }
+}
+
+/// Hints for dropped/created tables with identical column names and types.
+fn table_hints(d: Dialect, dropped: &[Table], created: &[&Table], hints: &mut Vec<RenameHint>) {
+    let shape = |t: &Table| -> BTreeSet<(String, String)> {
+        t.columns
+            .iter()
+            .map(|c| (c.name.clone(), d.render_logical_type(&c.ty)))
+            .collect()
+    };
+    let mut used = BTreeSet::new();
+    for c in created {
+        if let Some(o) = dropped
+            .iter()
+            .find(|o| !used.contains(&o.name) && shape(o) == shape(c))
+        {
+            used.insert(o.name.clone());
+            hints.push(RenameHint::Table {
+                from: o.name.clone(),
+                to: c.name.clone(),
+                struct_name: c.struct_name.clone(),
+            });
+        }
+    }
+}
+
+/// The result of matching old and new items (indexes, constraints) of one
+/// table: unchanged pairs are dropped from view.
+struct Matched<'a, T> {
+    renamed: Vec<(&'a T, &'a T)>,
+    dropped: Vec<&'a T>,
+    added: Vec<&'a T>,
+}
+
+/// Matches by definition with equal names (or a name missing on either
+/// side), then by definition alone (a rename), leaving the rest as drop/add.
+fn match_items<'a, T>(
+    old: &'a [T],
+    new: &'a [T],
+    name: impl Fn(&T) -> Option<&str>,
+    same: impl Fn(&T, &T) -> bool,
+) -> Matched<'a, T> {
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    let names_agree = |a: &T, b: &T| match (name(a), name(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    };
+    for (j, n) in new.iter().enumerate() {
+        if let Some(i) =
+            (0..old.len()).find(|&i| !old_used[i] && same(&old[i], n) && names_agree(&old[i], n))
+        {
+            old_used[i] = true;
+            new_used[j] = true;
+        }
+    }
+    let mut renamed = Vec::new();
+    for (j, n) in new.iter().enumerate() {
+        if new_used[j] {
+            continue;
+        }
+        // Never rename onto a name an old item still holds: that item is
+        // dropped later, so the rename would collide; drop + add instead.
+        let taken = name(n).is_some_and(|nn| old.iter().any(|o| name(o) == Some(nn)));
+        if taken {
+            continue;
+        }
+        if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && same(&old[i], n)) {
+            old_used[i] = true;
+            new_used[j] = true;
+            renamed.push((&old[i], n));
+        }
+    }
+    Matched {
+        renamed,
+        dropped: old
+            .iter()
+            .zip(&old_used)
+            .filter(|(_, u)| !**u)
+            .map(|(o, _)| o)
+            .collect(),
+        added: new
+            .iter()
+            .zip(&new_used)
+            .filter(|(_, u)| !**u)
+            .map(|(n, _)| n)
+            .collect(),
+    }
+}
+
+fn fk_same(a: &ForeignKey, b: &ForeignKey) -> bool {
+    a.columns == b.columns
+        && a.ref_table == b.ref_table
+        && a.ref_columns == b.ref_columns
+        && a.on_delete == b.on_delete
+        && a.on_update == b.on_update
+}
+
+fn columns_differ(d: Dialect, o: &Column, n: &Column) -> bool {
+    d.canonical_type(&o.ty) != d.canonical_type(&n.ty)
+        || o.nullable != n.nullable
+        || !d.defaults_equal(o.default.as_ref(), n.default.as_ref(), &n.ty)
+        || o.auto_increment != n.auto_increment
+        || o.comment != n.comment
+}
+
+/// Ops for one table present on both sides (`o` already renamed).
+fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut Vec<RenameHint>) {
+    let table = n.name.clone();
+    // Everything but renames, per phase, so SQLite can fold them into a rebuild.
+    let mut renames = Vec::new();
+    let mut drop_fks = Vec::new();
+    let mut drops = Vec::new();
+    let mut columns = Vec::new();
+    let mut adds = Vec::new();
+    let mut add_fks = Vec::new();
+
+    // MySQL: an AUTO_INCREMENT column must be a key, so when the primary key
+    // changes, auto-increment is switched off before the old key is dropped
+    // and switched on after the new key is added.
+    let pk_cols = |t: &Table| t.primary_key.as_ref().map(|p| p.columns.clone());
+    let mut o = o.clone();
+    let mut late_auto_increment = Vec::new();
+    if d == Dialect::Mysql && pk_cols(&o) != pk_cols(n) {
+        for c in o.columns.iter_mut().filter(|c| c.auto_increment) {
+            let off = Column {
+                auto_increment: false,
+                ..c.clone()
+            };
+            drops.push(Op::AlterColumn {
+                table: table.clone(),
+                old: c.clone(),
+                new: off.clone(),
+            });
+            *c = off;
+        }
+        late_auto_increment = n
+            .columns
+            .iter()
+            .filter(|c| c.auto_increment && o.column(&c.name).is_some())
+            .map(|c| c.name.clone())
+            .collect();
+    }
+    let o = &o;
+
+    // Columns.
+    let mut added_cols = Vec::new();
+    let mut altered = Vec::new();
+    for nc in &n.columns {
+        let mut now = without_column_rename(nc);
+        if late_auto_increment.contains(&nc.name) {
+            now.auto_increment = false;
+        }
+        match o.column(&nc.name) {
+            Some(oc) if columns_differ(d, oc, &now) => {
+                // Same stored type: keep the database's spelling, so the op
+                // neither describes nor warns about a type change.
+                if d.canonical_type(&oc.ty) == d.canonical_type(&now.ty) {
+                    now.ty = oc.ty.clone();
+                }
+                altered.push(Op::AlterColumn {
+                    table: table.clone(),
+                    old: oc.clone(),
+                    new: now,
+                })
+            }
+            Some(_) => {}
+            None => added_cols.push(nc),
+        }
+    }
+    let dropped_cols: Vec<&Column> = o
+        .columns
+        .iter()
+        .filter(|c| n.column(&c.name).is_none())
+        .collect();
+    let mut hinted = BTreeSet::new();
+    for a in &added_cols {
+        let ty = d.canonical_type(&a.ty);
+        if let Some(dc) = dropped_cols
+            .iter()
+            .find(|c| !hinted.contains(&c.name) && d.canonical_type(&c.ty) == ty)
+        {
+            hinted.insert(dc.name.clone());
+            hints.push(RenameHint::Column {
+                table: table.clone(),
+                from: dc.name.clone(),
+                to: a.name.clone(),
+                field: a.field.clone(),
+            });
+        }
+    }
+    columns.extend(added_cols.iter().map(|c| Op::AddColumn {
+        table: table.clone(),
+        column: without_column_rename(c),
+    }));
+    columns.extend(altered);
+    columns.extend(dropped_cols.iter().map(|c| Op::DropColumn {
+        table: table.clone(),
+        column: (*c).clone(),
+    }));
+    if o.comment != n.comment {
+        columns.push(Op::SetTableComment {
+            table: table.clone(),
+            old: o.comment.clone(),
+            new: n.comment.clone(),
+        });
+    }
+
+    // Primary key: by columns; by name too where the dialect keeps names.
+    match (&o.primary_key, &n.primary_key) {
+        (Some(a), Some(b)) if a.columns == b.columns => {
+            if let (Some(x), Some(y)) = (&a.name, &b.name) {
+                if x != y {
+                    if d.can_rename_constraint(ConstraintKind::PrimaryKey) {
+                        renames.push(Op::RenameConstraint {
+                            table: table.clone(),
+                            kind: ConstraintKind::PrimaryKey,
+                            from: x.clone(),
+                            to: y.clone(),
+                        });
+                    } else {
+                        drops.push(Op::DropPrimaryKey {
+                            table: table.clone(),
+                            pk: a.clone(),
+                        });
+                        adds.push(Op::AddPrimaryKey {
+                            table: table.clone(),
+                            pk: b.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        (a, b) => {
+            if let Some(a) = a {
+                drops.push(Op::DropPrimaryKey {
+                    table: table.clone(),
+                    pk: a.clone(),
+                });
+            }
+            if let Some(b) = b {
+                adds.push(Op::AddPrimaryKey {
+                    table: table.clone(),
+                    pk: b.clone(),
+                });
+            }
+        }
+    }
+
+    for name in &late_auto_increment {
+        let on = without_column_rename(n.column(name).expect("listed from n"));
+        let off = Column {
+            auto_increment: false,
+            ..on.clone()
+        };
+        adds.push(Op::AlterColumn {
+            table: table.clone(),
+            old: off,
+            new: on,
+        });
+    }
+
+    // Indexes (renamable everywhere; SQLite renders drop + create).
+    let m = match_items(
+        &o.indexes,
+        &n.indexes,
+        |i| Some(&i.name),
+        |a, b| a.columns == b.columns && a.unique == b.unique,
+    );
+    for (a, b) in m.renamed {
+        renames.push(Op::RenameIndex {
+            table: table.clone(),
+            index: a.clone(),
+            to: b.name.clone(),
+        });
+    }
+    drops.extend(m.dropped.into_iter().map(|i| Op::DropIndex {
+        table: table.clone(),
+        index: i.clone(),
+    }));
+    adds.extend(m.added.into_iter().map(|i| Op::AddIndex {
+        table: table.clone(),
+        index: i.clone(),
+    }));
+
+    // Unique constraints.
+    let m = match_items(
+        &o.uniques,
+        &n.uniques,
+        |u| Some(&u.name),
+        |a, b| a.columns == b.columns,
+    );
+    for (a, b) in m.renamed {
+        if d.can_rename_constraint(ConstraintKind::Unique) {
+            renames.push(Op::RenameConstraint {
+                table: table.clone(),
+                kind: ConstraintKind::Unique,
+                from: a.name.clone(),
+                to: b.name.clone(),
+            });
+        } else {
+            drops.push(Op::DropUnique {
+                table: table.clone(),
+                unique: a.clone(),
+            });
+            adds.push(Op::AddUnique {
+                table: table.clone(),
+                unique: b.clone(),
+            });
+        }
+    }
+    drops.extend(m.dropped.into_iter().map(|u| Op::DropUnique {
+        table: table.clone(),
+        unique: u.clone(),
+    }));
+    adds.extend(m.added.into_iter().map(|u| Op::AddUnique {
+        table: table.clone(),
+        unique: u.clone(),
+    }));
+
+    // Foreign keys.
+    let m = match_items(
+        &o.foreign_keys,
+        &n.foreign_keys,
+        |f| f.name.as_deref(),
+        fk_same,
+    );
+    for (a, b) in m.renamed {
+        if d.can_rename_constraint(ConstraintKind::ForeignKey) {
+            renames.push(Op::RenameConstraint {
+                table: table.clone(),
+                kind: ConstraintKind::ForeignKey,
+                from: a.name.clone().unwrap_or_default(),
+                to: b.name.clone().unwrap_or_default(),
+            });
+        } else {
+            drop_fks.push(Op::DropForeignKey {
+                table: table.clone(),
+                fk: a.clone(),
+            });
+            add_fks.push(Op::AddForeignKey {
+                table: table.clone(),
+                fk: b.clone(),
+            });
+        }
+    }
+    drop_fks.extend(m.dropped.into_iter().map(|f| Op::DropForeignKey {
+        table: table.clone(),
+        fk: f.clone(),
+    }));
+    add_fks.extend(m.added.into_iter().map(|f| Op::AddForeignKey {
+        table: table.clone(),
+        fk: f.clone(),
+    }));
+
+    // Check constraints, by normalised expression.
+    let m = match_items(
+        &o.checks,
+        &n.checks,
+        |c| Some(&c.name),
+        |a, b| normalize_check_sql(&a.sql) == normalize_check_sql(&b.sql),
+    );
+    for (a, b) in m.renamed {
+        if d.can_rename_constraint(ConstraintKind::Check) {
+            renames.push(Op::RenameConstraint {
+                table: table.clone(),
+                kind: ConstraintKind::Check,
+                from: a.name.clone(),
+                to: b.name.clone(),
+            });
+        } else {
+            drops.push(Op::DropCheck {
+                table: table.clone(),
+                check: a.clone(),
+            });
+            adds.push(Op::AddCheck {
+                table: table.clone(),
+                check: b.clone(),
+            });
+        }
+    }
+    drops.extend(m.dropped.into_iter().map(|c| Op::DropCheck {
+        table: table.clone(),
+        check: c.clone(),
+    }));
+    adds.extend(m.added.into_iter().map(|c| Op::AddCheck {
+        table: table.clone(),
+        check: c.clone(),
+    }));
+
+    if d == Dialect::Sqlite {
+        let all: Vec<Op> = [
+            renames.clone(),
+            drop_fks.clone(),
+            drops.clone(),
+            columns.clone(),
+            adds.clone(),
+            add_fks.clone(),
+        ]
+        .concat();
+        if all
+            .iter()
+            .any(|op| !crate::dialect::sqlite::is_native(op, o))
+        {
+            phases.columns.push(Op::RebuildTable {
+                old: o.clone(),
+                new: without_renamed_from(n),
+                changes: all,
+            });
+            return;
+        }
+    }
+    phases.rename_constraints.extend(renames);
+    phases.drop_fks.extend(drop_fks);
+    phases.drop_constraints.extend(drops);
+    phases.columns.extend(columns);
+    phases.add_constraints.extend(adds);
+    phases.add_fks.extend(add_fks);
+}
+
+/// Orders tables so referenced tables come first. On PostgreSQL and MySQL,
+/// foreign keys that close a cycle are taken out of their table and
+/// returned separately (to be added after all tables exist, or dropped
+/// before any is dropped); SQLite keeps them inline.
+fn creation_order(d: Dialect, tables: Vec<Table>) -> (Vec<Table>, Vec<(String, ForeignKey)>) {
+    let mut remaining: BTreeMap<String, Table> = tables
+        .into_iter()
+        .map(|t| (t.name.clone(), without_renamed_from(&t)))
+        .collect();
+    let mut order: Vec<Table> = Vec::new();
+    let mut deferred = Vec::new();
+    while !remaining.is_empty() {
+        // A table whose referenced tables (in this set) are all placed.
+        let ready = remaining
+            .values()
+            .find(|t| {
+                t.foreign_keys
+                    .iter()
+                    .all(|fk| fk.ref_table == t.name || !remaining.contains_key(&fk.ref_table))
+            })
+            .map(|t| t.name.clone());
+        // In a cycle: take the first table by name and defer its forward refs.
+        let name = ready.unwrap_or_else(|| remaining.keys().next().expect("non-empty").clone());
+        let mut t = remaining.remove(&name).expect("present");
+        if d != Dialect::Sqlite {
+            let (keep, later): (Vec<ForeignKey>, Vec<ForeignKey>) = t
+                .foreign_keys
+                .into_iter()
+                .partition(|fk| fk.ref_table == t.name || !remaining.contains_key(&fk.ref_table));
+            t.foreign_keys = keep;
+            deferred.extend(later.into_iter().map(|fk| (t.name.clone(), fk)));
+        }
+        order.push(t);
+    }
+    (order, deferred)
+}

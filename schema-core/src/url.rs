@@ -1,2 +1,1397 @@
-//! (in progress)
-#![allow(missing_docs)]
+//! Database URLs: one `DATABASE_URL` for the application and the migrator.
+//!
+//! [`DatabaseUrl::parse`] accepts every spelling an application may already
+//! keep in its environment — sqlx/diesel URLs, SQLAlchemy URLs with a driver
+//! suffix (`postgresql+asyncpg://`, `mysql+aiomysql://`,
+//! `sqlite+aiosqlite:///app.db`), SQLite `file:` URIs and bare paths — and
+//! maps it to the connection string diesel's *sync* connection needs
+//! ([`DatabaseUrl::diesel_url`]). Parameters only an async driver understands
+//! are dropped, each with a line in [`DatabaseUrl::notes`].
+//!
+//! Parsing is pure: it never touches the file system or the network.
+//!
+//! ```
+//! use schema_core::url::{Backend, DatabaseUrl};
+//!
+//! let url = DatabaseUrl::parse("postgresql+asyncpg://app:s3cr%40t@db:5432/app?ssl=require").unwrap();
+//! assert_eq!(url.backend(), Backend::Postgres);
+//! assert_eq!(url.redacted(), "postgresql+asyncpg://app:***@db:5432/app?ssl=require");
+//! assert_eq!(url.diesel_url(false), "postgres://app:s3cr%40t@db:5432/app?sslmode=require");
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The database server family a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// SQLite (a file or `:memory:`).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+}
+
+impl Backend {
+    /// Lower-case name: `sqlite`, `postgres` or `mysql`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+            Backend::Mysql => "mysql",
+        }
+    }
+}
+
+impl Backend {
+    /// The SQL dialect of this backend.
+    pub fn dialect(self) -> crate::dialect::Dialect {
+        match self {
+            Backend::Sqlite => crate::dialect::Dialect::Sqlite,
+            Backend::Postgres => crate::dialect::Dialect::Postgres,
+            Backend::Mysql => crate::dialect::Dialect::Mysql,
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The URL schemes [`DatabaseUrl::parse`] accepts, for error messages.
+pub const SUPPORTED_SCHEMES: &[&str] = &[
+    "postgres://",
+    "postgresql://",
+    "postgresql+asyncpg://",
+    "postgresql+psycopg://",
+    "postgresql+psycopg2://",
+    "mysql://",
+    "mariadb://",
+    "mysql+asyncmy://",
+    "mysql+aiomysql://",
+    "mysql+pymysql://",
+    "mysql+mysqldb://",
+    "sqlite:",
+    "sqlite://",
+    "sqlite+aiosqlite://",
+    "sqlite+pysqlite://",
+    "file:",
+];
+
+/// Why a database URL was rejected. Messages never contain a password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    /// The URL is empty or only whitespace.
+    #[error(
+        "the database URL is empty; set it to e.g. `sqlite://app.db` or `postgres://user@host/db`"
+    )]
+    Empty,
+    /// The scheme is not one of [`SUPPORTED_SCHEMES`].
+    #[error("unsupported database URL scheme `{scheme}` in `{url}`; supported: {}", SUPPORTED_SCHEMES.join(", "))]
+    UnsupportedScheme {
+        /// The scheme as written (without `://`).
+        scheme: String,
+        /// The URL with any password hidden.
+        url: String,
+    },
+    /// The URL has a supported scheme but is malformed.
+    #[error("invalid database URL `{url}`: {reason}")]
+    Invalid {
+        /// The URL with any password hidden.
+        url: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+}
+
+/// How a SQLite database file is opened (the `mode=` URI option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SqliteMode {
+    /// `mode=ro`: read-only; the file must exist.
+    ReadOnly,
+    /// `mode=rw`: read-write; the file must exist.
+    ReadWrite,
+    /// `mode=rwc`: read-write, created when missing.
+    ReadWriteCreate,
+    /// `mode=memory`: a private in-memory database.
+    Memory,
+}
+
+impl SqliteMode {
+    fn parse(v: &str) -> Option<Self> {
+        Some(match v {
+            "ro" => SqliteMode::ReadOnly,
+            "rw" => SqliteMode::ReadWrite,
+            "rwc" => SqliteMode::ReadWriteCreate,
+            "memory" => SqliteMode::Memory,
+            _ => return None,
+        })
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            SqliteMode::ReadOnly => "ro",
+            SqliteMode::ReadWrite => "rw",
+            SqliteMode::ReadWriteCreate => "rwc",
+            SqliteMode::Memory => "memory",
+        }
+    }
+}
+
+/// A parsed, validated database URL.
+///
+/// `Debug` and `Display` never show the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    original: String,
+    /// Byte ranges of `original` to mask in [`DatabaseUrl::redacted`].
+    secrets: Vec<(usize, usize)>,
+    backend: Backend,
+    target: Target,
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Sqlite(SqliteTarget),
+    Server(ServerTarget),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SqliteTarget {
+    /// `None` = in-memory.
+    path: Option<PathBuf>,
+    mode: Option<SqliteMode>,
+    /// SQLite URI options other than `mode`, kept in order.
+    params: Vec<(String, String)>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct ServerTarget {
+    user: Option<String>,
+    password: Option<String>,
+    /// `host`, `host:port`, `[::1]:5432` or a libpq multi-host list, as written.
+    host: String,
+    port: Option<u16>,
+    database: Option<String>,
+    params: Vec<(String, String)>,
+}
+
+impl fmt::Debug for ServerTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerTarget")
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("params", &redact_params(&self.params))
+            .finish()
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("url", &self.redacted())
+            .field("backend", &self.backend)
+            .field("target", &self.target)
+            .field("notes", &self.notes)
+            .finish()
+    }
+}
+
+/// `Display` is the one-line description printed at the top of every
+/// command: `sqlite app.db`, `sqlite :memory:` or the redacted URL.
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.target {
+            Target::Sqlite(t) => match &t.path {
+                Some(p) => write!(f, "sqlite {}", p.display()),
+                None => f.write_str("sqlite :memory:"),
+            },
+            Target::Server(_) => f.write_str(&self.redacted()),
+        }
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = UrlError;
+    fn from_str(s: &str) -> Result<Self, UrlError> {
+        DatabaseUrl::parse(s)
+    }
+}
+
+impl DatabaseUrl {
+    /// Parses any supported URL form (SPEC §4).
+    pub fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(UrlError::Empty);
+        }
+        match scheme_of(url) {
+            None => parse_sqlite_path_only(url),
+            Some(scheme) => {
+                let lower = scheme.to_ascii_lowercase();
+                let (base, driver) = match lower.split_once('+') {
+                    Some((b, d)) => (b.to_string(), Some(d.to_string())),
+                    None => (lower.clone(), None),
+                };
+                let rest = &url[scheme.len() + 1..];
+                match (base.as_str(), driver.as_deref()) {
+                    ("postgres" | "postgresql", None)
+                    | ("postgresql", Some("asyncpg" | "psycopg" | "psycopg2")) => {
+                        parse_server(url, Backend::Postgres, driver.as_deref(), rest)
+                    }
+                    ("mysql" | "mariadb", None)
+                    | ("mysql", Some("asyncmy" | "aiomysql" | "pymysql" | "mysqldb")) => {
+                        parse_server(url, Backend::Mysql, driver.as_deref(), rest)
+                    }
+                    ("sqlite", None) => parse_sqlite_url(url, rest, false),
+                    ("sqlite", Some("aiosqlite" | "pysqlite")) => parse_sqlite_url(url, rest, true),
+                    ("file", None) => parse_file_uri(url, rest),
+                    _ => Err(UrlError::UnsupportedScheme {
+                        scheme: scheme.to_string(),
+                        url: redact_unknown(url),
+                    }),
+                }
+            }
+        }
+    }
+
+    /// The server family.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQL dialect for this URL's backend.
+    pub fn dialect(&self) -> crate::dialect::Dialect {
+        self.backend.dialect()
+    }
+
+    /// The URL exactly as given, with the password (and any `password=`
+    /// query value) replaced by `***`. Safe to print.
+    pub fn redacted(&self) -> String {
+        let mut out = String::with_capacity(self.original.len());
+        let mut at = 0;
+        for &(start, end) in &self.secrets {
+            out.push_str(&self.original[at..start]);
+            out.push_str("***");
+            at = end;
+        }
+        out.push_str(&self.original[at..]);
+        out
+    }
+
+    /// Human-readable remarks about the parse: driver-only parameters that
+    /// were dropped or translated. Empty for plain URLs.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The connection string for diesel's sync connection. **Contains the
+    /// password**: never print it; print [`DatabaseUrl::redacted`].
+    ///
+    /// For SQLite this is a `file:` URI (or `:memory:`); `create_missing`
+    /// decides whether a missing file is created when the URL itself gives
+    /// no `mode=` (an explicit `mode=` always wins).
+    pub fn diesel_url(&self, create_missing: bool) -> String {
+        match &self.target {
+            Target::Sqlite(t) => sqlite_diesel_url(t, create_missing),
+            Target::Server(s) => server_diesel_url(self.backend, s),
+        }
+    }
+
+    /// The SQLite database file, as written (relative paths are relative to
+    /// the working directory). `None` for in-memory databases and servers.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match &self.target {
+            Target::Sqlite(t) => t.path.as_deref(),
+            Target::Server(_) => None,
+        }
+    }
+
+    /// Whether this is an in-memory SQLite database.
+    pub fn is_sqlite_memory(&self) -> bool {
+        matches!(&self.target, Target::Sqlite(t) if t.path.is_none())
+    }
+
+    /// The `mode=` option given in a SQLite URL, if any.
+    pub fn sqlite_mode(&self) -> Option<SqliteMode> {
+        match &self.target {
+            Target::Sqlite(t) => t.mode,
+            Target::Server(_) => None,
+        }
+    }
+
+    /// Whether opening this SQLite URL creates a missing file: `mode=rwc`
+    /// says yes, `mode=rw`/`mode=ro` say no, otherwise `command_creates`
+    /// (true for `upgrade`/`stamp`, false for read-only commands) decides.
+    /// Always false for servers and in-memory databases.
+    pub fn sqlite_creates_missing(&self, command_creates: bool) -> bool {
+        match &self.target {
+            Target::Sqlite(t) if t.path.is_some() => match t.mode {
+                Some(SqliteMode::ReadWriteCreate) => true,
+                Some(_) => false,
+                None => command_creates,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether the URL asks for a read-only SQLite connection (`mode=ro` or
+    /// `immutable=1`).
+    pub fn sqlite_read_only(&self) -> bool {
+        match &self.target {
+            Target::Sqlite(t) => {
+                t.mode == Some(SqliteMode::ReadOnly)
+                    || t.params.iter().any(|(k, v)| k == "immutable" && v != "0")
+            }
+            Target::Server(_) => false,
+        }
+    }
+
+    /// The database name of a server URL (`app` in `postgres://h/app`).
+    pub fn database(&self) -> Option<&str> {
+        match &self.target {
+            Target::Server(s) => s.database.as_deref(),
+            Target::Sqlite(_) => None,
+        }
+    }
+
+    /// The user name of a server URL, percent-decoded.
+    pub fn user(&self) -> Option<&str> {
+        match &self.target {
+            Target::Server(s) => s.user.as_deref(),
+            Target::Sqlite(_) => None,
+        }
+    }
+
+    /// The host part of a server URL as written (without the port when a
+    /// single host is given).
+    pub fn host(&self) -> Option<&str> {
+        match &self.target {
+            Target::Server(s) if !s.host.is_empty() => Some(&s.host),
+            _ => None,
+        }
+    }
+
+    /// The port of a single-host server URL, if given.
+    pub fn port(&self) -> Option<u16> {
+        match &self.target {
+            Target::Server(s) => s.port,
+            Target::Sqlite(_) => None,
+        }
+    }
+
+    /// The same server URL pointing at another database (tests create and
+    /// drop their own databases this way). `None` for SQLite.
+    pub fn with_database(&self, database: &str) -> Option<DatabaseUrl> {
+        let Target::Server(s) = &self.target else {
+            return None;
+        };
+        let mut s = s.clone();
+        s.database = Some(database.to_string());
+        let diesel = server_diesel_url(self.backend, &s);
+        let mut url = DatabaseUrl::parse(&diesel).ok()?;
+        url.notes.clone_from(&self.notes);
+        Some(url)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// scheme detection
+
+/// The scheme of `url` (`postgresql+asyncpg`), or `None` when `url` is a
+/// bare path (including Windows `C:\...` drive paths).
+fn scheme_of(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    if !first.is_ascii_alphabetic()
+        || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    // `C:\data\app.db` or `C:/data/app.db`: a drive letter, not a scheme.
+    if scheme.len() == 1 && matches!(url[colon + 1..].chars().next(), Some('\\' | '/') | None) {
+        return None;
+    }
+    // `:memory:` has an empty scheme and was rejected above; `app.db` has no
+    // colon. Anything else that looks like `word:` is a scheme.
+    Some(scheme)
+}
+
+/// Best-effort password masking for URLs we could not parse.
+fn redact_unknown(url: &str) -> String {
+    match secret_range_in_authority(url) {
+        Some((s, e)) => format!("{}***{}", &url[..s], &url[e..]),
+        None => url.to_string(),
+    }
+}
+
+/// Conservative on purpose (used only for URLs that failed to parse): from
+/// the first `:` after `://` to the last `@`, so a password holding an
+/// unencoded `/` or `?` is still hidden.
+fn secret_range_in_authority(url: &str) -> Option<(usize, usize)> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let at = rest.rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    Some((start + colon + 1, start + at))
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL / MySQL
+
+/// libpq connection parameters (PostgreSQL 17 docs, §32.1.2). Anything else
+/// in a query string makes libpq refuse the URL.
+const LIBPQ_PARAMS: &[&str] = &[
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "password",
+    "passfile",
+    "require_auth",
+    "channel_binding",
+    "connect_timeout",
+    "client_encoding",
+    "options",
+    "application_name",
+    "fallback_application_name",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "tcp_user_timeout",
+    "replication",
+    "gssencmode",
+    "sslmode",
+    "requiressl",
+    "sslnegotiation",
+    "sslcompression",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "sslcertmode",
+    "sslrootcert",
+    "sslcrl",
+    "sslcrldir",
+    "sslsni",
+    "requirepeer",
+    "ssl_min_protocol_version",
+    "ssl_max_protocol_version",
+    "min_protocol_version",
+    "max_protocol_version",
+    "krbsrvname",
+    "gsslib",
+    "gssdelegation",
+    "service",
+    "target_session_attrs",
+    "load_balance_hosts",
+];
+
+/// Query parameters diesel's MySQL connection understands.
+const DIESEL_MYSQL_PARAMS: &[&str] = &["unix_socket", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key"];
+
+fn parse_server(
+    original: &str,
+    backend: Backend,
+    driver: Option<&str>,
+    rest: &str,
+) -> Result<DatabaseUrl, UrlError> {
+    let invalid = |reason: String| UrlError::Invalid {
+        url: redact_unknown(original),
+        reason,
+    };
+    let Some(after) = rest.strip_prefix("//") else {
+        return Err(invalid(format!(
+            "expected `//` after the scheme, as in `{}://user@host/database`",
+            backend_example_scheme(backend)
+        )));
+    };
+    let base = original.len() - after.len();
+    let (before_frag, _fragment) = split_once_keep(after, '#');
+    let (hier, query) = split_once_keep(before_frag, '?');
+    let auth_end = hier.find('/').unwrap_or(hier.len());
+    let authority = &hier[..auth_end];
+    let path = &hier[auth_end..];
+
+    let mut secrets = Vec::new();
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+        None => (None, authority),
+    };
+    let (user, password) = match userinfo {
+        None => (None, None),
+        Some(ui) => {
+            let (u, p) = match ui.find(':') {
+                Some(c) => {
+                    secrets.push((base + c + 1, base + ui.len()));
+                    (&ui[..c], Some(&ui[c + 1..]))
+                }
+                None => (ui, None),
+            };
+            let user = percent_decode(u).map_err(|e| invalid(format!("user name: {e}")))?;
+            let password = match p {
+                Some(p) => Some(percent_decode(p).map_err(|e| invalid(format!("password: {e}")))?),
+                None => None,
+            };
+            ((!user.is_empty()).then_some(user), password)
+        }
+    };
+    let (host, port) = split_host_port(hostport).map_err(|reason| {
+        invalid(format!(
+            "{reason}; if the password contains `/`, `?`, `#` or `@`, percent-encode it (`/` is `%2F`, `@` is `%40`)"
+        ))
+    })?;
+
+    let database = match path.strip_prefix('/') {
+        None | Some("") => None,
+        Some(db) => Some(percent_decode(db).map_err(|e| invalid(format!("database name: {e}")))?),
+    };
+
+    let mut notes = Vec::new();
+    let mut params = Vec::new();
+    if let Some(q) = query {
+        let qbase = q.as_ptr() as usize - original.as_ptr() as usize;
+        let mut offset = 0;
+        for pair in q.split('&') {
+            let pair_start = offset;
+            offset += pair.len() + 1;
+            if pair.is_empty() {
+                continue;
+            }
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = percent_decode(k).map_err(|e| invalid(format!("query parameter: {e}")))?;
+            let value =
+                percent_decode(v).map_err(|e| invalid(format!("query parameter `{key}`: {e}")))?;
+            if key.contains("password") && !v.is_empty() {
+                let vs = qbase + pair_start + k.len() + 1;
+                secrets.push((vs, vs + v.len()));
+            }
+            match backend {
+                Backend::Postgres => map_pg_param(driver, key, value, &mut params, &mut notes),
+                Backend::Mysql => map_mysql_param(key, value, &mut params, &mut notes),
+                Backend::Sqlite => unreachable!("parse_server is only called for servers"),
+            }
+        }
+    }
+    secrets.sort_unstable();
+
+    Ok(DatabaseUrl {
+        original: original.to_string(),
+        secrets,
+        backend,
+        target: Target::Server(ServerTarget {
+            user,
+            password,
+            host,
+            port,
+            database,
+            params,
+        }),
+        notes,
+    })
+}
+
+fn backend_example_scheme(b: Backend) -> &'static str {
+    match b {
+        Backend::Postgres => "postgres",
+        Backend::Mysql => "mysql",
+        Backend::Sqlite => "sqlite",
+    }
+}
+
+/// Splits at the first `sep`, returning the remainder without it.
+fn split_once_keep(s: &str, sep: char) -> (&str, Option<&str>) {
+    match s.find(sep) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    }
+}
+
+/// `host`, `host:5432`, `[::1]:5432`, or a libpq multi-host list (kept
+/// verbatim, no single port).
+fn split_host_port(hostport: &str) -> Result<(String, Option<u16>), String> {
+    if hostport.contains(',') {
+        return Ok((hostport.to_string(), None));
+    }
+    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+        let close = rest
+            .find(']')
+            .ok_or_else(|| format!("unclosed `[` in host `{hostport}`"))?;
+        let after = &rest[close + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return Err(format!("unexpected `{after}` after the IPv6 address")),
+        };
+        (&hostport[..close + 2], port)
+    } else {
+        match hostport.rfind(':') {
+            Some(c) => (&hostport[..c], Some(&hostport[c + 1..])),
+            None => (hostport, None),
+        }
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(
+            p.parse::<u16>()
+                .map_err(|_| format!("port `{p}` is not a number between 0 and 65535"))?,
+        ),
+    };
+    Ok((host.to_string(), port))
+}
+
+fn map_pg_param(
+    driver: Option<&str>,
+    key: String,
+    value: String,
+    params: &mut Vec<(String, String)>,
+    notes: &mut Vec<String>,
+) {
+    // sqlx spells a few libpq options with dashes.
+    let renamed = match key.as_str() {
+        "ssl-mode" => Some("sslmode"),
+        "ssl-root-cert" | "ssl-ca" | "sslca" => Some("sslrootcert"),
+        "ssl-cert" => Some("sslcert"),
+        "ssl-key" => Some("sslkey"),
+        "application-name" => Some("application_name"),
+        _ => None,
+    };
+    if let Some(to) = renamed {
+        notes.push(format!("query parameter `{key}` passed to libpq as `{to}`"));
+        params.push((to.to_string(), value));
+        return;
+    }
+    if LIBPQ_PARAMS.contains(&key.as_str()) {
+        params.push((key, value));
+        return;
+    }
+    if key == "ssl" {
+        // asyncpg: ssl=<sslmode> or ssl=true/false.
+        let lower = value.to_ascii_lowercase();
+        let mode = match lower.as_str() {
+            "true" | "1" | "on" | "yes" => Some("require"),
+            "false" | "0" | "off" | "no" => Some("disable"),
+            m @ ("disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full") => {
+                Some(m)
+            }
+            _ => None,
+        };
+        match mode {
+            Some(m) => {
+                notes.push(format!("query parameter `ssl={value}` mapped to libpq `sslmode={m}`"));
+                params.push(("sslmode".to_string(), m.to_string()));
+            }
+            None => notes.push(format!(
+                "query parameter `ssl={value}` is not an SSL mode libpq understands; dropped (use `sslmode=`)"
+            )),
+        }
+        return;
+    }
+    let who = driver.unwrap_or("another driver");
+    notes.push(format!(
+        "query parameter `{key}` is specific to {who} and was dropped for the migrator's libpq connection"
+    ));
+}
+
+fn map_mysql_param(
+    key: String,
+    value: String,
+    params: &mut Vec<(String, String)>,
+    notes: &mut Vec<String>,
+) {
+    if DIESEL_MYSQL_PARAMS.contains(&key.as_str()) {
+        params.push((key, value));
+        return;
+    }
+    let (to, val) = match key.as_str() {
+        "ssl-mode" | "sslmode" => ("ssl_mode", value.to_ascii_lowercase().replace('-', "_")),
+        "ssl-ca" | "ssl_ca_file" => ("ssl_ca", value),
+        "ssl-cert" => ("ssl_cert", value),
+        "ssl-key" => ("ssl_key", value),
+        "socket" | "unix-socket" => ("unix_socket", value),
+        _ => {
+            let extra = if matches!(key.as_str(), "charset" | "collation") {
+                " (the migrator always talks utf8mb4)"
+            } else {
+                ""
+            };
+            notes.push(format!(
+                "query parameter `{key}` is not used by the migrator's MySQL connection and was dropped{extra}"
+            ));
+            return;
+        }
+    };
+    notes.push(format!(
+        "query parameter `{key}` passed to the MySQL client as `{to}`"
+    ));
+    params.push((to.to_string(), val));
+}
+
+fn server_diesel_url(backend: Backend, s: &ServerTarget) -> String {
+    let mut out = String::from(match backend {
+        Backend::Postgres => "postgres://",
+        _ => "mysql://",
+    });
+    if let Some(u) = &s.user {
+        out.push_str(&percent_encode(u, USERINFO_SAFE));
+        if let Some(p) = &s.password {
+            out.push(':');
+            out.push_str(&percent_encode(p, USERINFO_SAFE));
+        }
+        out.push('@');
+    } else if let Some(p) = &s.password {
+        out.push(':');
+        out.push_str(&percent_encode(p, USERINFO_SAFE));
+        out.push('@');
+    }
+    out.push_str(&s.host);
+    if let Some(port) = s.port {
+        out.push(':');
+        out.push_str(&port.to_string());
+    }
+    if let Some(db) = &s.database {
+        out.push('/');
+        out.push_str(&percent_encode(db, PATH_SAFE));
+    }
+    for (i, (k, v)) in s.params.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(&percent_encode(k, QUERY_SAFE));
+        out.push('=');
+        out.push_str(&percent_encode(v, QUERY_SAFE));
+    }
+    out
+}
+
+fn redact_params(params: &[(String, String)]) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|(k, v)| {
+            if k.contains("password") {
+                (k.clone(), "***".to_string())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// SQLite
+
+/// SQLite's own URI options (https://sqlite.org/uri.html) besides `mode`.
+const SQLITE_URI_PARAMS: &[&str] = &["cache", "vfs", "immutable", "psow", "nolock", "modeof"];
+
+/// A bare path, `:memory:`, or a Windows drive path.
+fn parse_sqlite_path_only(url: &str) -> Result<DatabaseUrl, UrlError> {
+    let path = if url == ":memory:" {
+        None
+    } else {
+        Some(PathBuf::from(url))
+    };
+    Ok(sqlite_url(url, path, None, Vec::new(), Vec::new()))
+}
+
+fn sqlite_url(
+    original: &str,
+    path: Option<PathBuf>,
+    mode: Option<SqliteMode>,
+    params: Vec<(String, String)>,
+    notes: Vec<String>,
+) -> DatabaseUrl {
+    let path = if mode == Some(SqliteMode::Memory) {
+        None
+    } else {
+        path
+    };
+    DatabaseUrl {
+        original: original.to_string(),
+        secrets: Vec::new(),
+        backend: Backend::Sqlite,
+        target: Target::Sqlite(SqliteTarget { path, mode, params }),
+        notes,
+    }
+}
+
+/// `sqlite:...` and `sqlite+driver:...`; `rest` follows the first `:`.
+fn parse_sqlite_url(original: &str, rest: &str, sqlalchemy: bool) -> Result<DatabaseUrl, UrlError> {
+    let invalid = |reason: String| UrlError::Invalid {
+        url: original.to_string(),
+        reason,
+    };
+    let (before_frag, _) = split_once_keep(rest, '#');
+    let (raw_path, query) = split_once_keep(before_frag, '?');
+    let path_text: &str = if sqlalchemy {
+        // SQLAlchemy: `sqlite+driver://<host>/<path>`, host always empty.
+        // `:///rel.db` is relative, `:////abs.db` absolute, `://` memory.
+        match raw_path.strip_prefix("//") {
+            Some(p) => match p.strip_prefix('/') {
+                Some(p) => p,
+                None if p.is_empty() => "",
+                None => {
+                    return Err(invalid(format!(
+                        "SQLAlchemy SQLite URLs have an empty host: write `{}:///{p}` for a relative path or `{}:////{p}` for an absolute one",
+                        &original[..original.len() - rest.len() - 1],
+                        &original[..original.len() - rest.len() - 1],
+                    )))
+                }
+            },
+            None => {
+                return Err(invalid(
+                    "SQLAlchemy SQLite URLs start with `sqlite+driver:///` (three slashes for a relative path, four for an absolute one)".to_string(),
+                ))
+            }
+        }
+    } else {
+        // sqlx/diesel: what follows `sqlite://` (or `sqlite:`) is the path.
+        raw_path.strip_prefix("//").unwrap_or(raw_path)
+    };
+    let decoded = percent_decode(path_text).map_err(|e| invalid(format!("path: {e}")))?;
+    let (mode, params, notes) = sqlite_query(original, query)?;
+    let path = match decoded.as_str() {
+        ":memory:" => None,
+        "" if sqlalchemy || mode == Some(SqliteMode::Memory) => None,
+        "" => {
+            return Err(invalid(
+                "no database path; write `sqlite://app.db`, `sqlite:///abs/path/app.db` or `sqlite::memory:`".to_string(),
+            ))
+        }
+        p => Some(PathBuf::from(p)),
+    };
+    Ok(sqlite_url(original, path, mode, params, notes))
+}
+
+/// SQLite URI filenames: `file:app.db`, `file:///abs/app.db`,
+/// `file://localhost/abs/app.db`, `file::memory:`.
+fn parse_file_uri(original: &str, rest: &str) -> Result<DatabaseUrl, UrlError> {
+    let invalid = |reason: String| UrlError::Invalid {
+        url: original.to_string(),
+        reason,
+    };
+    let (before_frag, _) = split_once_keep(rest, '#');
+    let (raw_path, query) = split_once_keep(before_frag, '?');
+    let path_text = match raw_path.strip_prefix("//") {
+        Some(after) => {
+            let slash = after.find('/').unwrap_or(after.len());
+            let authority = &after[..slash];
+            if !(authority.is_empty() || authority.eq_ignore_ascii_case("localhost")) {
+                return Err(invalid(format!(
+                    "SQLite file URIs cannot name a host (`{authority}`); write `file:///abs/path.db` or `file:rel/path.db`"
+                )));
+            }
+            &after[slash..]
+        }
+        None => raw_path,
+    };
+    let decoded = percent_decode(path_text).map_err(|e| invalid(format!("path: {e}")))?;
+    let (mode, params, notes) = sqlite_query(original, query)?;
+    let path = match decoded.as_str() {
+        ":memory:" => None,
+        "" if mode == Some(SqliteMode::Memory) => None,
+        "" => return Err(invalid("no database path after `file:`".to_string())),
+        p => Some(PathBuf::from(p)),
+    };
+    Ok(sqlite_url(original, path, mode, params, notes))
+}
+
+type SqliteQuery = (Option<SqliteMode>, Vec<(String, String)>, Vec<String>);
+
+fn sqlite_query(original: &str, query: Option<&str>) -> Result<SqliteQuery, UrlError> {
+    let invalid = |reason: String| UrlError::Invalid {
+        url: original.to_string(),
+        reason,
+    };
+    let mut mode = None;
+    let mut params = Vec::new();
+    let mut notes = Vec::new();
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(k).map_err(|e| invalid(format!("query parameter: {e}")))?;
+        let value =
+            percent_decode(v).map_err(|e| invalid(format!("query parameter `{key}`: {e}")))?;
+        if key == "mode" {
+            mode = Some(SqliteMode::parse(&value).ok_or_else(|| {
+                invalid(format!(
+                    "unknown SQLite `mode={value}`; expected ro, rw, rwc or memory"
+                ))
+            })?);
+        } else if SQLITE_URI_PARAMS.contains(&key.as_str()) {
+            params.push((key, value));
+        } else {
+            notes.push(format!(
+                "query parameter `{key}` is not a SQLite URI option and was dropped for the migrator's connection"
+            ));
+        }
+    }
+    Ok((mode, params, notes))
+}
+
+fn sqlite_diesel_url(t: &SqliteTarget, create_missing: bool) -> String {
+    let mut query: Vec<(String, String)> = Vec::new();
+    let mut out = match &t.path {
+        None => {
+            if t.params.is_empty() {
+                return ":memory:".to_string();
+            }
+            "file::memory:".to_string()
+        }
+        Some(p) => {
+            let mode = t.mode.unwrap_or(if create_missing {
+                SqliteMode::ReadWriteCreate
+            } else {
+                SqliteMode::ReadWrite
+            });
+            query.push(("mode".to_string(), mode.as_str().to_string()));
+            let text = p.to_string_lossy().replace('\\', "/");
+            let encoded = percent_encode(&text, SQLITE_PATH_SAFE);
+            if encoded.starts_with('/') {
+                // An empty authority, so a path starting with `//` stays a path.
+                format!("file://{encoded}")
+            } else if looks_like_drive(&text) {
+                format!("file:///{encoded}")
+            } else {
+                format!("file:{encoded}")
+            }
+        }
+    };
+    query.extend(t.params.iter().cloned());
+    for (i, (k, v)) in query.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(&percent_encode(k, QUERY_SAFE));
+        out.push('=');
+        out.push_str(&percent_encode(v, QUERY_SAFE));
+    }
+    out
+}
+
+fn looks_like_drive(p: &str) -> bool {
+    let b = p.as_bytes();
+    b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':'
+}
+
+// ---------------------------------------------------------------------------
+// percent-encoding
+
+/// Characters kept as-is in user names and passwords (RFC 3986 unreserved).
+const USERINFO_SAFE: &str = "-._~";
+/// Characters kept as-is in a database name.
+const PATH_SAFE: &str = "-._~";
+/// Characters kept as-is in query keys and values.
+const QUERY_SAFE: &str = "-._~/:,";
+/// Characters kept as-is in a SQLite `file:` URI path.
+const SQLITE_PATH_SAFE: &str = "-._~/:@!$'()*+,;= ";
+
+fn percent_encode(s: &str, safe: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || (b.is_ascii() && safe.contains(b as char)) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%HH` escapes; the result must be UTF-8.
+fn percent_decode(s: &str) -> Result<String, String> {
+    if !s.contains('%') {
+        return Ok(s.to_string());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match hex {
+                Some(b) => {
+                    out.push(b);
+                    i += 3;
+                }
+                None => {
+                    return Err(
+                        "`%` must be followed by two hex digits (write a literal `%` as `%25`)"
+                            .to_string(),
+                    )
+                }
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "percent-encoded bytes are not valid UTF-8".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> DatabaseUrl {
+        DatabaseUrl::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn path(s: &str) -> String {
+        p(s).sqlite_path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ":memory:".into())
+    }
+
+    #[test]
+    fn postgres_plain_forms() {
+        for s in [
+            "postgres://app:pw@db:5432/app",
+            "postgresql://app:pw@db:5432/app",
+        ] {
+            let u = p(s);
+            assert_eq!(u.backend(), Backend::Postgres);
+            assert_eq!(u.user(), Some("app"));
+            assert_eq!(u.host(), Some("db"));
+            assert_eq!(u.port(), Some(5432));
+            assert_eq!(u.database(), Some("app"));
+            assert_eq!(u.diesel_url(true), "postgres://app:pw@db:5432/app");
+            assert!(u.notes().is_empty());
+        }
+    }
+
+    #[test]
+    fn postgres_driver_suffixes_are_accepted() {
+        for d in ["asyncpg", "psycopg", "psycopg2"] {
+            let u = p(&format!("postgresql+{d}://u@h/db?sslmode=verify-full"));
+            assert_eq!(u.backend(), Backend::Postgres);
+            assert_eq!(u.diesel_url(false), "postgres://u@h/db?sslmode=verify-full");
+        }
+        // The suffix is case-insensitive like the scheme.
+        assert_eq!(
+            p("PostgreSQL+AsyncPG://u@h/db").backend(),
+            Backend::Postgres
+        );
+    }
+
+    #[test]
+    fn postgres_libpq_params_kept_driver_params_dropped_with_note() {
+        let u = p("postgresql+asyncpg://u:p@h/db?application_name=web&prepared_statement_cache_size=0&ssl=require&connect_timeout=5");
+        assert_eq!(
+            u.diesel_url(false),
+            "postgres://u:p@h/db?application_name=web&sslmode=require&connect_timeout=5"
+        );
+        assert_eq!(u.notes().len(), 2, "{:?}", u.notes());
+        assert!(u.notes()[0].contains("prepared_statement_cache_size"));
+        assert!(u.notes()[0].contains("asyncpg"));
+        assert!(u.notes()[1].contains("sslmode=require"));
+    }
+
+    #[test]
+    fn asyncpg_ssl_values() {
+        let m = |v: &str| p(&format!("postgresql+asyncpg://h/db?ssl={v}")).diesel_url(false);
+        assert_eq!(m("true"), "postgres://h/db?sslmode=require");
+        assert_eq!(m("false"), "postgres://h/db?sslmode=disable");
+        assert_eq!(m("verify-full"), "postgres://h/db?sslmode=verify-full");
+        let u = p("postgresql+asyncpg://h/db?ssl=bogus");
+        assert_eq!(u.diesel_url(false), "postgres://h/db");
+        assert!(u.notes()[0].contains("ssl=bogus"));
+    }
+
+    #[test]
+    fn sqlx_dash_params_are_translated() {
+        let u = p("postgres://h/db?ssl-mode=require&statement-cache-capacity=0");
+        assert_eq!(u.diesel_url(false), "postgres://h/db?sslmode=require");
+        assert_eq!(u.notes().len(), 2);
+    }
+
+    #[test]
+    fn percent_decoding_of_credentials_and_reencoding() {
+        let u = p("postgres://us%40er:p%40ss%2Fw%3Ard@h/my%20db");
+        assert_eq!(u.user(), Some("us@er"));
+        assert_eq!(u.database(), Some("my db"));
+        assert_eq!(
+            u.diesel_url(false),
+            "postgres://us%40er:p%40ss%2Fw%3Ard@h/my%20db"
+        );
+        assert_eq!(u.redacted(), "postgres://us%40er:***@h/my%20db");
+    }
+
+    #[test]
+    fn redaction_hides_password_everywhere() {
+        let u = p("postgres://app:hunter2@db/app?password=hunter3&sslpassword=x");
+        let r = u.redacted();
+        assert_eq!(r, "postgres://app:***@db/app?password=***&sslpassword=***");
+        assert!(!format!("{u:?}").contains("hunter"));
+        assert!(!u.to_string().contains("hunter"));
+        // A password containing `@` unencoded: the last `@` ends userinfo.
+        let u = p("mysql://root:a@b@localhost/x");
+        assert_eq!(u.redacted(), "mysql://root:***@localhost/x");
+        assert_eq!(u.diesel_url(false), "mysql://root:a%40b@localhost/x");
+    }
+
+    #[test]
+    fn no_password_nothing_redacted() {
+        assert_eq!(
+            p("postgres://app@db/app").redacted(),
+            "postgres://app@db/app"
+        );
+        assert_eq!(p("postgres:///app").redacted(), "postgres:///app");
+        assert_eq!(p("postgres:///app").host(), None);
+        assert_eq!(p("postgres:///app").diesel_url(false), "postgres:///app");
+    }
+
+    #[test]
+    fn ipv6_and_multi_host() {
+        let u = p("postgres://u@[::1]:6543/db");
+        assert_eq!(u.host(), Some("[::1]"));
+        assert_eq!(u.port(), Some(6543));
+        assert_eq!(u.diesel_url(false), "postgres://u@[::1]:6543/db");
+        let u = p("postgres://u@h1:5432,h2:5433/db?target_session_attrs=read-write");
+        assert_eq!(u.port(), None);
+        assert_eq!(
+            u.diesel_url(false),
+            "postgres://u@h1:5432,h2:5433/db?target_session_attrs=read-write"
+        );
+    }
+
+    #[test]
+    fn bad_port_is_explained() {
+        let e = DatabaseUrl::parse("postgres://u:pa/ss@h/db")
+            .unwrap_err()
+            .to_string();
+        // `u:pa` is read as host `u`, port `pa`.
+        assert!(e.contains("port `pa`"), "{e}");
+        assert!(e.contains("percent-encode"), "{e}");
+    }
+
+    #[test]
+    fn mysql_forms() {
+        for s in [
+            "mysql://root:pw@127.0.0.1:3306/test",
+            "mariadb://root:pw@127.0.0.1:3306/test",
+            "mysql+asyncmy://root:pw@127.0.0.1:3306/test",
+            "mysql+aiomysql://root:pw@127.0.0.1:3306/test",
+            "mysql+pymysql://root:pw@127.0.0.1:3306/test",
+            "mysql+mysqldb://root:pw@127.0.0.1:3306/test",
+        ] {
+            let u = p(s);
+            assert_eq!(u.backend(), Backend::Mysql, "{s}");
+            assert_eq!(u.diesel_url(false), "mysql://root:pw@127.0.0.1:3306/test");
+            assert_eq!(u.redacted(), s.replace(":pw@", ":***@"));
+        }
+    }
+
+    #[test]
+    fn mysql_params() {
+        let u = p("mysql+aiomysql://u@h/db?charset=utf8mb4&ssl-mode=REQUIRED&socket=/tmp/m.sock&ssl_ca=/ca.pem");
+        assert_eq!(
+            u.diesel_url(false),
+            "mysql://u@h/db?ssl_mode=required&unix_socket=/tmp/m.sock&ssl_ca=/ca.pem"
+        );
+        assert_eq!(u.notes().len(), 3, "{:?}", u.notes());
+        assert!(u.notes()[0].contains("charset"));
+    }
+
+    #[test]
+    fn sqlite_memory_forms() {
+        for s in [
+            "sqlite::memory:",
+            ":memory:",
+            "sqlite://:memory:",
+            "sqlite+aiosqlite://",
+            "sqlite+aiosqlite:///:memory:",
+            "sqlite+pysqlite://",
+            "file::memory:",
+            "sqlite://?mode=memory",
+            "file:whatever?mode=memory",
+        ] {
+            let u = p(s);
+            assert_eq!(u.backend(), Backend::Sqlite, "{s}");
+            assert!(u.is_sqlite_memory(), "{s}");
+            assert_eq!(u.diesel_url(true), ":memory:", "{s}");
+            assert_eq!(u.to_string(), "sqlite :memory:");
+        }
+    }
+
+    #[test]
+    fn sqlite_sqlx_diesel_paths() {
+        assert_eq!(path("sqlite:app.db"), "app.db");
+        assert_eq!(path("sqlite://app.db"), "app.db");
+        assert_eq!(path("sqlite://data/app.db"), "data/app.db");
+        assert_eq!(path("sqlite:///abs/app.db"), "/abs/app.db");
+        assert_eq!(path("sqlite:/abs/app.db"), "/abs/app.db");
+        assert_eq!(path("sqlite://my%20app.db"), "my app.db");
+        assert_eq!(path("SQLITE://app.db"), "app.db");
+    }
+
+    #[test]
+    fn sqlite_sqlalchemy_paths() {
+        assert_eq!(path("sqlite+aiosqlite:///rel.db"), "rel.db");
+        assert_eq!(path("sqlite+aiosqlite:///./data/rel.db"), "./data/rel.db");
+        assert_eq!(path("sqlite+aiosqlite:////abs.db"), "/abs.db");
+        assert_eq!(path("sqlite+pysqlite:///rel.db"), "rel.db");
+        assert_eq!(path("sqlite+pysqlite:////var/db/abs.db"), "/var/db/abs.db");
+        let e = DatabaseUrl::parse("sqlite+aiosqlite://app.db")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sqlite+aiosqlite:///app.db"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_file_uris() {
+        assert_eq!(path("file:app.db"), "app.db");
+        assert_eq!(path("file:///abs/app.db"), "/abs/app.db");
+        assert_eq!(path("file://localhost/abs/app.db"), "/abs/app.db");
+        assert_eq!(path("file:/abs/app.db"), "/abs/app.db");
+        assert_eq!(path("file:my%3Fdb.db"), "my?db.db");
+        let e = DatabaseUrl::parse("file://server/share/app.db")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot name a host"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_bare_paths() {
+        assert_eq!(path("app.db"), "app.db");
+        assert_eq!(path("./data/app.db"), "./data/app.db");
+        assert_eq!(path("/var/lib/app.db"), "/var/lib/app.db");
+        assert_eq!(path(r"C:\data\app.db"), r"C:\data\app.db");
+        assert_eq!(path("C:/data/app.db"), "C:/data/app.db");
+        assert_eq!(p("app.db").to_string(), "sqlite app.db");
+    }
+
+    #[test]
+    fn sqlite_mode_and_creation() {
+        let u = p("sqlite://app.db");
+        assert_eq!(u.sqlite_mode(), None);
+        assert!(u.sqlite_creates_missing(true));
+        assert!(!u.sqlite_creates_missing(false));
+        assert_eq!(u.diesel_url(true), "file:app.db?mode=rwc");
+        assert_eq!(u.diesel_url(false), "file:app.db?mode=rw");
+
+        let u = p("sqlite://app.db?mode=rwc");
+        assert_eq!(u.sqlite_mode(), Some(SqliteMode::ReadWriteCreate));
+        assert!(u.sqlite_creates_missing(false));
+        assert_eq!(u.diesel_url(false), "file:app.db?mode=rwc");
+
+        let u = p("sqlite://app.db?mode=rw");
+        assert!(!u.sqlite_creates_missing(true));
+        assert_eq!(u.diesel_url(true), "file:app.db?mode=rw");
+
+        let u = p("file:app.db?mode=ro&cache=shared");
+        assert!(u.sqlite_read_only());
+        assert_eq!(u.diesel_url(true), "file:app.db?mode=ro&cache=shared");
+
+        assert!(p("sqlite:app.db?immutable=1").sqlite_read_only());
+        assert!(!p(":memory:").sqlite_creates_missing(true));
+        assert!(!p("postgres://h/db").sqlite_creates_missing(true));
+
+        let e = DatabaseUrl::parse("sqlite://app.db?mode=wat")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mode=wat") && e.contains("rwc"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_diesel_url_encoding() {
+        assert_eq!(
+            p("sqlite:///abs/a b.db").diesel_url(true),
+            "file:///abs/a b.db?mode=rwc"
+        );
+        assert_eq!(
+            p("file:my%3Fdb.db").diesel_url(true),
+            "file:my%3Fdb.db?mode=rwc"
+        );
+        assert_eq!(
+            p("sqlite:50%25.db").diesel_url(true),
+            "file:50%25.db?mode=rwc"
+        );
+        assert_eq!(p("a#b.db").diesel_url(true), "file:a%23b.db?mode=rwc");
+        assert_eq!(
+            p(r"C:\d\app.db").diesel_url(true),
+            "file:///C:/d/app.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn sqlite_unknown_params_dropped_with_note() {
+        let u = p("sqlite+pysqlite:///app.db?uri=true&check_same_thread=false&mode=rwc");
+        assert_eq!(u.diesel_url(false), "file:app.db?mode=rwc");
+        assert_eq!(u.notes().len(), 2);
+    }
+
+    #[test]
+    fn sqlite_empty_path_is_an_error() {
+        for s in ["sqlite:", "sqlite://", "file:"] {
+            let e = DatabaseUrl::parse(s).unwrap_err();
+            assert!(matches!(e, UrlError::Invalid { .. }), "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn unsupported_scheme_names_it_and_lists_supported() {
+        let e = DatabaseUrl::parse("mongodb://u:secret@h/db").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("`mongodb`"), "{msg}");
+        assert!(msg.contains("postgresql+asyncpg://"), "{msg}");
+        assert!(msg.contains("sqlite+aiosqlite://"), "{msg}");
+        assert!(!msg.contains("secret"), "{msg}");
+        for s in [
+            "postgresql+pg8000://h/db",
+            "mysql+unknown://h/db",
+            "redis://h",
+            "mssql:x",
+        ] {
+            assert!(
+                matches!(
+                    DatabaseUrl::parse(s),
+                    Err(UrlError::UnsupportedScheme { .. })
+                ),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_and_malformed() {
+        assert_eq!(DatabaseUrl::parse("  "), Err(UrlError::Empty));
+        assert!(DatabaseUrl::parse("postgres:h/db").is_err());
+        assert!(DatabaseUrl::parse("postgres://u:p@h/db%zz").is_err());
+        let e = DatabaseUrl::parse("postgres://u:p%zz@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("p%zz"), "password hidden: {e}");
+    }
+
+    #[test]
+    fn with_database_switches_db_and_keeps_credentials() {
+        let u = p("postgresql+psycopg://u:p%40@h:5432/postgres?sslmode=disable");
+        let t = u.with_database("t_1").unwrap();
+        assert_eq!(
+            t.diesel_url(false),
+            "postgres://u:p%40@h:5432/t_1?sslmode=disable"
+        );
+        assert_eq!(t.database(), Some("t_1"));
+        assert!(p("app.db").with_database("x").is_none());
+    }
+
+    #[test]
+    fn from_str_works() {
+        let u: DatabaseUrl = "sqlite://x.db".parse().unwrap();
+        assert_eq!(u.backend(), Backend::Sqlite);
+        assert_eq!(Backend::Mysql.to_string(), "mysql");
+        assert_eq!(u.dialect(), crate::dialect::Dialect::Sqlite);
+        assert_eq!(
+            Backend::Postgres.dialect(),
+            crate::dialect::Dialect::Postgres
+        );
+    }
+}

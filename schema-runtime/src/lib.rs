@@ -1,7 +1,36 @@
 //! Applies cargo-schema migrations synchronously over diesel connections,
 //! from a CLI, a `build.rs` or an application's start-up (even inside a tokio
 //! runtime), and introspects live databases for autogenerate and drift checks.
+//!
+//! ```ignore
+//! // `migrations/` next to Cargo.toml, read at compile time.
+//! static MIGRATIONS: schema_runtime::EmbeddedMigrations = schema_runtime::embed_migrations!();
+//!
+//! fn main() -> Result<(), schema_runtime::Error> {
+//!     let url = std::env::var("DATABASE_URL").unwrap_or("sqlite://app.db".into());
+//!     let report = schema_runtime::Migrator::new(&MIGRATIONS).upgrade(&url)?;
+//!     println!("{report}");
+//!     Ok(())
+//! }
+//! ```
 #![deny(missing_docs)]
+
+pub mod build;
+pub mod conn;
+pub mod embed;
+pub mod error;
+pub mod introspect;
+pub mod lock;
+pub mod migrator;
+pub mod version;
+
+pub use conn::{Connection, OpenMode};
+pub use embed::{EmbeddedFile, EmbeddedMigrations};
+pub use error::{Error, MigrationFailure, Result};
+pub use introspect::{introspect, IntrospectOptions};
+pub use migrator::{Action, Drift, Migrator, Progress, Report, Status, Step, TransactionMode};
+pub use schema_core::url::{Backend, DatabaseUrl};
+pub use version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};
 
 pub use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,

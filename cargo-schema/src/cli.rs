@@ -1,0 +1,214 @@
+//! The whole command-line surface, as clap derive structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Alembic-grade schema migrations for Rust.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo schema",
+    bin_name = "cargo schema",
+    version,
+    about = "Alembic-grade schema migrations for Rust: autogenerate from #[derive(Model)], upgrade, downgrade, ..."
+)]
+pub struct Cli {
+    /// Global options.
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalOpts {
+    /// Database URL (overrides the env var and `database_url` in the config).
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Path to the package's Cargo.toml.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// Workspace package holding the migrations and models.
+    #[arg(short = 'p', long, global = true, value_name = "SPEC")]
+    pub package: Option<String>,
+    /// Migrations directory (overrides `migrations_dir` in the config).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print only errors and warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose_global")]
+    pub quiet: bool,
+    /// Print more detail (statements as they run, timings).
+    #[arg(short = 'v', long = "verbose-output", global = true, id = "verbose_global")]
+    pub verbose: bool,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `--format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// Stable JSON (current, history, heads, check, diff, ...).
+    Json,
+}
+
+/// `--color`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal only.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `--transaction`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransactionArg {
+    /// Each migration and its version row commit together.
+    PerMigration,
+    /// Every pending migration in one all-or-nothing transaction.
+    All,
+}
+
+/// `--lock-mode`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LockModeArg {
+    /// Database session lock (advisory lock, GET_LOCK, immediate transaction).
+    Session,
+    /// A lease row in a table, for transaction-mode poolers.
+    Table,
+}
+
+/// Options of the commands that apply migrations.
+#[derive(Debug, Args, Clone)]
+pub struct ApplyOpts {
+    /// Print the SQL that would run (version-table statements included)
+    /// without connecting to the database.
+    #[arg(long)]
+    pub sql: bool,
+    /// Connect and show the plan, but change nothing.
+    #[arg(long, conflicts_with = "sql")]
+    pub dry_run: bool,
+    /// Seconds to wait for the migration lock.
+    #[arg(long, value_name = "SECONDS")]
+    pub lock_timeout: Option<u64>,
+    /// How the migration lock is taken.
+    #[arg(long, value_enum)]
+    pub lock_mode: Option<LockModeArg>,
+    /// Transaction per migration (default) or one for all.
+    #[arg(long, value_enum)]
+    pub transaction: Option<TransactionArg>,
+    /// Fail on checksum problems instead of warning.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the migrations directory and the [package.metadata.schema] table.
+    Init,
+    /// Create a new migration file.
+    Revision(RevisionArgs),
+    /// Apply migrations up to TARGET (default: head).
+    Upgrade {
+        /// head, heads, a revision, a prefix, label@head, +N, REV+N.
+        #[arg(default_value = "head")]
+        target: String,
+        /// How to apply.
+        #[command(flatten)]
+        opts: ApplyOpts,
+    },
+    /// Revert migrations down to TARGET (default: -1).
+    Downgrade {
+        /// base, a revision, a prefix, -N, REV-N.
+        #[arg(default_value = "-1", allow_hyphen_values = true)]
+        target: String,
+        /// How to apply.
+        #[command(flatten)]
+        opts: ApplyOpts,
+    },
+    /// Show the applied head(s), pending migrations and checksum problems.
+    Current {
+        /// Show every applied revision with its checksum and time.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Show the revision history, newest first.
+    History {
+        /// A range `A:B` (either side may be empty, `base`, `head`, `current`).
+        #[arg(short = 'r', long = "rev-range", value_name = "A:B")]
+        range: Option<String>,
+        /// Show every header field.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Show the current heads of the revision graph.
+    Heads,
+    /// Show the branch points of the revision graph.
+    Branches,
+    /// Show one revision: header and SQL.
+    Show {
+        /// A revision id, prefix, `head` or `base`.
+        rev: String,
+    },
+    /// Set the version table to TARGET without running any SQL.
+    Stamp {
+        /// head, base, a revision, ...
+        #[arg(required_unless_present = "rehash")]
+        target: Option<String>,
+        /// Accept the current contents of an applied migration whose file was
+        /// deliberately edited (updates its checksum).
+        #[arg(long, value_name = "REV")]
+        rehash: Option<String>,
+    },
+    /// Create an empty migration joining several heads.
+    Merge {
+        /// Message of the merge migration.
+        #[arg(short, long)]
+        message: String,
+        /// Revisions to join, or `heads`.
+        #[arg(required = true)]
+        revisions: Vec<String>,
+    },
+    /// Exit 1 and list the operations when the models differ from the database.
+    Check,
+    /// Print the SQL autogenerate would write, without writing a file.
+    Diff,
+    /// List the models found in the package.
+    Models,
+}
+
+/// `revision` arguments.
+#[derive(Debug, Args)]
+pub struct RevisionArgs {
+    /// Message (also the file name's slug).
+    #[arg(short, long)]
+    pub message: String,
+    /// Compare models with the live database and write the difference.
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// The revision to build on (default: the single head; `base` starts a
+    /// new root, e.g. for a separate branch).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// A branch label for the new revision.
+    #[arg(long, value_name = "LABEL")]
+    pub branch_label: Vec<String>,
+    /// Revisions this one depends on without being their child.
+    #[arg(long, value_name = "REV")]
+    pub depends_on: Vec<String>,
+    /// Write an empty migration to fill in by hand (what `revision` does
+    /// without `--autogenerate`; says so explicitly in scripts).
+    #[arg(long, conflicts_with = "autogenerate")]
+    pub empty: bool,
+}

@@ -1,0 +1,293 @@
+//! `upgrade`, `downgrade`, `stamp`, `current`: the commands that read or
+//! change the version table, all through `schema_runtime::Migrator`.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use schema_core::url::DatabaseUrl;
+use schema_runtime::migrator::{Action, Migrator, Progress, Report, TransactionMode};
+use serde_json::{json, Value};
+
+use crate::cli::{ApplyOpts, LockModeArg, TransactionArg};
+use crate::commands::Ctx;
+use crate::error::CliError;
+
+/// Which way `apply` goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// `upgrade`
+    Up,
+    /// `downgrade`
+    Down,
+}
+
+/// The migrator over the project's migrations directory, with the config's
+/// settings applied (flags override them).
+fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
+    let dir = ctx.project.migrations_dir();
+    if !dir.is_dir() {
+        return Err(CliError::Usage(format!(
+            "no migrations directory at {}: run `cargo schema init`, or point --migrations-dir / `migrations_dir` at it",
+            ctx.show(&dir)
+        )));
+    }
+    let config = &ctx.project.config;
+    let mut m = Migrator::from_dir(&dir)?.version_table(&config.version_table);
+    let timeout = opts
+        .and_then(|o| o.lock_timeout)
+        .or(config.lock_timeout);
+    if let Some(secs) = timeout {
+        m = m.lock_timeout(Duration::from_secs(secs));
+    }
+    let mode = match opts.and_then(|o| o.transaction) {
+        Some(TransactionArg::All) => TransactionMode::All,
+        Some(TransactionArg::PerMigration) => TransactionMode::PerMigration,
+        None => match &config.transaction_mode {
+            Some(s) => s.parse()?,
+            None => TransactionMode::PerMigration,
+        },
+    };
+    m = m.transaction_mode(mode);
+    let lock_mode = match opts.and_then(|o| o.lock_mode) {
+        Some(LockModeArg::Table) => Some("table"),
+        Some(LockModeArg::Session) => Some("session"),
+        None => config.lock_mode.as_deref(),
+    };
+    match lock_mode {
+        None | Some("session") => {}
+        Some("table") => {
+            return Err(CliError::Other(
+                "lock_mode = \"table\" (a lease row for transaction-mode poolers) is not available yet; use the default session lock".to_string(),
+            ))
+        }
+        Some(other) => {
+            return Err(CliError::Config {
+                path: ctx.project.manifest_path.clone(),
+                message: format!("unknown lock_mode `{other}`; expected `session` or `table`"),
+            })
+        }
+    }
+    if let Some(o) = opts {
+        m = m.strict(o.strict).dry_run(o.dry_run);
+    }
+    Ok(m)
+}
+
+fn resolve_url(ctx: &Ctx) -> Result<String, CliError> {
+    let (url, _) = ctx.project.database_url(ctx.global.database_url.as_deref())?;
+    // Parse once here so a bad URL fails before anything else happens.
+    let parsed = DatabaseUrl::parse(&url)?;
+    ctx.out
+        .note(format!("database: {}", schema_runtime::conn::describe(&parsed)));
+    for n in parsed.notes() {
+        ctx.out.note(format!("note: {n}"));
+    }
+    Ok(url)
+}
+
+/// `upgrade [TARGET]` and `downgrade [TARGET]`.
+pub fn apply(
+    ctx: &Ctx,
+    direction: Direction,
+    target: &str,
+    opts: &ApplyOpts,
+) -> Result<ExitCode, CliError> {
+    let m = migrator(ctx, Some(opts))?;
+    if opts.sql {
+        return print_sql(ctx, &m, direction, target);
+    }
+    let url = resolve_url(ctx)?;
+    let out = ctx.out.clone();
+    let tty = std::io::stderr().is_terminal();
+    let m = m.on_progress(move |p| match p {
+        Progress::WaitingForLock { holder } => out.note(format!(
+            "waiting for the migration lock{}",
+            holder.map(|h| format!(" (held by {h})")).unwrap_or_default()
+        )),
+        Progress::Started {
+            revision,
+            message,
+            index,
+            total,
+        } if tty => out.note(format!("[{index}/{total}] {revision} {message} ...")),
+        Progress::Finished {
+            revision,
+            duration,
+            index,
+            total,
+        } => out.note(format!(
+            "[{index}/{total}] {revision} done in {} ms",
+            duration.as_millis()
+        )),
+        Progress::Skipped { revision } => {
+            out.note(format!("{revision}: already handled by another migrator"))
+        }
+        _ => {}
+    });
+    let report = match direction {
+        Direction::Up => m.upgrade_to(&url, target)?,
+        Direction::Down => m.downgrade(&url, target)?,
+    };
+    print_report(ctx, &report);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_sql(
+    ctx: &Ctx,
+    m: &Migrator,
+    direction: Direction,
+    target: &str,
+) -> Result<ExitCode, CliError> {
+    let (url, _) = ctx.project.database_url(ctx.global.database_url.as_deref())?;
+    let backend = DatabaseUrl::parse(&url)?.backend();
+    // Offline mode cannot read the version table: `FROM:TO` says where to
+    // start, as in Alembic; otherwise upgrade starts at base and downgrade
+    // at the heads.
+    let (from, to) = match target.split_once(':') {
+        Some((f, t)) => (Some(f), t),
+        None => (None, target),
+    };
+    let sql = match direction {
+        Direction::Up => m.sql_upgrade(backend, from.filter(|f| !f.is_empty() && *f != "base"), to)?,
+        Direction::Down => m.sql_downgrade(backend, from.unwrap_or("heads"), to)?,
+    };
+    ctx.out.answer(sql);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Upgraded => "upgraded",
+        Action::Downgraded => "downgraded",
+        Action::Stamped => "stamped",
+        Action::Unstamped => "unstamped",
+        Action::WouldUpgrade => "would_upgrade",
+        Action::WouldDowngrade => "would_downgrade",
+    }
+}
+
+fn print_report(ctx: &Ctx, report: &Report) {
+    for n in &report.notes {
+        ctx.out.note(format!("note: {n}"));
+    }
+    for w in &report.warnings {
+        ctx.out.warn(w);
+    }
+    if ctx.out.json() {
+        let steps: Vec<Value> = report
+            .steps
+            .iter()
+            .map(|s| {
+                json!({
+                    "revision": s.revision,
+                    "message": s.message,
+                    "file": s.file,
+                    "action": action_name(s.action),
+                    "duration_ms": s.duration.as_millis() as u64,
+                })
+            })
+            .collect();
+        ctx.out.json_value(&json!({
+            "database": report.database,
+            "command": report.command,
+            "dry_run": report.dry_run,
+            "steps": steps,
+            "heads": report.heads,
+            "warnings": report.warnings,
+        }));
+    } else {
+        ctx.out.line(report.to_string());
+    }
+}
+
+/// `stamp TARGET` / `stamp --rehash REV`
+pub fn stamp(ctx: &Ctx, target: Option<&str>, rehash: Option<&str>) -> Result<ExitCode, CliError> {
+    let m = migrator(ctx, None)?;
+    let url = resolve_url(ctx)?;
+    let report = match (target, rehash) {
+        (_, Some(rev)) => m.stamp(&url, rev, true)?,
+        (Some(t), None) => m.stamp(&url, t, false)?,
+        (None, None) => {
+            return Err(CliError::Usage(
+                "stamp needs a TARGET (head, base, a revision) or --rehash REV".to_string(),
+            ))
+        }
+    };
+    print_report(ctx, &report);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `current [--verbose]`
+pub fn current(ctx: &Ctx, verbose: bool) -> Result<ExitCode, CliError> {
+    let m = migrator(ctx, None)?;
+    let url = resolve_url(ctx)?;
+    let status = m.current(&url)?;
+    let graph = m.graph()?;
+    for n in &status.notes {
+        ctx.out.note(format!("note: {n}"));
+    }
+    if ctx.out.json() {
+        let applied: Vec<Value> = status
+            .applied
+            .iter()
+            .map(|a| {
+                json!({
+                    "revision": a.revision,
+                    "checksum": a.checksum,
+                    "applied_at": a.applied_at,
+                    "execution_ms": a.execution_ms,
+                    "dirty": a.dirty,
+                })
+            })
+            .collect();
+        ctx.out.json_value(&json!({
+            "database": status.database,
+            "current": status.heads,
+            "heads": status.file_heads,
+            "at_head": status.pending.is_empty() && status.heads == status.file_heads,
+            "pending": status.pending,
+            "applied": applied,
+            "problems": status.problems,
+        }));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if status.heads.is_empty() {
+        ctx.out.answer("base (no revision applied)");
+    }
+    for h in &status.heads {
+        let message = graph
+            .get(h)
+            .map(|r| r.file.message.clone())
+            .unwrap_or_default();
+        let mark = if status.file_heads.contains(h) {
+            " (head)"
+        } else {
+            ""
+        };
+        ctx.out.answer(format!("{h}{mark}, {message}"));
+    }
+    if !status.pending.is_empty() {
+        ctx.out.answer(format!(
+            "{} pending: {}",
+            status.pending.len(),
+            status.pending.join(", ")
+        ));
+    }
+    if verbose {
+        for a in &status.applied {
+            ctx.out.answer(format!(
+                "  applied {} at {} in {} ms, checksum {}{}",
+                a.revision,
+                a.applied_at,
+                a.execution_ms,
+                &a.checksum[..a.checksum.len().min(12)],
+                if a.dirty { " (dirty)" } else { "" }
+            ));
+        }
+    }
+    for p in &status.problems {
+        ctx.out.warn(p);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,399 @@
+//! Static model discovery: from each target's root file follow `mod`
+//! declarations, find every struct deriving `Model`, and parse it with the very
+//! function the derive macro uses.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cargo_metadata::{MetadataCommand, Package};
+use schema_core::{Schema, Table};
+
+use crate::error::CliError;
+use crate::project::{display_relative, Project};
+
+/// A model found in the source tree.
+#[derive(Debug, Clone)]
+pub struct FoundModel {
+    /// The file holding the struct.
+    pub file: PathBuf,
+    /// 1-based line of the struct.
+    pub line: usize,
+    /// The parsed table.
+    pub table: Table,
+}
+
+/// One problem found while discovering models, with its location.
+#[derive(Debug, Clone)]
+pub struct ModelError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            display_relative(&self.file),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// Everything discovery found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Models, sorted by table name.
+    pub models: Vec<FoundModel>,
+    /// Root files that were walked (for `models` output).
+    pub roots: Vec<PathBuf>,
+}
+
+impl Discovery {
+    /// The models as a schema.
+    pub fn schema(&self) -> Schema {
+        Schema::new(self.models.iter().map(|m| m.table.clone()).collect())
+    }
+}
+
+/// Finds the manifest of workspace package `spec` (a package name).
+pub fn package_manifest(any_manifest: &Path, spec: &str) -> Result<PathBuf, CliError> {
+    let meta = metadata(any_manifest)?;
+    let pkg = meta
+        .workspace_packages()
+        .into_iter()
+        .find(|p| p.name.as_str() == spec)
+        .ok_or_else(|| {
+            let names: Vec<String> = meta
+                .workspace_packages()
+                .iter()
+                .map(|p| p.name.to_string())
+                .collect();
+            CliError::Usage(format!(
+                "package `{spec}` is not a member of this workspace (members: {})",
+                names.join(", ")
+            ))
+        })?;
+    Ok(pkg.manifest_path.clone().into_std_path_buf())
+}
+
+fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata, CliError> {
+    MetadataCommand::new()
+        .manifest_path(manifest)
+        .no_deps()
+        .exec()
+        .map_err(|e| CliError::Other(format!("cargo metadata failed for {}: {e}", manifest.display())))
+}
+
+/// Discovers the models of the project's package and of its `model_packages`.
+pub fn discover(project: &Project) -> Result<Discovery, CliError> {
+    let meta = metadata(&project.manifest_path)?;
+    let members = meta.workspace_packages();
+    let mut packages: Vec<&Package> = Vec::new();
+    let own = members
+        .iter()
+        .find(|p| p.manifest_path.as_std_path() == project.manifest_path);
+    if let Some(p) = own {
+        packages.push(p);
+    }
+    for name in &project.config.model_packages {
+        let p = members
+            .iter()
+            .find(|p| p.name.as_str() == name)
+            .ok_or_else(|| CliError::Config {
+                path: project.manifest_path.clone(),
+                message: format!("model_packages names `{name}`, which is not a workspace member"),
+            })?;
+        if !packages.iter().any(|q| q.id == p.id) {
+            packages.push(p);
+        }
+    }
+    let mut roots = Vec::new();
+    for p in packages {
+        for t in &p.targets {
+            let is_code = t.kind.iter().any(|k| {
+                matches!(
+                    k,
+                    cargo_metadata::TargetKind::Lib
+                        | cargo_metadata::TargetKind::RLib
+                        | cargo_metadata::TargetKind::Bin
+                )
+            });
+            let root = t.src_path.clone().into_std_path_buf();
+            if is_code && !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    discover_roots(&roots)
+}
+
+/// Walks the module trees starting at `roots` (crate root files).
+pub fn discover_roots(roots: &[PathBuf]) -> Result<Discovery, CliError> {
+    let mut walker = Walker::default();
+    for root in roots {
+        walker.file(root, true)?;
+    }
+    let mut by_table: BTreeMap<String, Vec<&FoundModel>> = BTreeMap::new();
+    for m in &walker.found {
+        by_table.entry(m.table.name.clone()).or_default().push(m);
+    }
+    for (table, ms) in &by_table {
+        if ms.len() > 1 {
+            let (first, second) = (ms[0], ms[1]);
+            walker.errors.push(ModelError {
+                file: second.file.clone(),
+                line: second.line,
+                column: 1,
+                message: format!(
+                    "two models map to table `{table}`: {} and {}:{} (give one a different #[model(table = \"...\")])",
+                    second.table.struct_name.as_deref().unwrap_or("?"),
+                    display_relative(&first.file),
+                    first.line
+                ),
+            });
+        }
+    }
+    if !walker.errors.is_empty() {
+        return Err(CliError::Models(walker.errors));
+    }
+    let mut models = walker.found;
+    models.sort_by(|a, b| a.table.name.cmp(&b.table.name));
+    Ok(Discovery {
+        models,
+        roots: roots.to_vec(),
+    })
+}
+
+#[derive(Default)]
+struct Walker {
+    found: Vec<FoundModel>,
+    errors: Vec<ModelError>,
+    seen: Vec<PathBuf>,
+}
+
+impl Walker {
+    /// Parses one file; `mod_rs` says whether its child modules live in its
+    /// own directory (crate roots and `mod.rs`) or in a directory named
+    /// after it.
+    fn file(&mut self, path: &Path, mod_rs: bool) -> Result<(), CliError> {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if self.seen.contains(&canonical) {
+            return Ok(());
+        }
+        self.seen.push(canonical);
+        let text = fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+        let file = match syn::parse_file(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                // The compiler reports syntax errors better; note it and go on.
+                self.push_error(path, &e, "could not parse this file");
+                return Ok(());
+            }
+        };
+        let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let child_dir = if mod_rs {
+            dir.clone()
+        } else {
+            dir.join(path.file_stem().unwrap_or_default())
+        };
+        self.items(path, &dir, &child_dir, &file.items)
+    }
+
+    fn items(
+        &mut self,
+        path: &Path,
+        file_dir: &Path,
+        child_dir: &Path,
+        items: &[syn::Item],
+    ) -> Result<(), CliError> {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if derives_model(&s.attrs) => {
+                    let input: syn::DeriveInput = s.clone().into();
+                    let line = s.ident.span().start().line;
+                    match schema_core::parse::parse_model(&input) {
+                        Ok(table) => self.found.push(FoundModel {
+                            file: path.to_path_buf(),
+                            line,
+                            table,
+                        }),
+                        Err(e) => {
+                            for err in e {
+                                self.push_error(path, &err, "");
+                            }
+                        }
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    let explicit = path_attr(&m.attrs);
+                    match &m.content {
+                        Some((_, inner)) => {
+                            let dir = child_dir.join(explicit.unwrap_or_else(|| m.ident.to_string()));
+                            self.items(path, file_dir, &dir, inner)?;
+                        }
+                        None => {
+                            let name = m.ident.to_string();
+                            let candidates = match explicit {
+                                // #[path] outside inline modules is relative to the
+                                // directory of the declaring file.
+                                Some(p) => vec![(file_dir.join(p), true)],
+                                None => vec![
+                                    (child_dir.join(format!("{name}.rs")), false),
+                                    (child_dir.join(&name).join("mod.rs"), true),
+                                ],
+                            };
+                            if let Some((found, mod_rs)) =
+                                candidates.into_iter().find(|(p, _)| p.is_file())
+                            {
+                                let is_mod_rs = mod_rs
+                                    || found.file_name().is_some_and(|f| f == "mod.rs");
+                                self.file(&found, is_mod_rs)?;
+                            }
+                            // A module file that does not exist is the
+                            // compiler's error to report, not ours.
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn push_error(&mut self, path: &Path, e: &syn::Error, prefix: &str) {
+        let start = e.span().start();
+        let message = if prefix.is_empty() {
+            e.to_string()
+        } else {
+            format!("{prefix}: {e}")
+        };
+        self.errors.push(ModelError {
+            file: path.to_path_buf(),
+            line: start.line,
+            column: start.column + 1,
+            message,
+        });
+    }
+}
+
+/// Whether a `#[derive(...)]` list contains a path ending in `Model`.
+fn derives_model(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .map(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == "Model"))
+            })
+            .unwrap_or(false)
+    })
+}
+
+fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        if !a.path().is_ident("path") {
+            return None;
+        }
+        match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+        let p = dir.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    const USER: &str = "#[derive(Debug, schema_runtime::Model)]\npub struct User { pub id: i64, pub name: String }\n";
+
+    #[test]
+    fn follows_every_kind_of_mod_declaration() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = write(
+            tmp.path(),
+            "src/lib.rs",
+            "mod a;\nmod b;\n#[path = \"elsewhere/c_impl.rs\"]\nmod c;\nmod inline { mod d; }\n",
+        );
+        write(tmp.path(), "src/a.rs", &format!("mod nested;\n{USER}"));
+        write(
+            tmp.path(),
+            "src/a/nested.rs",
+            "#[derive(Model)]\nstruct Org { id: i64 }\n",
+        );
+        write(
+            tmp.path(),
+            "src/b/mod.rs",
+            "use schema_runtime::Model;\n#[derive(Model)]\n#[model(table = \"posts\")]\nstruct Post { id: i64 }\n",
+        );
+        write(
+            tmp.path(),
+            "src/elsewhere/c_impl.rs",
+            "#[derive(Model)]\nstruct Tag { id: i32 }\n#[derive(Debug)]\nstruct NotAModel;\n",
+        );
+        write(
+            tmp.path(),
+            "src/inline/d.rs",
+            "#[derive(Model)]\nstruct Comment { id: i64 }\n",
+        );
+        let d = discover_roots(&[root]).unwrap();
+        let tables: Vec<&str> = d.models.iter().map(|m| m.table.name.as_str()).collect();
+        assert_eq!(tables, ["comment", "org", "posts", "tag", "user"]);
+        let user = d.models.iter().find(|m| m.table.name == "user").unwrap();
+        assert!(user.file.ends_with("src/a.rs"));
+        assert_eq!(user.line, 3);
+    }
+
+    #[test]
+    fn two_models_on_one_table_is_an_error_naming_both() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = write(
+            tmp.path(),
+            "src/main.rs",
+            "#[derive(Model)]\n#[model(table = \"t\")]\nstruct A { id: i64 }\n#[derive(Model)]\n#[model(table = \"t\")]\nstruct B { id: i64 }\nfn main() {}\n",
+        );
+        let err = discover_roots(&[root]).unwrap_err().to_string();
+        assert!(err.contains("two models map to table `t`"), "{err}");
+        assert!(err.contains("main.rs:6"), "{err}");
+        assert!(err.contains("main.rs:3"), "{err}");
+    }
+
+    #[test]
+    fn attribute_errors_carry_file_line_and_column() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = write(
+            tmp.path(),
+            "src/lib.rs",
+            "#[derive(Model)]\nstruct A {\n    id: i64,\n    #[model(max_len = 3)]\n    name: String,\n}\n",
+        );
+        let err = discover_roots(&[root]).unwrap_err().to_string();
+        assert!(err.contains("lib.rs:4:"), "{err}");
+        assert!(err.contains("max_len"), "{err}");
+    }
+}

@@ -1,0 +1,409 @@
+//! Finding the project, reading `[package.metadata.schema]`, and resolving the
+//! database URL.
+//!
+//! This is on the hot path of every `cargo schema upgrade` at application
+//! start-up, so it reads `Cargo.toml` files directly and never spawns
+//! `cargo metadata` (model discovery, which needs the package graph, does).
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cli::GlobalOpts;
+use crate::error::CliError;
+
+/// Default `file_template`.
+pub const DEFAULT_FILE_TEMPLATE: &str = "{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}";
+
+/// `[package.metadata.schema]`, with `[workspace.metadata.schema]` filling
+/// keys the package does not set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Migrations directory, relative to the package directory.
+    pub migrations_dir: PathBuf,
+    /// File name template for new migrations.
+    pub file_template: String,
+    /// Name of the environment variable holding the URL.
+    pub database_url_env: String,
+    /// Fallback URL when neither the flag nor the env var is set.
+    pub database_url: Option<String>,
+    /// Name of the version table.
+    pub version_table: String,
+    /// Other workspace packages holding models.
+    pub model_packages: Vec<String>,
+    /// Table names or `*` globs autogenerate leaves alone.
+    pub ignore_tables: Vec<String>,
+    /// `session` (default) or `table`.
+    pub lock_mode: Option<String>,
+    /// `per-migration` (default) or `all`.
+    pub transaction_mode: Option<String>,
+    /// Seconds to wait for the migration lock.
+    pub lock_timeout: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            migrations_dir: PathBuf::from("migrations"),
+            file_template: DEFAULT_FILE_TEMPLATE.to_string(),
+            database_url_env: "DATABASE_URL".to_string(),
+            database_url: None,
+            version_table: "schema_revisions".to_string(),
+            model_packages: Vec::new(),
+            ignore_tables: Vec::new(),
+            lock_mode: None,
+            transaction_mode: None,
+            lock_timeout: None,
+        }
+    }
+}
+
+const CONFIG_KEYS: &[&str] = &[
+    "migrations_dir",
+    "file_template",
+    "database_url_env",
+    "database_url",
+    "version_table",
+    "model_packages",
+    "ignore_tables",
+    "lock_mode",
+    "transaction_mode",
+    "lock_timeout",
+];
+
+/// The package (or virtual workspace) cargo-schema works on.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The manifest that selected the project.
+    pub manifest_path: PathBuf,
+    /// The directory of that manifest: paths in the config are relative to it.
+    pub dir: PathBuf,
+    /// The package name (`None` for a virtual workspace manifest).
+    pub package_name: Option<String>,
+    /// The workspace root manifest, when different from `manifest_path`.
+    pub workspace_manifest: Option<PathBuf>,
+    /// Whether `[package.metadata.schema]` or `[workspace.metadata.schema]`
+    /// exists (`init` adds one when neither does).
+    pub has_config: bool,
+    /// The effective configuration.
+    pub config: Config,
+}
+
+/// Where the database URL came from (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    /// `--database-url`
+    Flag,
+    /// The env var (possibly loaded from `.env`).
+    Env(String),
+    /// `database_url` in the config.
+    Config,
+}
+
+impl Project {
+    /// Finds the project from the global options and the current directory.
+    pub fn locate(global: &GlobalOpts) -> Result<Project, CliError> {
+        let manifest = match &global.manifest_path {
+            Some(p) => {
+                let p = absolute(p)?;
+                if !p.is_file() {
+                    return Err(CliError::Usage(format!(
+                        "--manifest-path {}: no such file",
+                        p.display()
+                    )));
+                }
+                p
+            }
+            None => find_manifest(&env::current_dir().map_err(|e| CliError::io(".", e))?)?,
+        };
+        let mut project = Project::from_manifest(&manifest)?;
+        if let Some(spec) = &global.package {
+            if project.package_name.as_deref() != Some(spec.as_str()) {
+                let path = crate::discover::package_manifest(&manifest, spec)?;
+                project = Project::from_manifest(&path)?;
+            }
+        }
+        if let Some(dir) = &global.migrations_dir {
+            project.config.migrations_dir = dir.clone();
+        }
+        Ok(project)
+    }
+
+    /// Reads the project rooted at `manifest`.
+    pub fn from_manifest(manifest: &Path) -> Result<Project, CliError> {
+        let doc = read_toml(manifest)?;
+        let dir = manifest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let package_name = doc
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+        let own_pkg = table_at(&doc, &["package", "metadata", "schema"]);
+        let own_ws = table_at(&doc, &["workspace", "metadata", "schema"]);
+
+        let mut workspace_manifest = None;
+        let mut ws_table = own_ws.cloned();
+        if doc.get("workspace").is_none() && package_name.is_some() {
+            if let Some(root) = find_workspace_root(&dir)? {
+                let root_doc = read_toml(&root)?;
+                ws_table = table_at(&root_doc, &["workspace", "metadata", "schema"]).cloned();
+                workspace_manifest = Some(root);
+            }
+        }
+
+        let mut config = Config::default();
+        if let Some(t) = &ws_table {
+            apply_config(&mut config, t, workspace_manifest.as_deref().unwrap_or(manifest))?;
+            // Workspace-level paths are relative to the workspace root.
+            if let Some(root) = &workspace_manifest {
+                if t.contains_key("migrations_dir") {
+                    let root_dir = root.parent().unwrap_or(Path::new("."));
+                    config.migrations_dir = root_dir.join(&config.migrations_dir);
+                }
+            }
+        }
+        if let Some(t) = own_pkg {
+            apply_config(&mut config, t, manifest)?;
+        }
+        Ok(Project {
+            manifest_path: manifest.to_path_buf(),
+            dir,
+            package_name,
+            workspace_manifest,
+            has_config: own_pkg.is_some() || ws_table.is_some(),
+            config,
+        })
+    }
+
+    /// The migrations directory as an absolute-or-relative-to-cwd path.
+    pub fn migrations_dir(&self) -> PathBuf {
+        self.dir.join(&self.config.migrations_dir)
+    }
+
+    /// Loads `.env` (package directory first, then the current directory and
+    /// its parents); variables already set win.
+    pub fn load_dotenv(&self) {
+        let local = self.dir.join(".env");
+        if local.is_file() {
+            let _ = dotenvy::from_path(&local);
+        }
+        let _ = dotenvy::dotenv();
+    }
+
+    /// `--database-url` > env var (after `.env`) > `database_url` in config.
+    pub fn database_url(&self, flag: Option<&str>) -> Result<(String, UrlSource), CliError> {
+        if let Some(url) = flag {
+            return Ok((url.to_string(), UrlSource::Flag));
+        }
+        self.load_dotenv();
+        let var = &self.config.database_url_env;
+        if let Ok(url) = env::var(var) {
+            if !url.trim().is_empty() {
+                return Ok((url, UrlSource::Env(var.clone())));
+            }
+        }
+        if let Some(url) = &self.config.database_url {
+            return Ok((url.clone(), UrlSource::Config));
+        }
+        Err(CliError::NoDatabaseUrl { env_var: var.clone() })
+    }
+
+    /// Path for display, relative to the current directory when possible.
+    pub fn display_path(&self, path: &Path) -> String {
+        display_relative(path)
+    }
+}
+
+/// A path relative to the current directory when it is below it.
+pub fn display_relative(path: &Path) -> String {
+    if let Ok(cwd) = env::current_dir() {
+        if let Ok(rel) = path.strip_prefix(&cwd) {
+            return rel.display().to_string();
+        }
+    }
+    path.display().to_string()
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, CliError> {
+    if p.is_absolute() {
+        Ok(p.to_path_buf())
+    } else {
+        Ok(env::current_dir().map_err(|e| CliError::io(".", e))?.join(p))
+    }
+}
+
+fn find_manifest(start: &Path) -> Result<PathBuf, CliError> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join("Cargo.toml");
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+        dir = d.parent();
+    }
+    Err(CliError::Usage(format!(
+        "could not find Cargo.toml in {} or any parent directory; run inside a cargo project or pass --manifest-path",
+        start.display()
+    )))
+}
+
+fn find_workspace_root(package_dir: &Path) -> Result<Option<PathBuf>, CliError> {
+    let mut dir = package_dir.parent();
+    while let Some(d) = dir {
+        let candidate = d.join("Cargo.toml");
+        if candidate.is_file() {
+            let doc = read_toml(&candidate)?;
+            if doc.get("workspace").is_some() {
+                return Ok(Some(candidate));
+            }
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table, CliError> {
+    let text = fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    text.parse::<toml::Table>().map_err(|e| CliError::Config {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+fn table_at<'a>(doc: &'a toml::Table, keys: &[&str]) -> Option<&'a toml::Table> {
+    let mut cur = doc;
+    for k in keys {
+        cur = cur.get(*k)?.as_table()?;
+    }
+    Some(cur)
+}
+
+fn apply_config(config: &mut Config, t: &toml::Table, path: &Path) -> Result<(), CliError> {
+    let bad = |key: &str, want: &str| CliError::Config {
+        path: path.to_path_buf(),
+        message: format!("[metadata.schema] key `{key}` must be {want}"),
+    };
+    for (key, value) in t {
+        let as_str = || value.as_str().map(str::to_string).ok_or_else(|| bad(key, "a string"));
+        let as_list = || -> Result<Vec<String>, CliError> {
+            value
+                .as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| bad(key, "a list of strings"))
+        };
+        match key.as_str() {
+            "migrations_dir" => config.migrations_dir = PathBuf::from(as_str()?),
+            "file_template" => config.file_template = as_str()?,
+            "database_url_env" => config.database_url_env = as_str()?,
+            "database_url" => config.database_url = Some(as_str()?),
+            "version_table" => config.version_table = as_str()?,
+            "model_packages" => config.model_packages = as_list()?,
+            "ignore_tables" => config.ignore_tables = as_list()?,
+            "lock_mode" => config.lock_mode = Some(as_str()?),
+            "transaction_mode" => config.transaction_mode = Some(as_str()?),
+            "lock_timeout" => {
+                config.lock_timeout = Some(
+                    value
+                        .as_integer()
+                        .and_then(|n| u64::try_from(n).ok())
+                        .ok_or_else(|| bad(key, "a whole number of seconds"))?,
+                )
+            }
+            other => {
+                let hint = CONFIG_KEYS
+                    .iter()
+                    .find(|k| strsim_close(k, other))
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_default();
+                return Err(CliError::Config {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "unknown key `{other}` in [metadata.schema]{hint} (known keys: {})",
+                        CONFIG_KEYS.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// True when `a` and `b` are within a small edit distance.
+fn strsim_close(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 3
+}
+
+/// Text to add to a manifest by `init`.
+pub const INIT_CONFIG: &str = "\n[package.metadata.schema]\nmigrations_dir = \"migrations\"\n# database_url = \"sqlite://app.db\"   # fallback when DATABASE_URL is not set\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
+        let p = dir.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn package_config_overrides_workspace_config() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(
+            tmp.path(),
+            "Cargo.toml",
+            "[workspace]\nmembers=[\"app\"]\n[workspace.metadata.schema]\nversion_table = \"ws_versions\"\nmigrations_dir = \"db\"\n",
+        );
+        let m = write(
+            tmp.path(),
+            "app/Cargo.toml",
+            "[package]\nname=\"app\"\n[package.metadata.schema]\nversion_table = \"app_versions\"\n",
+        );
+        let p = Project::from_manifest(&m).unwrap();
+        assert_eq!(p.package_name.as_deref(), Some("app"));
+        assert_eq!(p.config.version_table, "app_versions");
+        assert_eq!(p.config.migrations_dir, tmp.path().join("db"));
+        assert!(p.has_config);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion() {
+        let tmp = tempfile::tempdir().unwrap();
+        let m = write(
+            tmp.path(),
+            "Cargo.toml",
+            "[package]\nname=\"app\"\n[package.metadata.schema]\nmigration_dir = \"db\"\n",
+        );
+        let err = Project::from_manifest(&m).unwrap_err().to_string();
+        assert!(err.contains("unknown key `migration_dir`"), "{err}");
+        assert!(err.contains("did you mean `migrations_dir`"), "{err}");
+    }
+
+    #[test]
+    fn defaults_without_config() {
+        let tmp = tempfile::tempdir().unwrap();
+        let m = write(tmp.path(), "Cargo.toml", "[package]\nname=\"app\"\n");
+        let p = Project::from_manifest(&m).unwrap();
+        assert!(!p.has_config);
+        assert_eq!(p.config, Config::default());
+        assert_eq!(p.migrations_dir(), tmp.path().join("migrations"));
+    }
+}

@@ -1,0 +1,7 @@
+//! The `cargo-schema` binary end to end, in temporary cargo projects.
+
+mod support;
+
+mod flow;
+mod graph;
+mod project;

@@ -1,0 +1,3 @@
+//! The blog example: models and the start-up routine.
+
+pub mod models;

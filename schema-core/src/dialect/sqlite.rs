@@ -1,0 +1,251 @@
+//! SQLite: type mapping. SQLite keeps each column's declared type verbatim,
+//! so what we render is exactly what introspection reads back.
+
+use super::DeclaredType;
+use crate::model::LogicalType;
+
+/// Declared type → logical type (`None`: not a known spelling).
+pub(super) fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
+    use LogicalType::*;
+    let base = t.base.as_str();
+    Some(match (base, t.params.len()) {
+        ("BOOLEAN" | "BOOL", 0) => Boolean,
+        ("SMALLINT" | "INT2", 0) => SmallInt,
+        ("INTEGER" | "INT" | "INT4" | "MEDIUMINT", 0) => Integer,
+        ("BIGINT" | "INT8", 0) => BigInt,
+        ("REAL" | "FLOAT4", 0) => Real,
+        ("DOUBLE" | "DOUBLE PRECISION" | "FLOAT" | "FLOAT8", 0) => Double,
+        ("TEXT" | "CLOB", 0) => Text,
+        ("VARCHAR" | "CHARACTER VARYING" | "NVARCHAR" | "VARYING CHARACTER", 1) => {
+            Varchar(t.one_param()?)
+        }
+        ("CHAR" | "CHARACTER", 1) if t.one_param() == Some(36) => Uuid,
+        ("UUID", 0) => Uuid,
+        ("BLOB", 0) => Blob,
+        ("DATE", 0) => Date,
+        ("TIME", 0) => Time,
+        ("TIMESTAMP" | "DATETIME", 0) => Timestamp,
+        ("JSON", 0) => Json,
+        ("NUMERIC" | "DECIMAL", 1 | 2) => t.numeric()?,
+        _ => return None,
+    })
+    .filter(|_| t.suffix.is_empty())
+}
+
+/// Logical type → SQLite declared type.
+pub(super) fn render_type(ty: &LogicalType) -> String {
+    use LogicalType::*;
+    match ty {
+        Boolean => "BOOLEAN".into(),
+        SmallInt => "SMALLINT".into(),
+        Integer => "INTEGER".into(),
+        BigInt => "BIGINT".into(),
+        Real => "REAL".into(),
+        Double => "DOUBLE".into(),
+        Text | Json => "TEXT".into(),
+        Varchar(n) => format!("VARCHAR({n})"),
+        Blob => "BLOB".into(),
+        Date => "DATE".into(),
+        Time => "TIME".into(),
+        Timestamp | TimestampTz => "TIMESTAMP".into(),
+        Uuid => "CHAR(36)".into(),
+        Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
+        Custom(s) => s.clone(),
+    }
+}
+
+use super::render::{
+    backfill, create_index, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
+    shared_columns, Line,
+};
+use super::Dialect;
+use crate::model::{Column, Table};
+use crate::ops::Op;
+
+const D: Dialect = Dialect::Sqlite;
+
+/// Prefix of the temporary table of a rebuild.
+pub(crate) const REBUILD_PREFIX: &str = "_schema_new_";
+
+/// Whether SQLite's `ALTER TABLE` (3.35+) can apply `op` to `old` (the table
+/// as it is when the op runs) directly; everything else needs a rebuild.
+pub(crate) fn is_native(op: &Op, old: &Table) -> bool {
+    match op {
+        Op::CreateTable(_)
+        | Op::DropTable(_)
+        | Op::RenameTable { .. }
+        | Op::RenameColumn { .. }
+        | Op::AddIndex { .. }
+        | Op::DropIndex { .. }
+        | Op::RenameIndex { .. }
+        | Op::SetTableComment { .. } => true,
+        // A constant, non-NULL default (or a nullable column), not a key.
+        Op::AddColumn { column, .. } => {
+            let constant_default = match D.render_column_default(column) {
+                None => column.nullable,
+                Some(d) => {
+                    let upper = d.to_ascii_uppercase();
+                    super::is_default_literal(&d)
+                        && !upper.starts_with("CURRENT_")
+                        && (upper != "NULL" || column.nullable)
+                }
+            };
+            constant_default && !column.auto_increment
+        }
+        // DROP COLUMN refuses key columns; indexes on the column are dropped
+        // by their own ops first, and FK/check changes force a rebuild anyway.
+        Op::DropColumn { column, .. } => {
+            let in_pk = old
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns.contains(&column.name));
+            let in_unique = old.uniques.iter().any(|u| u.columns.contains(&column.name));
+            !in_pk && !in_unique && !column.auto_increment
+        }
+        Op::AlterColumn { .. }
+        | Op::AddUnique { .. }
+        | Op::DropUnique { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. }
+        | Op::AddPrimaryKey { .. }
+        | Op::DropPrimaryKey { .. }
+        | Op::RenameConstraint { .. }
+        | Op::RebuildTable { .. } => false,
+    }
+}
+
+/// `"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT` or `"name" TYPE [NOT NULL] [DEFAULT x]`.
+fn column_def(col: &Column) -> String {
+    let mut s = format!("{} {}", D.quote_ident(&col.name), D.render_type(col));
+    if col.auto_increment {
+        s.push_str(" NOT NULL PRIMARY KEY AUTOINCREMENT");
+    } else {
+        s.push_str(&null_and_default(D, col));
+    }
+    s
+}
+
+/// `CREATE TABLE` under `name` (the table's own name, or a rebuild's
+/// temporary name); indexes are not included.
+fn create_table(t: &Table, name: &str) -> String {
+    let columns = t.columns.iter().map(column_def).collect();
+    let mut constraints = Vec::new();
+    let inline_pk = t.columns.iter().any(|c| c.auto_increment);
+    if let (Some(pk), false) = (&t.primary_key, inline_pk) {
+        let named = pk
+            .name
+            .as_ref()
+            .map(|n| format!("CONSTRAINT {} ", D.quote_ident(n)));
+        constraints.push(format!(
+            "{}PRIMARY KEY ({})",
+            named.unwrap_or_default(),
+            ident_list(D, &pk.columns)
+        ));
+    }
+    for u in &t.uniques {
+        constraints.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            D.quote_ident(&u.name),
+            ident_list(D, &u.columns)
+        ));
+    }
+    for fk in &t.foreign_keys {
+        constraints.push(foreign_key_clause(D, fk));
+    }
+    for ck in &t.checks {
+        constraints.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            D.quote_ident(&ck.name),
+            ck.sql
+        ));
+    }
+    create_table_stmt(D, name, columns, constraints, "")
+}
+
+/// Rebuilds `old` into `new`: create, copy shared columns, drop, rename,
+/// recreate indexes. NULL → NOT NULL changes with a default are backfilled
+/// on the old table first.
+fn rebuild(old: &Table, new: &Table, changes: &[Op]) -> Vec<Line> {
+    let tmp = format!("{REBUILD_PREFIX}{}", new.name);
+    let q = |s: &str| D.quote_ident(s);
+    let mut lines = vec![Line::Comment(format!(
+        "table rebuild: SQLite's ALTER TABLE cannot make these changes to {}, so the rows are copied into a new table",
+        new.name
+    ))];
+    for change in changes {
+        if let Op::AlterColumn {
+            table,
+            old: o,
+            new: n,
+        } = change
+        {
+            lines.extend(backfill(D, table, o, n));
+        }
+    }
+    lines.push(Line::Stmt(create_table(new, &tmp)));
+    let shared = shared_columns(old, new);
+    if !shared.is_empty() {
+        let cols = ident_list(D, &shared);
+        lines.push(Line::Stmt(format!(
+            "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+            q(&tmp),
+            q(&old.name)
+        )));
+    }
+    lines.push(Line::Stmt(format!("DROP TABLE {}", q(&old.name))));
+    lines.push(Line::Stmt(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        q(&tmp),
+        q(&new.name)
+    )));
+    for ix in &new.indexes {
+        lines.push(Line::Stmt(create_index(D, &new.name, ix)));
+    }
+    lines
+}
+
+/// SQL for one operation.
+pub(super) fn render_op(op: &Op) -> Vec<Line> {
+    let q = |s: &str| D.quote_ident(s);
+    let stmt = |s: String| vec![Line::Stmt(s)];
+    match op {
+        Op::CreateTable(t) => {
+            let mut lines = vec![Line::Stmt(create_table(t, &t.name))];
+            lines.extend(t.indexes.iter().map(|ix| Line::Stmt(create_index(D, &t.name, ix))));
+            lines
+        }
+        Op::DropTable(t) => stmt(format!("DROP TABLE {}", q(&t.name))),
+        Op::RenameTable { from, to } => stmt(format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))),
+        Op::AddColumn { table, column } => {
+            stmt(format!("ALTER TABLE {} ADD COLUMN {}", q(table), column_def(column)))
+        }
+        Op::DropColumn { table, column } => {
+            stmt(format!("ALTER TABLE {} DROP COLUMN {}", q(table), q(&column.name)))
+        }
+        Op::RenameColumn { table, from, to } => stmt(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            q(table),
+            q(from),
+            q(to)
+        )),
+        Op::AddIndex { table, index } => stmt(create_index(D, table, index)),
+        Op::DropIndex { index, .. } => stmt(format!("DROP INDEX {}", q(&index.name))),
+        Op::RenameIndex { table, index, to } => {
+            let renamed = crate::model::Index { name: to.clone(), ..index.clone() };
+            vec![
+                Line::Stmt(format!("DROP INDEX {}", q(&index.name))),
+                Line::Stmt(create_index(D, table, &renamed)),
+            ]
+        }
+        Op::SetTableComment { table, .. } => {
+            vec![Line::Comment(format!("SQLite has no table comments; nothing to do for {table}"))]
+        }
+        Op::RebuildTable { old, new, changes } => rebuild(old, new, changes),
+        other => vec![Line::Comment(format!(
+            "ERROR: SQLite needs a table rebuild to {}; generate operations with schema_core::diff::diff, which groups them into one",
+            other.describe()
+        ))],
+    }
+}

@@ -1,0 +1,420 @@
+//! The autogenerate cases, one `#[test]` per folder in `tests/diff_cases/`.
+
+use crate::build::{schema, table, TableExt};
+use crate::run_case;
+use schema_core::{DefaultValue, LogicalType as T, ReferentialAction as RA, Schema};
+
+fn orgs() -> schema_core::Table {
+    table("orgs").col("name", T::Varchar(100))
+}
+
+fn users() -> schema_core::Table {
+    table("users")
+        .col("email", T::Varchar(255))
+        .null("display_name", T::Text)
+        .col("org_id", T::BigInt)
+        .fk("org_id", "orgs", RA::Cascade)
+        .index(&["org_id"])
+}
+
+#[test]
+fn add_table_with_fk() {
+    run_case(
+        "add_table_with_fk",
+        schema(vec![orgs()]),
+        schema(vec![
+            orgs(),
+            users()
+                .unique(&["email"])
+                .col("active", T::Boolean)
+                .default(DefaultValue::Bool(true)),
+        ]),
+    );
+}
+
+#[test]
+fn create_tables_in_fk_order() {
+    let posts = table("posts")
+        .col("author_id", T::BigInt)
+        .fk("author_id", "users", RA::NoAction)
+        .col("body", T::Text);
+    run_case(
+        "create_tables_in_fk_order",
+        Schema::default(),
+        schema(vec![posts, users(), orgs()]),
+    );
+}
+
+#[test]
+fn drop_table() {
+    let posts = table("posts")
+        .null("author_id", T::BigInt)
+        .fk("author_id", "users", RA::SetNull);
+    run_case(
+        "drop_table",
+        schema(vec![orgs(), users(), posts]),
+        schema(vec![orgs()]),
+    );
+}
+
+#[test]
+fn drop_column() {
+    let before = users()
+        .null("nickname", T::Varchar(40))
+        .default(DefaultValue::Str("anon".into()));
+    run_case(
+        "drop_column",
+        schema(vec![orgs(), before]),
+        schema(vec![orgs(), users()]),
+    );
+}
+
+#[test]
+fn add_columns() {
+    let after = users()
+        .null("bio", T::Text)
+        .col("score", T::Integer)
+        .default(DefaultValue::Int(0))
+        .col("joined_at", T::Timestamp)
+        .default(DefaultValue::Sql("CURRENT_TIMESTAMP".into()))
+        .col("required", T::Text);
+    run_case(
+        "add_columns",
+        schema(vec![orgs(), users()]),
+        schema(vec![orgs(), after]),
+    );
+}
+
+#[test]
+fn rename_column() {
+    let before = users().col("description", T::Text).index(&["description"]);
+    let after = users()
+        .col("bio", T::Text)
+        .renamed_from("description")
+        .index(&["bio"]);
+    run_case(
+        "rename_column",
+        schema(vec![orgs(), before]),
+        schema(vec![orgs(), after]),
+    );
+}
+
+#[test]
+fn rename_hint() {
+    let before = users().col("description", T::Text);
+    let after = users().col("bio", T::Text);
+    run_case(
+        "rename_hint",
+        schema(vec![orgs(), before]),
+        schema(vec![orgs(), after]),
+    );
+}
+
+#[test]
+fn rename_table() {
+    let posts = |target: &str| {
+        table("posts")
+            .col("author_id", T::BigInt)
+            .fk("author_id", target, RA::Cascade)
+    };
+    let mut people = table("people")
+        .col("email", T::Varchar(255))
+        .col("org_id", T::BigInt);
+    people = people
+        .fk("org_id", "orgs", RA::Cascade)
+        .index(&["org_id"])
+        .unique(&["email"])
+        .table_renamed_from("users");
+    let before = table("users")
+        .col("email", T::Varchar(255))
+        .col("org_id", T::BigInt);
+    let before = before
+        .fk("org_id", "orgs", RA::Cascade)
+        .index(&["org_id"])
+        .unique(&["email"]);
+    run_case(
+        "rename_table",
+        schema(vec![orgs(), before, posts("users")]),
+        schema(vec![orgs(), people, posts("people")]),
+    );
+}
+
+#[test]
+fn table_rename_hint() {
+    let before = table("customer").col("name", T::Text);
+    let after = table("customers").col("name", T::Text);
+    run_case(
+        "table_rename_hint",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn alter_type_widen() {
+    let before = table("items")
+        .col("title", T::Varchar(50))
+        .col("qty", T::Integer);
+    let after = table("items")
+        .col("title", T::Varchar(255))
+        .col("qty", T::BigInt);
+    run_case(
+        "alter_type_widen",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn alter_type_narrow() {
+    let before = table("items").col("title", T::Text).col(
+        "price",
+        T::Numeric {
+            precision: 12,
+            scale: 2,
+        },
+    );
+    let after = table("items").col("title", T::Varchar(80)).col(
+        "price",
+        T::Numeric {
+            precision: 8,
+            scale: 2,
+        },
+    );
+    run_case(
+        "alter_type_narrow",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn not_null_with_default() {
+    let before = table("items")
+        .null("status", T::Varchar(20))
+        .col("name", T::Text);
+    let after = table("items")
+        .col("status", T::Varchar(20))
+        .default(DefaultValue::Str("new".into()))
+        .col("name", T::Text);
+    run_case(
+        "not_null_with_default",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn not_null_without_default() {
+    let before = table("items").null("status", T::Varchar(20));
+    let after = table("items").col("status", T::Varchar(20));
+    run_case(
+        "not_null_without_default",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn add_and_drop_index() {
+    let base = || {
+        table("events")
+            .col("kind", T::Text)
+            .col("at", T::Timestamp)
+            .col("user_id", T::BigInt)
+    };
+    let before = base().index(&["kind"]).index(&["user_id", "at"]);
+    // Column order matters: (at, user_id) is another index.
+    let after = base()
+        .index(&["at", "user_id"])
+        .unique_index(&["kind", "at"]);
+    run_case(
+        "add_and_drop_index",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn unique_constraint() {
+    let before = table("accounts")
+        .col("email", T::Varchar(255))
+        .col("tenant", T::Integer)
+        .unique(&["email"]);
+    let after = table("accounts")
+        .col("email", T::Varchar(255))
+        .col("tenant", T::Integer)
+        .unique(&["tenant", "email"]);
+    run_case(
+        "unique_constraint",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn fk_change() {
+    let before = users();
+    let mut after = users();
+    after.foreign_keys[0].on_delete = RA::Restrict;
+    after.foreign_keys[0].on_update = RA::Cascade;
+    run_case(
+        "fk_change",
+        schema(vec![orgs(), before]),
+        schema(vec![orgs(), after]),
+    );
+}
+
+#[test]
+fn add_fk_to_existing_column() {
+    let before = table("posts")
+        .col("author_id", T::BigInt)
+        .col("title", T::Text);
+    let after = table("posts")
+        .col("author_id", T::BigInt)
+        .fk("author_id", "users", RA::Cascade)
+        .col("title", T::Text);
+    let users = table("users").col("email", T::Text);
+    run_case(
+        "add_fk_to_existing_column",
+        schema(vec![users.clone(), before]),
+        schema(vec![users, after]),
+    );
+}
+
+#[test]
+fn check_constraint() {
+    let base = || {
+        table("products")
+            .col(
+                "price",
+                T::Numeric {
+                    precision: 10,
+                    scale: 2,
+                },
+            )
+            .col("stock", T::Integer)
+    };
+    let before = base().check("stock", "stock >= 0");
+    let after = base()
+        .check("stock", "stock >= 0 AND stock < 100000")
+        .check("price", "price > 0");
+    run_case(
+        "check_constraint",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn fk_cycle() {
+    let a = table("teams")
+        .null("captain_id", T::BigInt)
+        .fk("captain_id", "players", RA::SetNull);
+    let b = table("players")
+        .col("team_id", T::BigInt)
+        .fk("team_id", "teams", RA::Cascade);
+    run_case("fk_cycle", Schema::default(), schema(vec![a, b]));
+}
+
+#[test]
+fn default_change() {
+    let before = table("settings")
+        .col("level", T::Integer)
+        .default(DefaultValue::Int(0))
+        .col("label", T::Text)
+        .default(DefaultValue::Str("x".into()))
+        .col("enabled", T::Boolean);
+    let after = table("settings")
+        .col("level", T::Integer)
+        .default(DefaultValue::Int(1))
+        .col("label", T::Text)
+        .col("enabled", T::Boolean)
+        .default(DefaultValue::Bool(false));
+    run_case("default_change", schema(vec![before]), schema(vec![after]));
+}
+
+#[test]
+fn sqlite_rebuild_preserves_columns() {
+    let before = table("notes")
+        .col("title", T::Varchar(100))
+        .null("body", T::Text)
+        .col("views", T::Integer)
+        .col("legacy", T::Text)
+        .index(&["title"])
+        .index(&["legacy"]);
+    let after = table("notes")
+        .col("title", T::Varchar(200))
+        .col("body", T::Text)
+        .default(DefaultValue::Str(String::new()))
+        .col("views", T::BigInt)
+        .col("created_at", T::Timestamp)
+        .default(DefaultValue::Sql("CURRENT_TIMESTAMP".into()))
+        .index(&["title"])
+        .index(&["views"]);
+    run_case(
+        "sqlite_rebuild_preserves_columns",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn comments() {
+    let before = table("docs").col("title", T::Text);
+    let after = table("docs")
+        .comment("Documents")
+        .col("title", T::Text)
+        .col_comment("Shown in lists");
+    run_case("comments", schema(vec![before]), schema(vec![after]));
+}
+
+#[test]
+fn primary_key_change() {
+    let mut before = table("memberships")
+        .col("user_id", T::BigInt)
+        .col("group_id", T::BigInt);
+    let mut after = before.clone();
+    before.primary_key.as_mut().expect("pk").columns = vec!["id".into()];
+    after.columns.remove(0);
+    after.primary_key.as_mut().expect("pk").columns = vec!["user_id".into(), "group_id".into()];
+    run_case(
+        "primary_key_change",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn timestamp_tz_and_json_follow_storage() {
+    // TimestampTz vs Timestamp and Json vs Text only differ where stored differently.
+    let before = table("logs")
+        .col("at", T::Timestamp)
+        .col("payload", T::Text)
+        .col("note", T::Text);
+    let after = table("logs")
+        .col("at", T::TimestampTz)
+        .col("payload", T::Json)
+        // Also becomes nullable: only that shows, never a type change.
+        .null("note", T::Json);
+    run_case(
+        "timestamp_tz_and_json_follow_storage",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn primary_key_to_auto_increment() {
+    let mut before = table("tags").col("slug", T::Varchar(40));
+    before.columns[0].auto_increment = false;
+    before.primary_key.as_mut().expect("pk").columns = vec!["slug".into()];
+    let after = table("tags")
+        .col("slug", T::Varchar(40))
+        .unique_index(&["slug"]);
+    run_case(
+        "primary_key_to_auto_increment",
+        schema(vec![before]),
+        schema(vec![after]),
+    );
+}

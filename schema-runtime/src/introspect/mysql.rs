@@ -1,0 +1,507 @@
+//! MySQL 8 / MariaDB 10.6+ introspection: one database read back into a
+//! [`Schema`] from `information_schema` with six queries (server flavour,
+//! tables, columns, index columns, foreign-key columns, checks), whatever
+//! the number of tables.
+//!
+//! What is reported (the shape `Dialect::Mysql.normalize_schema` expects):
+//! - types through `Dialect::Mysql.parse_type(COLUMN_TYPE)` (`tinyint(1)` is
+//!   a boolean, `int(11)` an integer); on MariaDB a `longtext` column with
+//!   its own `json_valid(col)` check is `Json`, and that check is not
+//!   reported (MariaDB adds it itself for `JSON`);
+//! - defaults as [`DefaultValue::Sql`] in SQL spelling: MariaDB's
+//!   `COLUMN_DEFAULT` already is SQL (`'x'`, `current_timestamp(6)`,
+//!   `NULL` meaning no default); MySQL 8 reports literals bare, so strings
+//!   are quoted back, and expression defaults (`DEFAULT_GENERATED`) are
+//!   unescaped;
+//! - `auto_increment` from `EXTRA`;
+//! - the primary key without a name; unique constraints as unique indexes
+//!   (MySQL does not tell them apart), every index with its columns in
+//!   `SEQ_IN_INDEX` order (including those MySQL created for a foreign key);
+//! - foreign keys with names and `UPDATE_RULE`/`DELETE_RULE` as reported
+//!   (MariaDB reports an unspecified action as `RESTRICT`);
+//! - check constraints; table and column comments (empty means none).
+//!
+//! Not represented in the model, hence not reported: generated-column
+//! expressions, `ON UPDATE CURRENT_TIMESTAMP`, index prefix lengths,
+//! functional index parts (MySQL 8), index types (`FULLTEXT`, `SPATIAL`),
+//! character sets and collations.
+
+use std::collections::BTreeMap;
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::{sql_query, MysqlConnection, QueryableByName, RunQueryDsl};
+use schema_core::dialect::Dialect;
+use schema_core::{
+    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
+    Schema, Table,
+};
+
+/// Reads every base table of the database `database` (usually the
+/// connection's `DATABASE()`) into a [`Schema`], leaving out tables for
+/// which `exclude(name)` is true (the version table, ignored tables).
+///
+/// Works on MySQL 8 and MariaDB 10.6+; runs six `information_schema`
+/// queries for the whole database, never one per table.
+pub fn introspect_mysql(
+    conn: &mut MysqlConnection,
+    database: &str,
+    exclude: &dyn Fn(&str) -> bool,
+) -> Result<Schema, diesel::result::Error> {
+    let version: Vec<VersionRow> = sql_query("SELECT VERSION() AS version").load(conn)?;
+    let flavor = match version.first() {
+        Some(v) if v.version.to_ascii_lowercase().contains("mariadb") => Flavor::MariaDb,
+        _ => Flavor::MySql,
+    };
+    let tables: Vec<TableRow> = sql_query(TABLES_SQL).bind::<Text, _>(database).load(conn)?;
+    let columns: Vec<ColumnRow> = sql_query(COLUMNS_SQL)
+        .bind::<Text, _>(database)
+        .load(conn)?;
+    let indexes: Vec<IndexRow> = sql_query(INDEXES_SQL)
+        .bind::<Text, _>(database)
+        .load(conn)?;
+    let fks: Vec<ForeignKeyRow> = sql_query(FOREIGN_KEYS_SQL)
+        .bind::<Text, _>(database)
+        .load(conn)?;
+    let checks_sql = match flavor {
+        Flavor::MariaDb => CHECKS_SQL_MARIADB,
+        Flavor::MySql => CHECKS_SQL_MYSQL,
+    };
+    let checks: Vec<CheckRow> = sql_query(checks_sql).bind::<Text, _>(database).load(conn)?;
+    Ok(assemble(
+        flavor, tables, columns, indexes, fks, checks, exclude,
+    ))
+}
+
+/// The connection's default database (`DATABASE()`), `None` when the URL
+/// names none.
+pub fn current_database(
+    conn: &mut MysqlConnection,
+) -> Result<Option<String>, diesel::result::Error> {
+    let rows: Vec<DatabaseRow> = sql_query("SELECT DATABASE() AS name").load(conn)?;
+    Ok(rows.into_iter().next().and_then(|r| r.name))
+}
+
+#[derive(QueryableByName)]
+struct DatabaseRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    name: Option<String>,
+}
+
+/// Which server answered: their `information_schema`s differ in detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    MySql,
+    MariaDb,
+}
+
+const TABLES_SQL: &str = "\
+SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+ORDER BY TABLE_NAME";
+
+const COLUMNS_SQL: &str = "\
+SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
+       COLUMN_TYPE AS column_type, DATA_TYPE AS data_type,
+       IS_NULLABLE AS is_nullable, COLUMN_DEFAULT AS column_default,
+       EXTRA AS extra, COLUMN_COMMENT AS column_comment
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME, ORDINAL_POSITION";
+
+const INDEXES_SQL: &str = "\
+SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name,
+       CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const FOREIGN_KEYS_SQL: &str = "\
+SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS constraint_name,
+       k.COLUMN_NAME AS column_name, k.REFERENCED_TABLE_NAME AS ref_table,
+       k.REFERENCED_COLUMN_NAME AS ref_column,
+       r.DELETE_RULE AS delete_rule, r.UPDATE_RULE AS update_rule
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA
+ AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+ AND r.TABLE_NAME = k.TABLE_NAME
+WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// MariaDB scopes check names per table and says which table a check
+/// belongs to.
+const CHECKS_SQL_MARIADB: &str = "\
+SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS constraint_name,
+       CHECK_CLAUSE AS check_clause
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = ?
+ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+
+/// MySQL 8 check names are unique per schema; the table comes from
+/// `TABLE_CONSTRAINTS`.
+const CHECKS_SQL_MYSQL: &str = "\
+SELECT tc.TABLE_NAME AS table_name, tc.CONSTRAINT_NAME AS constraint_name,
+       cc.CHECK_CLAUSE AS check_clause
+FROM information_schema.TABLE_CONSTRAINTS tc
+JOIN information_schema.CHECK_CONSTRAINTS cc
+  ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA
+ AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+WHERE tc.TABLE_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK'
+ORDER BY tc.TABLE_NAME, tc.CONSTRAINT_NAME";
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = Text)]
+    version: String,
+}
+
+#[derive(QueryableByName)]
+struct TableRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    table_comment: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    column_type: String,
+    #[diesel(sql_type = Text)]
+    data_type: String,
+    #[diesel(sql_type = Text)]
+    is_nullable: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_default: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    extra: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_comment: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    index_name: String,
+    #[diesel(sql_type = BigInt)]
+    non_unique: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_name: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ForeignKeyRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    constraint_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    ref_table: String,
+    #[diesel(sql_type = Text)]
+    ref_column: String,
+    #[diesel(sql_type = Text)]
+    delete_rule: String,
+    #[diesel(sql_type = Text)]
+    update_rule: String,
+}
+
+#[derive(QueryableByName)]
+struct CheckRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    constraint_name: String,
+    #[diesel(sql_type = Text)]
+    check_clause: String,
+}
+
+/// Builds the schema from the rows of the queries.
+fn assemble(
+    flavor: Flavor,
+    tables: Vec<TableRow>,
+    columns: Vec<ColumnRow>,
+    indexes: Vec<IndexRow>,
+    fks: Vec<ForeignKeyRow>,
+    checks: Vec<CheckRow>,
+    exclude: &dyn Fn(&str) -> bool,
+) -> Schema {
+    let d = Dialect::Mysql;
+    let mut by_name: BTreeMap<String, Table> = tables
+        .into_iter()
+        .filter(|t| !exclude(&t.table_name))
+        .map(|t| {
+            let table = Table {
+                name: t.table_name.clone(),
+                comment: t.table_comment.filter(|c| !c.is_empty()),
+                ..Table::default()
+            };
+            (t.table_name, table)
+        })
+        .collect();
+
+    for c in columns {
+        let Some(table) = by_name.get_mut(&c.table_name) else {
+            continue;
+        };
+        let extra = c.extra.unwrap_or_default().to_ascii_lowercase();
+        let generated = extra.contains("virtual generated")
+            || extra.contains("stored generated")
+            || extra.contains("persistent generated");
+        let default = if generated {
+            None
+        } else {
+            column_default(flavor, c.column_default, &c.data_type, &extra)
+        };
+        table.columns.push(Column {
+            name: c.column_name,
+            field: None,
+            ty: d.parse_type(&c.column_type),
+            nullable: c.is_nullable.eq_ignore_ascii_case("YES"),
+            default,
+            auto_increment: extra.split_whitespace().any(|w| w == "auto_increment"),
+            renamed_from: None,
+            comment: c.column_comment.filter(|c| !c.is_empty()),
+        });
+    }
+
+    // Index rows arrive ordered by table, index, position.
+    for ix in indexes {
+        let Some(table) = by_name.get_mut(&ix.table_name) else {
+            continue;
+        };
+        let Some(column) = ix.column_name else {
+            // A functional key part (MySQL 8): nothing the model can name.
+            continue;
+        };
+        if ix.index_name == "PRIMARY" {
+            table
+                .primary_key
+                .get_or_insert_with(|| PrimaryKey {
+                    name: None,
+                    columns: Vec::new(),
+                })
+                .columns
+                .push(column);
+            continue;
+        }
+        match table.indexes.iter_mut().find(|i| i.name == ix.index_name) {
+            Some(index) => index.columns.push(column),
+            None => table.indexes.push(Index {
+                name: ix.index_name,
+                columns: vec![column],
+                unique: ix.non_unique == 0,
+            }),
+        }
+    }
+
+    for fk in fks {
+        let Some(table) = by_name.get_mut(&fk.table_name) else {
+            continue;
+        };
+        let name = Some(fk.constraint_name);
+        match table.foreign_keys.iter_mut().find(|f| f.name == name) {
+            Some(existing) => {
+                existing.columns.push(fk.column_name);
+                existing.ref_columns.push(fk.ref_column);
+            }
+            None => table.foreign_keys.push(ForeignKey {
+                name,
+                columns: vec![fk.column_name],
+                ref_table: fk.ref_table,
+                ref_columns: vec![fk.ref_column],
+                on_delete: ReferentialAction::parse(&fk.delete_rule).unwrap_or_default(),
+                on_update: ReferentialAction::parse(&fk.update_rule).unwrap_or_default(),
+            }),
+        }
+    }
+
+    for ck in checks {
+        let Some(table) = by_name.get_mut(&ck.table_name) else {
+            continue;
+        };
+        if flavor == Flavor::MariaDb && mark_json_column(table, &ck) {
+            continue;
+        }
+        table.checks.push(Check {
+            name: ck.constraint_name,
+            sql: ck.check_clause,
+        });
+    }
+
+    Schema::new(by_name.into_values().collect())
+}
+
+/// MariaDB stores `JSON` as `LONGTEXT` plus a column-level check
+/// `json_valid(`col`)` named after the column. When `ck` is that check,
+/// marks the column as `Json` and returns true (the check is MariaDB's own,
+/// not the user's).
+fn mark_json_column(table: &mut Table, ck: &CheckRow) -> bool {
+    let expected = format!(
+        "json_valid({})",
+        Dialect::Mysql.quote_ident(&ck.constraint_name)
+    );
+    let clause: String = ck.check_clause.split_whitespace().collect();
+    if !clause.eq_ignore_ascii_case(&expected.replace(' ', "")) {
+        return false;
+    }
+    match table
+        .columns
+        .iter_mut()
+        .find(|c| c.name == ck.constraint_name)
+    {
+        Some(col) if col.ty == LogicalType::Custom("LONGTEXT".into()) => {
+            col.ty = LogicalType::Json;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `COLUMN_DEFAULT` → the default as SQL.
+///
+/// MariaDB (10.2.7+) reports SQL already: `'x'` quoted, numbers bare,
+/// `current_timestamp(6)`, expressions as written, and the string `NULL`
+/// for "no default" on a nullable column. MySQL 8 reports a literal's bare
+/// value (`x` for `'x'`), SQL NULL for "no default", and marks expression
+/// defaults with `DEFAULT_GENERATED` in `EXTRA`, escaping their quotes.
+fn column_default(
+    flavor: Flavor,
+    raw: Option<String>,
+    data_type: &str,
+    extra: &str,
+) -> Option<DefaultValue> {
+    let raw = raw?;
+    match flavor {
+        Flavor::MariaDb => {
+            if raw.eq_ignore_ascii_case("NULL") {
+                None
+            } else {
+                Some(DefaultValue::Sql(raw))
+            }
+        }
+        Flavor::MySql => {
+            if extra.contains("default_generated") {
+                return Some(DefaultValue::Sql(raw.replace("\\'", "'")));
+            }
+            let numeric = matches!(
+                data_type.to_ascii_lowercase().as_str(),
+                "tinyint"
+                    | "smallint"
+                    | "mediumint"
+                    | "int"
+                    | "integer"
+                    | "bigint"
+                    | "decimal"
+                    | "numeric"
+                    | "float"
+                    | "double"
+                    | "real"
+                    | "bit"
+                    | "year"
+            );
+            if numeric {
+                Some(DefaultValue::Sql(raw))
+            } else {
+                Some(DefaultValue::Sql(Dialect::Mysql.quote_str(&raw)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sql(s: &str) -> Option<DefaultValue> {
+        Some(DefaultValue::Sql(s.to_string()))
+    }
+
+    #[test]
+    fn mariadb_defaults_are_sql_already() {
+        let f = Flavor::MariaDb;
+        assert_eq!(column_default(f, Some("NULL".into()), "int", ""), None);
+        assert_eq!(column_default(f, None, "int", ""), None);
+        assert_eq!(
+            column_default(f, Some("'it''s'".into()), "varchar", ""),
+            sql("'it''s'")
+        );
+        assert_eq!(
+            column_default(f, Some("current_timestamp(6)".into()), "datetime", ""),
+            sql("current_timestamp(6)")
+        );
+    }
+
+    #[test]
+    fn mysql_literals_are_quoted_back() {
+        let f = Flavor::MySql;
+        assert_eq!(column_default(f, None, "varchar", ""), None);
+        assert_eq!(
+            column_default(f, Some("it's".into()), "varchar", ""),
+            sql("'it''s'")
+        );
+        assert_eq!(column_default(f, Some("1".into()), "tinyint", ""), sql("1"));
+        assert_eq!(
+            column_default(f, Some("1.50".into()), "decimal", ""),
+            sql("1.50")
+        );
+        assert_eq!(
+            column_default(
+                f,
+                Some("_utf8mb4\\'x\\'".into()),
+                "text",
+                "default_generated"
+            ),
+            sql("_utf8mb4'x'")
+        );
+        assert_eq!(
+            column_default(
+                f,
+                Some("CURRENT_TIMESTAMP(6)".into()),
+                "datetime",
+                "default_generated"
+            ),
+            sql("CURRENT_TIMESTAMP(6)")
+        );
+    }
+
+    #[test]
+    fn mariadb_json_check_marks_the_column() {
+        let mut t = Table {
+            name: "t".into(),
+            columns: vec![
+                Column::new("doc", LogicalType::Custom("LONGTEXT".into())),
+                Column::new("body", LogicalType::Text),
+            ],
+            ..Table::default()
+        };
+        let json = CheckRow {
+            table_name: "t".into(),
+            constraint_name: "doc".into(),
+            check_clause: "json_valid(`doc`)".into(),
+        };
+        assert!(mark_json_column(&mut t, &json));
+        assert_eq!(t.columns[0].ty, LogicalType::Json);
+        // A user's check on a TEXT column is kept as a check.
+        let user = CheckRow {
+            table_name: "t".into(),
+            constraint_name: "body".into(),
+            check_clause: "json_valid(`body`)".into(),
+        };
+        assert!(!mark_json_column(&mut t, &user));
+        let other = CheckRow {
+            table_name: "t".into(),
+            constraint_name: "doc".into(),
+            check_clause: "`doc` <> ''".into(),
+        };
+        assert!(!mark_json_column(&mut t, &other));
+    }
+}

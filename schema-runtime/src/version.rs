@@ -1,0 +1,288 @@
+//! The version table: one row per applied revision.
+//!
+//! Columns: `revision` (primary key), `checksum` (SHA-256 of the normalised
+//! up section), `applied_at`, `execution_ms`, and `dirty` + `dirty_reason`
+//! for a migration that failed half-way on a database whose DDL auto-commits
+//! (MySQL/MariaDB): the next run refuses until someone repairs it.
+
+use diesel::sql_types::{Nullable, Text};
+use diesel::QueryableByName;
+use schema_core::url::Backend;
+
+use crate::conn::{sql_literal, Connection};
+use crate::error::Result;
+
+/// The default version table name.
+pub const DEFAULT_VERSION_TABLE: &str = "schema_revisions";
+
+/// One row of the version table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRevision {
+    /// The revision id.
+    pub revision: String,
+    /// Checksum of the up section when it was applied (or stamped).
+    pub checksum: String,
+    /// When it was applied, as the database prints it.
+    pub applied_at: String,
+    /// How long its up section took, in milliseconds (0 when stamped).
+    pub execution_ms: i64,
+    /// A failed, partially applied migration (MySQL/MariaDB).
+    pub dirty: bool,
+    /// The account of the failure, for a dirty row.
+    pub dirty_reason: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct NameRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    name: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = Text)]
+    revision: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    checksum: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    applied_at: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    execution_ms: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    dirty: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    dirty_reason: Option<String>,
+}
+
+/// The version table of one database: its name and the SQL to maintain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTable {
+    name: String,
+    backend: Backend,
+}
+
+impl VersionTable {
+    /// The version table `name` on `backend`.
+    pub fn new(name: &str, backend: Backend) -> VersionTable {
+        VersionTable {
+            name: name.to_string(),
+            backend,
+        }
+    }
+
+    /// The table name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The quoted table name.
+    pub fn quoted(&self) -> String {
+        quote_ident(self.backend, &self.name)
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS ...` for this backend.
+    pub fn create_sql(&self) -> String {
+        let t = self.quoted();
+        match self.backend {
+            Backend::Sqlite => format!(
+                "CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
+            ),
+            Backend::Postgres => format!(
+                "CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT FALSE,\n    dirty_reason TEXT\n)"
+            ),
+            Backend::Mysql => format!(
+                "CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOL NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
+            ),
+        }
+    }
+
+    /// `INSERT` of a clean row.
+    pub fn insert_sql(&self, revision: &str, checksum: &str, execution_ms: u128) -> String {
+        format!(
+            "INSERT INTO {} (revision, checksum, execution_ms) VALUES ({}, {}, {execution_ms})",
+            self.quoted(),
+            self.lit(revision),
+            self.lit(checksum)
+        )
+    }
+
+    /// `DELETE` of one row.
+    pub fn delete_sql(&self, revision: &str) -> String {
+        format!(
+            "DELETE FROM {} WHERE revision = {}",
+            self.quoted(),
+            self.lit(revision)
+        )
+    }
+
+    /// `UPDATE` of a row's checksum (`stamp --rehash`).
+    pub fn rehash_sql(&self, revision: &str, checksum: &str) -> String {
+        format!(
+            "UPDATE {} SET checksum = {} WHERE revision = {}",
+            self.quoted(),
+            self.lit(checksum),
+            self.lit(revision)
+        )
+    }
+
+    /// `INSERT` of a dirty row (a MySQL migration in progress or failed).
+    pub(crate) fn insert_dirty_sql(&self, revision: &str, checksum: &str, reason: &str) -> String {
+        format!(
+            "INSERT INTO {} (revision, checksum, dirty, dirty_reason) VALUES ({}, {}, TRUE, {})",
+            self.quoted(),
+            self.lit(revision),
+            self.lit(checksum),
+            self.lit(reason)
+        )
+    }
+
+    /// `UPDATE` marking a row dirty with an account.
+    pub(crate) fn set_dirty_reason_sql(&self, revision: &str, reason: &str) -> String {
+        format!(
+            "UPDATE {} SET dirty = TRUE, dirty_reason = {} WHERE revision = {}",
+            self.quoted(),
+            self.lit(reason),
+            self.lit(revision)
+        )
+    }
+
+    /// `UPDATE` marking a row clean after success.
+    pub(crate) fn mark_clean_sql(&self, revision: &str, execution_ms: u128) -> String {
+        format!(
+            "UPDATE {} SET dirty = FALSE, dirty_reason = NULL, execution_ms = {execution_ms} WHERE revision = {}",
+            self.quoted(),
+            self.lit(revision)
+        )
+    }
+
+    fn lit(&self, s: &str) -> String {
+        sql_literal(self.backend, s)
+    }
+
+    /// Whether the table exists.
+    pub fn exists(&self, conn: &mut Connection) -> Result<bool> {
+        let lit = self.lit(&self.name);
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                format!("SELECT name FROM sqlite_master WHERE type = 'table' AND name = {lit}")
+            }
+            Backend::Postgres => format!(
+                "SELECT CAST(to_regclass({}) AS TEXT) AS name",
+                self.lit(&self.quoted())
+            ),
+            Backend::Mysql => format!(
+                "SELECT CAST(table_name AS CHAR) AS name FROM information_schema.tables \
+                 WHERE table_schema = DATABASE() AND table_name = {lit}"
+            ),
+        };
+        let rows: Vec<NameRow> = conn
+            .load(&sql)
+            .map_err(|e| conn.db_error("looking for the version table", &e))?;
+        Ok(rows.into_iter().any(|r| r.name.is_some()))
+    }
+
+    /// Creates the table when it does not exist.
+    pub fn ensure(&self, conn: &mut Connection) -> Result<()> {
+        if self.exists(conn)? {
+            return Ok(());
+        }
+        conn.batch(&self.create_sql())
+            .map_err(|e| conn.db_error(&format!("creating the version table `{}`", self.name), &e))
+    }
+
+    /// Every row, sorted by revision; empty when the table does not exist.
+    pub fn read(&self, conn: &mut Connection) -> Result<Vec<AppliedRevision>> {
+        if !self.exists(conn)? {
+            return Ok(Vec::new());
+        }
+        self.read_existing(conn)
+    }
+
+    /// Every row of a table known to exist.
+    pub(crate) fn read_existing(&self, conn: &mut Connection) -> Result<Vec<AppliedRevision>> {
+        let text = match self.backend {
+            Backend::Mysql => "CHAR",
+            _ => "TEXT",
+        };
+        let sql = format!(
+            "SELECT revision, checksum, CAST(applied_at AS {text}) AS applied_at, \
+             CAST(execution_ms AS {text}) AS execution_ms, CAST(dirty AS {text}) AS dirty, \
+             dirty_reason FROM {} ORDER BY revision",
+            self.quoted()
+        );
+        let rows: Vec<VersionRow> = conn.load(&sql).map_err(|e| {
+            conn.db_error(&format!("reading the version table `{}`", self.name), &e)
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AppliedRevision {
+                revision: r.revision,
+                checksum: r.checksum.unwrap_or_default(),
+                applied_at: r.applied_at.unwrap_or_default(),
+                execution_ms: r.execution_ms.and_then(|m| m.parse().ok()).unwrap_or(0),
+                dirty: matches!(r.dirty.as_deref(), Some("1" | "true" | "t")),
+                dirty_reason: r.dirty_reason,
+            })
+            .collect())
+    }
+
+    /// Whether `revision` has a row (used inside SQLite's write transaction
+    /// to skip what a concurrent runner already applied).
+    pub(crate) fn contains(&self, conn: &mut Connection, revision: &str) -> Result<bool> {
+        let sql = format!(
+            "SELECT revision AS name FROM {} WHERE revision = {}",
+            self.quoted(),
+            self.lit(revision)
+        );
+        let rows: Vec<NameRow> = conn
+            .load(&sql)
+            .map_err(|e| conn.db_error("reading the version table", &e))?;
+        Ok(!rows.is_empty())
+    }
+}
+
+/// Quotes an identifier for `backend`.
+pub(crate) fn quote_ident(backend: Backend, name: &str) -> String {
+    match backend {
+        Backend::Mysql => format!("`{}`", name.replace('`', "``")),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_read_insert_delete_on_sqlite() {
+        let mut c = Connection::establish("sqlite::memory:").unwrap();
+        let vt = VersionTable::new("my_versions", Backend::Sqlite);
+        assert!(!vt.exists(&mut c).unwrap());
+        assert!(vt.read(&mut c).unwrap().is_empty());
+        vt.ensure(&mut c).unwrap();
+        vt.ensure(&mut c).unwrap();
+        assert!(vt.exists(&mut c).unwrap());
+        c.execute(&vt.insert_sql("bbbbbbbbbbbb", "c2", 7)).unwrap();
+        c.execute(&vt.insert_dirty_sql("aaaaaaaaaaaa", "c1", "it's broken"))
+            .unwrap();
+        let rows = vt.read(&mut c).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].revision, "aaaaaaaaaaaa");
+        assert!(rows[0].dirty);
+        assert_eq!(rows[0].dirty_reason.as_deref(), Some("it's broken"));
+        assert_eq!(rows[1].execution_ms, 7);
+        assert!(!rows[1].dirty);
+        assert!(!rows[1].applied_at.is_empty());
+        assert!(vt.contains(&mut c, "bbbbbbbbbbbb").unwrap());
+        c.execute(&vt.mark_clean_sql("aaaaaaaaaaaa", 3)).unwrap();
+        assert!(!vt.read(&mut c).unwrap()[0].dirty);
+        c.execute(&vt.delete_sql("bbbbbbbbbbbb")).unwrap();
+        assert!(!vt.contains(&mut c, "bbbbbbbbbbbb").unwrap());
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote_ident(Backend::Mysql, "a`b"), "`a``b`");
+        assert_eq!(quote_ident(Backend::Postgres, "a\"b"), "\"a\"\"b\"");
+    }
+}

@@ -1,0 +1,232 @@
+//! SQLite introspection of hand-written DDL, and round trips through the
+//! SQLite renderer.
+
+use schema_core::dialect::Dialect;
+use schema_core::{
+    Check, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction, Schema,
+    Table, UniqueConstraint,
+};
+mod support;
+
+use schema_runtime::{introspect, Connection, IntrospectOptions, Migrator};
+use support::model;
+
+fn mem(ddl: &str) -> Connection {
+    let mut c = Connection::establish("sqlite::memory:").unwrap();
+    c.execute(ddl).unwrap();
+    c
+}
+
+const DDL: &str = r#"
+CREATE TABLE orgs (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    name VARCHAR(100) NOT NULL UNIQUE,
+    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TABLE "users" (
+    id INTEGER PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    active BOOLEAN NOT NULL DEFAULT 1,
+    balance NUMERIC(10,2),
+    nickname TEXT DEFAULT 'it''s',
+    manager_id INTEGER,
+    CONSTRAINT ck_users_positive CHECK (balance >= 0),
+    FOREIGN KEY (manager_id) REFERENCES users ON UPDATE SET NULL
+);
+CREATE UNIQUE INDEX uq_users_email ON users (email);
+CREATE INDEX ix_users_org_id_email ON users (org_id, email);
+CREATE INDEX ix_expr ON users (lower(email));
+CREATE TABLE memberships (
+    user_id INTEGER NOT NULL,
+    org_id INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('a', 'b')),
+    PRIMARY KEY (org_id, user_id)
+);
+CREATE TABLE schema_revisions (revision TEXT PRIMARY KEY);
+CREATE TABLE legacy_stuff (x INTEGER);
+"#;
+
+#[test]
+fn hand_written_ddl() {
+    let mut c = mem(DDL);
+    let s = introspect(
+        &mut c,
+        &IntrospectOptions {
+            ignore_tables: vec!["legacy_*".into()],
+            ..IntrospectOptions::default()
+        },
+    )
+    .unwrap();
+    let names: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["memberships", "orgs", "users"]);
+
+    let orgs = s.table("orgs").unwrap();
+    let id = orgs.column("id").unwrap();
+    assert!(id.auto_increment && !id.nullable);
+    assert_eq!(id.ty, LogicalType::Integer);
+    assert_eq!(orgs.column("name").unwrap().ty, LogicalType::Varchar(100));
+    assert_eq!(
+        orgs.column("created_at").unwrap().default,
+        Some(DefaultValue::Sql("CURRENT_TIMESTAMP".into()))
+    );
+    assert_eq!(
+        orgs.primary_key,
+        Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()]
+        })
+    );
+    // Column-level UNIQUE: an `origin = u` autoindex, kept as a constraint.
+    assert_eq!(
+        orgs.uniques,
+        vec![UniqueConstraint {
+            name: "sqlite_autoindex_orgs_1".into(),
+            columns: vec!["name".into()]
+        }]
+    );
+    assert!(orgs.indexes.is_empty());
+
+    let users = s.table("users").unwrap();
+    let uid = users.column("id").unwrap();
+    assert!(!uid.auto_increment, "no AUTOINCREMENT keyword");
+    assert!(!uid.nullable, "rowid alias is never NULL");
+    assert_eq!(users.column("org_id").unwrap().ty, LogicalType::BigInt);
+    assert_eq!(users.column("active").unwrap().ty, LogicalType::Boolean);
+    assert_eq!(
+        users.column("active").unwrap().default,
+        Some(DefaultValue::Sql("1".into()))
+    );
+    assert_eq!(
+        users.column("balance").unwrap().ty,
+        LogicalType::Numeric {
+            precision: 10,
+            scale: 2
+        }
+    );
+    assert!(users.column("balance").unwrap().nullable);
+    assert_eq!(
+        users.column("nickname").unwrap().default,
+        Some(DefaultValue::Sql("'it''s'".into()))
+    );
+    assert_eq!(
+        users.indexes,
+        vec![
+            Index {
+                name: "ix_users_org_id_email".into(),
+                columns: vec!["org_id".into(), "email".into()],
+                unique: false
+            },
+            Index {
+                name: "uq_users_email".into(),
+                columns: vec!["email".into()],
+                unique: true
+            },
+        ],
+        "expression index left out"
+    );
+    let mut fks = users.foreign_keys.clone();
+    fks.sort_by(|a, b| a.columns.cmp(&b.columns));
+    assert_eq!(
+        fks,
+        vec![
+            ForeignKey {
+                name: None,
+                columns: vec!["manager_id".into()],
+                ref_table: "users".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: ReferentialAction::NoAction,
+                on_update: ReferentialAction::SetNull,
+            },
+            ForeignKey {
+                name: None,
+                columns: vec!["org_id".into()],
+                ref_table: "orgs".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: ReferentialAction::Cascade,
+                on_update: ReferentialAction::NoAction,
+            },
+        ]
+    );
+    assert_eq!(
+        users.checks,
+        vec![Check {
+            name: "ck_users_positive".into(),
+            sql: "balance >= 0".into()
+        }]
+    );
+
+    let m = s.table("memberships").unwrap();
+    assert_eq!(
+        m.primary_key.as_ref().unwrap().columns,
+        ["org_id", "user_id"],
+        "key order, not column order"
+    );
+    assert_eq!(m.checks[0].sql, "role IN ('a', 'b')");
+    assert_eq!(m.checks[0].name, "ck_memberships_1");
+}
+
+#[test]
+fn version_table_option_is_honoured() {
+    let mut c =
+        mem("CREATE TABLE my_versions (x INTEGER); CREATE TABLE schema_revisions (y INTEGER);");
+    let s = introspect(
+        &mut c,
+        &IntrospectOptions {
+            version_table: "my_versions".into(),
+            ignore_tables: vec![],
+        },
+    )
+    .unwrap();
+    let names: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["schema_revisions"]);
+}
+
+#[test]
+fn renderer_output_round_trips_to_no_diff() {
+    let d = Dialect::Sqlite;
+    let model = model();
+    let ops = schema_core::diff::diff(&Schema::default(), &model, d);
+    let up = d.render_migration(&ops).up;
+    let mut c = mem(&up);
+    let live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    let again = schema_core::diff::diff(&live, &model, d);
+    assert!(
+        again.is_empty(),
+        "spurious diff after applying:\n{up}\n{again:#?}"
+    );
+    assert!(
+        live.table("users")
+            .unwrap()
+            .column("id")
+            .unwrap()
+            .auto_increment
+    );
+}
+
+#[test]
+fn check_models_reports_drift_and_then_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("d.db").display());
+    let model = model();
+    let tables: Vec<&Table> = model.tables.iter().collect();
+    let m = Migrator::from_texts(Vec::<(String, &str)>::new());
+
+    let drift = m.check_models(&url, &tables).unwrap();
+    assert!(!drift.is_empty());
+    assert!(
+        !dir.path().join("d.db").exists(),
+        "a drift check never creates the file"
+    );
+    assert!(
+        drift.to_string().contains("differs from the models"),
+        "{drift}"
+    );
+
+    let mut c = Connection::establish(&url).unwrap();
+    c.execute(&drift.sql).unwrap();
+    c.execute("CREATE TABLE unrelated (x INTEGER)").unwrap();
+    let drift = m.check_models(&url, &tables).unwrap();
+    assert!(drift.is_empty(), "{drift}\n{:#?}", drift.ops);
+    assert!(drift.to_string().contains("matches the models"));
+}
