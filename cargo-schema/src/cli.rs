@@ -43,7 +43,12 @@ pub struct GlobalOpts {
     #[arg(short, long, global = true, conflicts_with = "verbose_global")]
     pub quiet: bool,
     /// Print more detail (statements as they run, timings).
-    #[arg(short = 'v', long = "verbose-output", global = true, id = "verbose_global")]
+    #[arg(
+        short = 'v',
+        long = "verbose-output",
+        global = true,
+        id = "verbose_global"
+    )]
     pub verbose: bool,
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]

@@ -91,7 +91,12 @@ fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata, CliError> {
         .manifest_path(manifest)
         .no_deps()
         .exec()
-        .map_err(|e| CliError::Other(format!("cargo metadata failed for {}: {e}", manifest.display())))
+        .map_err(|e| {
+            CliError::Other(format!(
+                "cargo metadata failed for {}: {e}",
+                manifest.display()
+            ))
+        })
 }
 
 /// Discovers the models of the project's package and of its `model_packages`.
@@ -238,7 +243,8 @@ impl Walker {
                     let explicit = path_attr(&m.attrs);
                     match &m.content {
                         Some((_, inner)) => {
-                            let dir = child_dir.join(explicit.unwrap_or_else(|| m.ident.to_string()));
+                            let dir =
+                                child_dir.join(explicit.unwrap_or_else(|| m.ident.to_string()));
                             self.items(path, file_dir, &dir, inner)?;
                         }
                         None => {
@@ -255,8 +261,8 @@ impl Walker {
                             if let Some((found, mod_rs)) =
                                 candidates.into_iter().find(|(p, _)| p.is_file())
                             {
-                                let is_mod_rs = mod_rs
-                                    || found.file_name().is_some_and(|f| f == "mod.rs");
+                                let is_mod_rs =
+                                    mod_rs || found.file_name().is_some_and(|f| f == "mod.rs");
                                 self.file(&found, is_mod_rs)?;
                             }
                             // A module file that does not exist is the

@@ -51,10 +51,7 @@ pub enum CliError {
 
 fn models_message(errors: &[ModelError]) -> String {
     let n = errors.len();
-    let mut s = format!(
-        "{n} model error{} found:",
-        if n == 1 { "" } else { "s" }
-    );
+    let mut s = format!("{n} model error{} found:", if n == 1 { "" } else { "s" });
     for e in errors {
         s.push_str("\n  ");
         s.push_str(&e.to_string());

@@ -156,7 +156,11 @@ impl Project {
 
         let mut config = Config::default();
         if let Some(t) = &ws_table {
-            apply_config(&mut config, t, workspace_manifest.as_deref().unwrap_or(manifest))?;
+            apply_config(
+                &mut config,
+                t,
+                workspace_manifest.as_deref().unwrap_or(manifest),
+            )?;
             // Workspace-level paths are relative to the workspace root.
             if let Some(root) = &workspace_manifest {
                 if t.contains_key("migrations_dir") {
@@ -208,7 +212,9 @@ impl Project {
         if let Some(url) = &self.config.database_url {
             return Ok((url.clone(), UrlSource::Config));
         }
-        Err(CliError::NoDatabaseUrl { env_var: var.clone() })
+        Err(CliError::NoDatabaseUrl {
+            env_var: var.clone(),
+        })
     }
 
     /// Path for display, relative to the current directory when possible.
@@ -231,7 +237,9 @@ fn absolute(p: &Path) -> Result<PathBuf, CliError> {
     if p.is_absolute() {
         Ok(p.to_path_buf())
     } else {
-        Ok(env::current_dir().map_err(|e| CliError::io(".", e))?.join(p))
+        Ok(env::current_dir()
+            .map_err(|e| CliError::io(".", e))?
+            .join(p))
     }
 }
 
@@ -287,7 +295,12 @@ fn apply_config(config: &mut Config, t: &toml::Table, path: &Path) -> Result<(),
         message: format!("[metadata.schema] key `{key}` must be {want}"),
     };
     for (key, value) in t {
-        let as_str = || value.as_str().map(str::to_string).ok_or_else(|| bad(key, "a string"));
+        let as_str = || {
+            value
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad(key, "a string"))
+        };
         let as_list = || -> Result<Vec<String>, CliError> {
             value
                 .as_array()

@@ -230,7 +230,13 @@ impl ReferentialAction {
         let norm: String = s
             .trim()
             .chars()
-            .map(|c| if c == ' ' { '_' } else { c.to_ascii_lowercase() })
+            .map(|c| {
+                if c == ' ' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
             .collect();
         Some(match norm.as_str() {
             "no_action" => ReferentialAction::NoAction,

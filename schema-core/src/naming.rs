@@ -53,7 +53,10 @@ mod tests {
         assert_eq!(primary_key("users"), "pk_users");
         assert_eq!(index("users", &cols), "ix_users_org_id_email");
         assert_eq!(unique("users", &cols), "uq_users_org_id_email");
-        assert_eq!(foreign_key("users", "org_id", "orgs"), "fk_users_org_id_orgs");
+        assert_eq!(
+            foreign_key("users", "org_id", "orgs"),
+            "fk_users_org_id_orgs"
+        );
         assert_eq!(check("users", "positive"), "ck_users_positive");
     }
 

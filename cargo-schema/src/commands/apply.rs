@@ -34,9 +34,7 @@ fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
     }
     let config = &ctx.project.config;
     let mut m = Migrator::from_dir(&dir)?.version_table(&config.version_table);
-    let timeout = opts
-        .and_then(|o| o.lock_timeout)
-        .or(config.lock_timeout);
+    let timeout = opts.and_then(|o| o.lock_timeout).or(config.lock_timeout);
     if let Some(secs) = timeout {
         m = m.lock_timeout(Duration::from_secs(secs));
     }
@@ -75,11 +73,15 @@ fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
 }
 
 fn resolve_url(ctx: &Ctx) -> Result<String, CliError> {
-    let (url, _) = ctx.project.database_url(ctx.global.database_url.as_deref())?;
+    let (url, _) = ctx
+        .project
+        .database_url(ctx.global.database_url.as_deref())?;
     // Parse once here so a bad URL fails before anything else happens.
     let parsed = DatabaseUrl::parse(&url)?;
-    ctx.out
-        .note(format!("database: {}", schema_runtime::conn::describe(&parsed)));
+    ctx.out.note(format!(
+        "database: {}",
+        schema_runtime::conn::describe(&parsed)
+    ));
     for n in parsed.notes() {
         ctx.out.note(format!("note: {n}"));
     }
@@ -103,7 +105,9 @@ pub fn apply(
     let m = m.on_progress(move |p| match p {
         Progress::WaitingForLock { holder } => out.note(format!(
             "waiting for the migration lock{}",
-            holder.map(|h| format!(" (held by {h})")).unwrap_or_default()
+            holder
+                .map(|h| format!(" (held by {h})"))
+                .unwrap_or_default()
         )),
         Progress::Started {
             revision,
@@ -139,7 +143,9 @@ fn print_sql(
     direction: Direction,
     target: &str,
 ) -> Result<ExitCode, CliError> {
-    let (url, _) = ctx.project.database_url(ctx.global.database_url.as_deref())?;
+    let (url, _) = ctx
+        .project
+        .database_url(ctx.global.database_url.as_deref())?;
     let backend = DatabaseUrl::parse(&url)?.backend();
     // Offline mode cannot read the version table: `FROM:TO` says where to
     // start, as in Alembic; otherwise upgrade starts at base and downgrade
@@ -149,7 +155,9 @@ fn print_sql(
         None => (None, target),
     };
     let sql = match direction {
-        Direction::Up => m.sql_upgrade(backend, from.filter(|f| !f.is_empty() && *f != "base"), to)?,
+        Direction::Up => {
+            m.sql_upgrade(backend, from.filter(|f| !f.is_empty() && *f != "base"), to)?
+        }
         Direction::Down => m.sql_downgrade(backend, from.unwrap_or("heads"), to)?,
     };
     ctx.out.answer(sql);

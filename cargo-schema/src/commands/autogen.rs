@@ -41,7 +41,9 @@ struct Comparison {
 /// Opens the database read-only (a missing SQLite file is an empty database
 /// and is not created), prints the target once, and returns the connection.
 pub fn open_read_only(ctx: &Ctx) -> Result<Connection, CliError> {
-    let (url, _) = ctx.project.database_url(ctx.global.database_url.as_deref())?;
+    let (url, _) = ctx
+        .project
+        .database_url(ctx.global.database_url.as_deref())?;
     let url = DatabaseUrl::parse(&url)?;
     let conn = Connection::open_existing_or_empty(&url)?;
     ctx.out.note(format!("database: {}", conn.describe()));
@@ -171,7 +173,8 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
             "down": if changed { Some(&rendered.down) } else { None },
         }));
     } else if !changed {
-        ctx.out.answer("no changes detected: the models match the database");
+        ctx.out
+            .answer("no changes detected: the models match the database");
         for h in &hints {
             ctx.out.note(format!("hint: {h}"));
         }

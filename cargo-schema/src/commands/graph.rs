@@ -125,11 +125,7 @@ pub fn history(ctx: &Ctx, range: Option<&str>, verbose: bool) -> Result<ExitCode
 /// `heads`
 pub fn heads(ctx: &Ctx) -> Result<ExitCode, CliError> {
     let graph = load_graph(ctx)?;
-    let heads: Vec<&Revision> = graph
-        .heads()
-        .iter()
-        .filter_map(|h| graph.get(h))
-        .collect();
+    let heads: Vec<&Revision> = graph.heads().iter().filter_map(|h| graph.get(h)).collect();
     if ctx.out.json() {
         let list: Vec<Value> = heads.iter().map(|r| revision_json(r)).collect();
         ctx.out.json_value(&json!({ "heads": list }));
@@ -166,7 +162,10 @@ pub fn branches(ctx: &Ctx) -> Result<ExitCode, CliError> {
         ctx.out.note("no branch points");
     }
     for (id, children) in points {
-        let msg = graph.get(&id).map(|r| r.file.message.clone()).unwrap_or_default();
+        let msg = graph
+            .get(&id)
+            .map(|r| r.file.message.clone())
+            .unwrap_or_default();
         ctx.out.answer(format!("{id} (branchpoint), {msg}"));
         for c in children {
             if let Some(r) = graph.get(&c) {

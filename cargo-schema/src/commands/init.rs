@@ -36,8 +36,10 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, CliError> {
         }
         text.push_str(INIT_CONFIG);
         fs::write(path, text).map_err(|e| CliError::io(path, e))?;
-        ctx.out
-            .line(format!("added [package.metadata.schema] to {}", ctx.show(path)));
+        ctx.out.line(format!(
+            "added [package.metadata.schema] to {}",
+            ctx.show(path)
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -46,17 +46,12 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Init => init::run(&ctx),
         Command::Models => models::run(&ctx),
         Command::Revision(args) => revision::revision(&ctx, args),
-        Command::Merge {
-            message,
-            revisions,
-        } => revision::merge(&ctx, message, revisions),
+        Command::Merge { message, revisions } => revision::merge(&ctx, message, revisions),
         Command::History { range, verbose } => graph::history(&ctx, range.as_deref(), *verbose),
         Command::Heads => graph::heads(&ctx),
         Command::Branches => graph::branches(&ctx),
         Command::Show { rev } => graph::show(&ctx, rev),
-        Command::Upgrade { target, opts } => {
-            apply::apply(&ctx, apply::Direction::Up, target, opts)
-        }
+        Command::Upgrade { target, opts } => apply::apply(&ctx, apply::Direction::Up, target, opts),
         Command::Downgrade { target, opts } => {
             apply::apply(&ctx, apply::Direction::Down, target, opts)
         }

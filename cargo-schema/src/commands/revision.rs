@@ -55,8 +55,7 @@ pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
         }
     }
     let path = write_new(ctx, files, file)?;
-    ctx.out
-        .answer(format!("created {}", ctx.show(&path)));
+    ctx.out.answer(format!("created {}", ctx.show(&path)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -80,7 +79,11 @@ pub fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> Result<ExitCode,
         return Err(CliError::Usage(format!(
             "merge needs at least two revisions to join; {} given ({})",
             parents.len(),
-            if parents.is_empty() { "none".to_string() } else { parents.join(", ") }
+            if parents.is_empty() {
+                "none".to_string()
+            } else {
+                parents.join(", ")
+            }
         )));
     }
     let file = MigrationFile {

@@ -59,6 +59,10 @@ pub struct User {
 }
 "#;
 
+/// Every table and index definition, in a stable order.
+const SCHEMA_SQL: &str =
+    "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> 'schema_revisions' ORDER BY type, name";
+
 fn shop(models: &str) -> TestProject {
     let p = project("shop")
         .file("src/lib.rs", "pub mod models;\n")
@@ -74,7 +78,11 @@ fn sqlite(p: &TestProject, sql: &str) -> String {
         .arg(sql)
         .output()
         .expect("sqlite3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -86,7 +94,10 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
         .ok()
         .says("database: sqlite")
         .says("created migrations/");
-    assert!(!p.path().join("app.db").exists(), "autogenerate must not create the DB");
+    assert!(
+        !p.path().join("app.db").exists(),
+        "autogenerate must not create the DB"
+    );
     let (_, first) = p.migration("initial");
     assert!(first.contains("CREATE TABLE"), "{first}");
     assert!(
@@ -97,6 +108,7 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
 
     p.schema(&["upgrade"]).ok().says("initial");
     assert!(p.path().join("app.db").exists());
+    let v1_schema = sqlite(&p, SCHEMA_SQL);
     p.schema(&["check"]).ok();
     p.schema(&["revision", "--autogenerate", "-m", "nothing"])
         .ok()
@@ -112,8 +124,14 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
         .ok()
         .says("created");
     let (_, second) = p.migration("users v2");
-    assert!(second.contains("RENAME COLUMN") || second.contains("\"nickname\""), "{second}");
-    assert!(second.contains("IS NULL"), "NULLs are backfilled before NOT NULL:\n{second}");
+    assert!(
+        second.contains("RENAME COLUMN") || second.contains("\"nickname\""),
+        "{second}"
+    );
+    assert!(
+        second.contains("IS NULL"),
+        "NULLs are backfilled before NOT NULL:\n{second}"
+    );
     p.schema(&["upgrade"]).ok();
     p.schema(&["check"]).ok();
     p.schema(&["revision", "--autogenerate", "-m", "again"])
@@ -122,21 +140,29 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
 
     // Data in untouched and renamed columns survived; the backfill happened.
     assert_eq!(
-        sqlite(&p, "SELECT email || ':' || nickname || ':' || logins FROM users ORDER BY id"),
+        sqlite(
+            &p,
+            "SELECT email || ':' || nickname || ':' || logins FROM users ORDER BY id"
+        ),
         "a@x:anonymous:0\nb@x:bee:0"
     );
 
-    // Back down: the schema returns to exactly v1 (check against V1 models).
+    // Back down: the schema returns to exactly v1, DDL text included.
     p.schema(&["downgrade"]).ok();
-    p.write("src/models.rs", V1);
-    p.schema(&["check"]).ok();
+    assert_eq!(sqlite(&p, SCHEMA_SQL), v1_schema);
     assert_eq!(
-        sqlite(&p, "SELECT email || ':' || coalesce(display_name, 'NULL') FROM users ORDER BY id"),
+        sqlite(
+            &p,
+            "SELECT email || ':' || coalesce(display_name, 'NULL') FROM users ORDER BY id"
+        ),
         "a@x:anonymous\nb@x:bee"
     );
     p.schema(&["downgrade", "base"]).ok();
     assert_eq!(
-        sqlite(&p, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'orgs')"),
+        sqlite(
+            &p,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'orgs')"
+        ),
         "0"
     );
 }
@@ -144,7 +170,8 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
 #[test]
 fn current_stamp_and_json() {
     let p = shop(V1);
-    p.schema(&["revision", "--autogenerate", "-m", "initial"]).ok();
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
     p.schema(&["revision", "-m", "by hand"]).ok();
     let json = p.schema(&["--format", "json", "current"]).ok().json();
     assert_eq!(json["pending"].as_array().unwrap().len(), 2, "{json}");
@@ -161,21 +188,36 @@ fn current_stamp_and_json() {
     let json = p.schema(&["--format", "json", "current"]).ok().json();
     assert_eq!(json["current"].as_array().unwrap().len(), 0, "{json}");
     // The tables created by the first upgrade are still there: stamp ran no SQL.
-    assert_eq!(sqlite(&p, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), "1");
+    assert_eq!(
+        sqlite(
+            &p,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'users'"
+        ),
+        "1"
+    );
 }
 
 #[test]
 fn upgrade_sql_prints_without_connecting() {
     let p = shop(V1);
-    p.schema(&["revision", "--autogenerate", "-m", "initial"]).ok();
-    let run = p.schema(&["upgrade", "--sql"]).ok().says("CREATE TABLE").says("schema_revisions");
-    assert!(!p.path().join("app.db").exists(), "--sql must not connect\n{run}");
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
+    let run = p
+        .schema(&["upgrade", "--sql"])
+        .ok()
+        .says("CREATE TABLE")
+        .says("schema_revisions");
+    assert!(
+        !p.path().join("app.db").exists(),
+        "--sql must not connect\n{run}"
+    );
 }
 
 #[test]
 fn autogenerate_refuses_when_the_database_is_behind() {
     let p = shop(V1);
-    p.schema(&["revision", "--autogenerate", "-m", "initial"]).ok();
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
     p.schema(&["revision", "--autogenerate", "-m", "again"])
         .code(1)
         .says("not at head")
@@ -206,16 +248,26 @@ fn a_failing_migration_rolls_back_and_names_the_statement() {
 #[test]
 fn edited_applied_file_is_reported_and_rehash_accepts_it() {
     let p = shop(V1);
-    p.schema(&["revision", "--autogenerate", "-m", "initial"]).ok();
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
     p.schema(&["upgrade"]).ok();
     let (path, text) = p.migration("initial");
     // Cosmetic edits (CRLF, trailing spaces) do not count as changes.
     std::fs::write(&path, text.replace('\n', "  \r\n")).unwrap();
     p.schema(&["current"]).ok().never_says("checksum");
-    std::fs::write(&path, text.replace("-- migrate:down", "SELECT 1;\n\n-- migrate:down")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("-- migrate:down", "SELECT 1;\n\n-- migrate:down"),
+    )
+    .unwrap();
     p.schema(&["current"]).ok().says("checksum");
     p.schema(&["upgrade", "--strict"]).code(1).says("checksum");
-    let rev = text.lines().find_map(|l| l.strip_prefix("-- revision: ")).unwrap().trim().to_string();
+    let rev = text
+        .lines()
+        .find_map(|l| l.strip_prefix("-- revision: "))
+        .unwrap()
+        .trim()
+        .to_string();
     p.schema(&["stamp", "--rehash", &rev]).ok();
     p.schema(&["upgrade", "--strict"]).ok();
 }

@@ -15,7 +15,9 @@ fn rev_of(p: &TestProject, message: &str) -> String {
 fn revisions_chain_and_branch_then_merge() {
     let p = project("shop").build();
     p.schema(&["init"]).ok();
-    p.schema(&["revision", "-m", "first one"]).ok().says("created migrations/");
+    p.schema(&["revision", "-m", "first one"])
+        .ok()
+        .says("created migrations/");
     let files = p.migrations();
     assert_eq!(files.len(), 1);
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
@@ -23,7 +25,10 @@ fn revisions_chain_and_branch_then_merge() {
     let first = rev_of(&p, "first one");
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains("-- down_revision: none"), "{text}");
-    assert!(text.contains("-- migrate:up") && text.contains("-- migrate:down"), "{text}");
+    assert!(
+        text.contains("-- migrate:up") && text.contains("-- migrate:down"),
+        "{text}"
+    );
 
     p.schema(&["revision", "-m", "second", "--empty"]).ok();
     let second = p
@@ -35,8 +40,16 @@ fn revisions_chain_and_branch_then_merge() {
     assert!(second.contains("-- message: second"));
 
     // A second root makes two heads; revision then refuses and suggests merge.
-    p.schema(&["revision", "-m", "other root", "--head", "base", "--branch-label", "other"])
-        .ok();
+    p.schema(&[
+        "revision",
+        "-m",
+        "other root",
+        "--head",
+        "base",
+        "--branch-label",
+        "other",
+    ])
+    .ok();
     p.schema(&["revision", "-m", "third"])
         .code(2)
         .says("2 heads")
@@ -53,10 +66,25 @@ fn revisions_chain_and_branch_then_merge() {
     assert_eq!(heads[0]["is_merge_point"], true);
 
     let history = p.schema(&["history"]).ok();
-    assert!(history.stdout.lines().next().unwrap().contains("(head) (mergepoint), join"), "{history}");
-    assert!(history.stdout.contains(&format!("<base> -> {first}, first one")), "{history}");
+    assert!(
+        history
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .contains("(head) (mergepoint), join"),
+        "{history}"
+    );
+    assert!(
+        history
+            .stdout
+            .contains(&format!("<base> -> {first}, first one")),
+        "{history}"
+    );
 
-    p.schema(&["show", &first[..6]]).ok().says(&format!("Rev: {first}"));
+    p.schema(&["show", &first[..6]])
+        .ok()
+        .says(&format!("Rev: {first}"));
     p.schema(&["show", "ab"]).code(1).says("4");
 }
 
