@@ -71,3 +71,50 @@ fn unknown_command_is_a_usage_error() {
     let p = project("shop").build();
     p.schema(&["frobnicate"]).code(2);
 }
+
+#[test]
+fn config_keys_and_url_precedence() {
+    let p = project("shop")
+        .file("src/lib.rs", MODELS)
+        .config(
+            "migrations_dir = \"db/migrations\"\nversion_table = \"my_versions\"\ndatabase_url = \"sqlite://from_config.db\"\ndatabase_url_env = \"SHOP_DB\"",
+        )
+        .build();
+    p.schema_env(&["init"], &[]).ok().says("created db/migrations");
+    p.schema_env(&["revision", "--autogenerate", "-m", "init"], &[])
+        .ok()
+        .says("from_config.db");
+    // The config's URL is the fallback ...
+    p.schema_env(&["upgrade"], &[]).ok();
+    assert!(p.path().join("from_config.db").is_file());
+    // ... the env var named by database_url_env beats it, .env included ...
+    p.write(".env", "SHOP_DB=sqlite://from_dotenv.db\n");
+    p.schema_env(&["upgrade"], &[]).ok().says("from_dotenv.db");
+    p.schema_env(&["upgrade"], &[("SHOP_DB", "sqlite://from_env.db")])
+        .ok()
+        .says("from_env.db");
+    // ... and the flag beats everything.
+    p.schema_env(&["upgrade", "--database-url", "sqlite://from_flag.db"], &[("SHOP_DB", "sqlite://from_env.db")])
+        .ok()
+        .says("from_flag.db");
+    assert!(p.path().join("from_flag.db").is_file());
+    let tables = std::process::Command::new("sqlite3")
+        .arg(p.path().join("from_flag.db"))
+        .arg("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&tables.stdout).trim(), "my_versions,users");
+}
+
+#[test]
+fn passwords_are_never_printed() {
+    let p = project("shop").file("src/lib.rs", MODELS).build();
+    p.schema(&["init"]).ok();
+    p.schema_env(
+        &["current"],
+        &[("DATABASE_URL", "postgresql+asyncpg://app:s3cret@127.0.0.1:1/app")],
+    )
+    .code(1)
+    .says("app:***@")
+    .never_says("s3cret");
+}
