@@ -577,7 +577,7 @@ fn tokenize(sql: &str) -> Vec<Tok> {
                 i += 1;
             }
             out.push(Tok::Str(s));
-        } else if c == '"' || c == '`' || c == '[' {
+        } else if c == '"' || c == '`' || (c == '[' && !is_subscript(&chars, i, &out)) {
             let close = if c == '[' { ']' } else { c };
             let mut s = String::new();
             i += 1;
@@ -617,6 +617,17 @@ fn tokenize(sql: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// Whether the `[` at `chars[i]` opens an array literal, a subscript or an
+/// array type's `[]` (PostgreSQL) rather than a bracket-quoted identifier
+/// (SQLite): it follows `ARRAY`, or directly follows a name, `)` or `]`,
+/// or is immediately closed.
+fn is_subscript(chars: &[char], i: usize, toks: &[Tok]) -> bool {
+    let after_array = matches!(toks.last(), Some(Tok::Word(w)) if w == "array");
+    let adjacent =
+        i > 0 && (chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '_' | ')' | ']' | '"'));
+    after_array || adjacent || chars.get(i + 1) == Some(&']')
 }
 
 /// Drops PostgreSQL casts (`::text`, `::character varying`, `::timestamp
@@ -733,7 +744,11 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
     const CMP: &[&str] = &["=", "<", ">", "<=", ">=", "<>", "!="];
     let is_word = |t: Option<&Tok>, words: &[&str]| matches!(t, Some(Tok::Word(w)) if words.contains(&w.as_str()));
     let is_cmp = |t: Option<&Tok>| matches!(t, Some(Tok::Punct(p)) if CMP.contains(&p.as_str()));
+    // A group directly inside another `(..)` is bounded as much as one
+    // at either end of the whole expression.
     let boundary = |t: Option<&Tok>| t.is_none() || is_word(t, &["and", "or"]);
+    let open_boundary = |t: Option<&Tok>| boundary(t) || t == Some(&Tok::Punct("(".into()));
+    let close_boundary = |t: Option<&Tok>| boundary(t) || t == Some(&Tok::Punct(")".into()));
     for i in 0..toks.len() {
         if toks[i] != Tok::Punct("(".into()) {
             continue;
@@ -769,11 +784,11 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
         }
         let prev = if i == 0 { None } else { toks.get(i - 1) };
         let next = toks.get(j + 1);
-        let boolean_operand = !has_bool && boundary(prev) && boundary(next);
+        let boolean_operand = !has_bool && open_boundary(prev) && close_boundary(next);
         let arithmetic_operand = !has_bool
             && !has_cmp
-            && (boundary(prev) || is_cmp(prev))
-            && (boundary(next) || is_cmp(next));
+            && (open_boundary(prev) || is_cmp(prev))
+            && (close_boundary(next) || is_cmp(next));
         if boolean_operand || arithmetic_operand {
             return Some((i, j));
         }
@@ -882,18 +897,292 @@ pub(crate) fn normalize_default_sql(sql: &str, ty: &LogicalType) -> String {
     join_tokens(&toks)
 }
 
-/// Normalised form of a check expression: case outside string literals,
-/// whitespace, redundant parentheses and PostgreSQL casts are folded, so
-/// `price > 0` and PostgreSQL's `((price > (0)::numeric))` compare equal.
+/// Normalised form of a check expression, so that what a model says and
+/// what each database reports back compare equal:
+/// - case outside string literals, whitespace and quoting of identifiers
+///   (`"a"`, `` `a` ``) are folded;
+/// - redundant parentheses go, and `-(5)` / `(-5)` become `-5`;
+/// - PostgreSQL casts are dropped; a quoted number cast to a numeric type
+///   (`'-1000'::integer`, `'1.5'::numeric`) becomes the number;
+/// - MySQL's charset introducers (`_utf8mb4'x'`) are dropped, and MySQL 8's
+///   extra level of escaping (`_utf8mb4\'x\'`) is undone;
+/// - PostgreSQL's `x = ANY (ARRAY[..])` / `x <> ALL (ARRAY[..])` read as
+///   `x IN (..)` / `x NOT IN (..)`, a one-element `IN` as `=` (and `NOT IN`
+///   as `<>`), and `x [NOT] BETWEEN a AND b` as the comparisons PostgreSQL
+///   reports for it.
+///
+/// So `price > 0` and PostgreSQL's `((price > (0)::numeric))` compare
+/// equal, while different literals (`1000` and `-1000`, `'a'` and `'A'`)
+/// stay different.
 pub fn normalize_check_sql(sql: &str) -> String {
-    let toks: Vec<Tok> = strip_redundant_parens(strip_casts(tokenize(sql)))
+    let sql = unescape_mysql_check(sql);
+    let toks = strip_introducers(tokenize(&sql));
+    let toks = strip_casts(numeric_casts_to_numbers(toks));
+    let toks = in_lists(toks);
+    let mut toks = strip_redundant_parens(toks);
+    loop {
+        let before = toks.len();
+        toks = strip_redundant_parens(fold_signs(toks));
+        if toks.len() == before {
+            break;
+        }
+    }
+    let toks: Vec<Tok> = expand_between(toks)
         .into_iter()
         .map(|t| match t {
             Tok::Num(n) => Tok::Num(canonical_number(&n)),
             other => other,
         })
         .collect();
-    join_tokens(&toks)
+    join_tokens(&strip_redundant_parens(toks))
+}
+
+/// MySQL 8 reports check clauses escaped once more than valid SQL
+/// (`(`s` = _utf8mb4\'a\')`). Such a clause is recognised by its first
+/// quote being preceded by a backslash, and unescaped one level.
+fn unescape_mysql_check(sql: &str) -> std::borrow::Cow<'_, str> {
+    match sql.find('\'') {
+        Some(q) if q > 0 && sql.as_bytes()[q - 1] == b'\\' => {
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if let Some(next) = chars.next() {
+                        out.push(next);
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out.into()
+        }
+        _ => sql.into(),
+    }
+}
+
+/// Whether `s` is a plain numeric literal: optional sign, digits with an
+/// optional fraction, optional exponent (not `NaN` or `Infinity`).
+fn is_numeric_literal(s: &str) -> bool {
+    let s = s.trim();
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    !(int.is_empty() && frac.is_empty()) && digits(int) && digits(frac) && exponent_ok
+}
+
+/// `'-1000'::integer` → `-1000::integer` (the cast is dropped later): a
+/// quoted number cast to a numeric type is that number. PostgreSQL reports
+/// negative constants this way.
+fn numeric_casts_to_numbers(toks: Vec<Tok>) -> Vec<Tok> {
+    const NUMERIC_TYPES: &[&str] = &[
+        "smallint", "integer", "int", "bigint", "int2", "int4", "int8", "numeric", "decimal",
+        "real", "double", "float", "float4", "float8",
+    ];
+    let mut out = toks.clone();
+    for (i, t) in toks.iter().enumerate() {
+        if let (Tok::Str(s), Some(Tok::Punct(p)), Some(Tok::Word(ty))) =
+            (t, toks.get(i + 1), toks.get(i + 2))
+        {
+            if p == "::" && NUMERIC_TYPES.contains(&ty.as_str()) && is_numeric_literal(s) {
+                let s = s.trim();
+                out[i] = Tok::Num(s.strip_prefix('+').unwrap_or(s).to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Folds a sign into the number it prefixes: `- 1000` → `-1000` where the
+/// `-` cannot be a binary minus (at the start, after an operator, `(`, `,`
+/// or a keyword). `+ 5` → `5`.
+fn fold_signs(toks: Vec<Tok>) -> Vec<Tok> {
+    const KEYWORDS: &[&str] = &[
+        "and", "or", "not", "in", "between", "like", "is", "when", "then", "else", "case", "any",
+        "all", "some",
+    ];
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if let (Tok::Punct(sign), Some(Tok::Num(n))) = (&toks[i], toks.get(i + 1)) {
+            let prefix = match out.last() {
+                None => true,
+                Some(Tok::Punct(p)) => p != ")" && p != "]",
+                Some(Tok::Word(w)) => KEYWORDS.contains(&w.as_str()),
+                Some(_) => false,
+            };
+            if prefix && (sign == "-" || sign == "+") {
+                let n = match (sign.as_str(), n.strip_prefix('-')) {
+                    ("+", _) => n.clone(),
+                    (_, Some(positive)) => positive.to_string(),
+                    _ => format!("-{n}"),
+                };
+                out.push(Tok::Num(n));
+                i += 2;
+                continue;
+            }
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Index of the `)` matching the `(` at `open`.
+fn matching_paren(toks: &[Tok], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, t) in toks.iter().enumerate().skip(open) {
+        match t {
+            Tok::Punct(p) if p == "(" => depth += 1,
+            Tok::Punct(p) if p == ")" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Rewrites list membership to one spelling (casts already dropped):
+/// `= ANY (ARRAY[a, b])` → `IN (a, b)`, `<> ALL (ARRAY[a, b])` → `NOT IN
+/// (a, b)`, then a one-element `IN (a)` → `= a` and `NOT IN (a)` → `<> a`.
+fn in_lists(toks: Vec<Tok>) -> Vec<Tok> {
+    let punct = |s: &str| Tok::Punct(s.into());
+    let word = |s: &str| Tok::Word(s.into());
+    let mut toks = toks;
+    // PostgreSQL arrays.
+    let mut i = 0;
+    while i + 2 < toks.len() {
+        let membership = match (&toks[i], &toks[i + 1]) {
+            (Tok::Punct(op), Tok::Word(q)) if op == "=" && q == "any" => Some(vec![word("in")]),
+            (Tok::Punct(op), Tok::Word(q)) if (op == "<>" || op == "!=") && q == "all" => {
+                Some(vec![word("not"), word("in")])
+            }
+            _ => None,
+        };
+        let rewritten = membership.and_then(|membership| {
+            if toks[i + 2] != punct("(") {
+                return None;
+            }
+            let close = matching_paren(&toks, i + 2)?;
+            // Inside: any number of `(`, `array [ items ]`, as many `)`.
+            let inner = &toks[i + 3..close];
+            let opens = inner.iter().take_while(|t| **t == punct("(")).count();
+            if opens * 2 > inner.len() {
+                return None;
+            }
+            let body = &inner[opens..inner.len() - opens];
+            if inner[inner.len() - opens..]
+                .iter()
+                .any(|t| *t != punct(")"))
+            {
+                return None;
+            }
+            match body {
+                [Tok::Word(a), b, items @ .., c]
+                    if a == "array" && *b == punct("[") && *c == punct("]") =>
+                {
+                    if items.iter().any(|t| *t == punct("[") || *t == punct("]")) {
+                        return None;
+                    }
+                    let mut replacement = membership;
+                    replacement.push(punct("("));
+                    replacement.extend(items.iter().cloned());
+                    replacement.push(punct(")"));
+                    Some((close, replacement))
+                }
+                _ => None,
+            }
+        });
+        if let Some((close, replacement)) = rewritten {
+            toks.splice(i..=close, replacement);
+        }
+        i += 1;
+    }
+    // One-element lists.
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i] == word("in") && toks.get(i + 1) == Some(&punct("(")) {
+            if let Some(close) = matching_paren(&toks, i + 1) {
+                let items = &toks[i + 2..close];
+                let single = !items.is_empty()
+                    && !items
+                        .iter()
+                        .any(|t| *t == punct(",") || *t == word("select"));
+                if single {
+                    let negated = out.last() == Some(&word("not"));
+                    if negated {
+                        out.pop();
+                    }
+                    out.push(punct(if negated { "<>" } else { "=" }));
+                    out.push(punct("("));
+                    out.extend(items.iter().cloned());
+                    out.push(punct(")"));
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// `x BETWEEN a AND b` → `(x >= a AND x <= b)` and `x NOT BETWEEN a AND b`
+/// → `(x < a OR x > b)`, as PostgreSQL reports them, where `x`, `a` and `b`
+/// are single tokens.
+fn expand_between(toks: Vec<Tok>) -> Vec<Tok> {
+    let word = |s: &str| Tok::Word(s.into());
+    let punct = |s: &str| Tok::Punct(s.into());
+    let single = |t: &Tok| matches!(t, Tok::Word(_) | Tok::Num(_) | Tok::Str(_));
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let negated = toks[i] == word("not");
+        let at = if negated { i + 1 } else { i };
+        if toks.get(at) == Some(&word("between"))
+            && out.last().is_some_and(single)
+            && toks.get(at + 1).is_some_and(single)
+            && toks.get(at + 2) == Some(&word("and"))
+            && toks.get(at + 3).is_some_and(single)
+        {
+            let x = out.pop().expect("checked above");
+            let (low, high) = (toks[at + 1].clone(), toks[at + 3].clone());
+            let (ge, join, le) = if negated {
+                ("<", "or", ">")
+            } else {
+                (">=", "and", "<=")
+            };
+            out.extend([
+                punct("("),
+                x.clone(),
+                punct(ge),
+                low,
+                word(join),
+                x,
+                punct(le),
+                high,
+                punct(")"),
+            ]);
+            i = at + 4;
+            continue;
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
 }
 
 /// Replaces identifier `from` by `to` in a SQL expression (used to follow a
@@ -1201,6 +1490,124 @@ mod tests {
         assert_eq!(n("length(name) > 0"), n("(length(name) > 0)"));
         assert_ne!(n("price > 0"), n("price >= 0"));
         assert_ne!(n("status = 'A'"), n("status = 'a'"));
+    }
+
+    /// Each pair: a model's spelling and what a database reports for it.
+    #[test]
+    fn check_normalisation_matches_server_spellings() {
+        let n = normalize_check_sql;
+        let same = [
+            // PostgreSQL: negative constants are quoted and cast.
+            (
+                "score > -1000 AND karma >= 0",
+                "((score > '-1000'::integer) AND (karma >= 0))",
+            ),
+            ("karma > -5000000000", "(karma > '-5000000000'::bigint)"),
+            ("price > -1.5", "(price > '-1.5'::numeric)"),
+            ("price > -1.50", "(price > '-1.5'::numeric(10,2))"),
+            ("ratio < 2.5", "(ratio < '2.5'::double precision)"),
+            ("price > -2", "(price > ('-2'::integer)::numeric)"),
+            ("price > 0", "(price > (0)::numeric)"),
+            ("n > +3", "(n > 3)"),
+            // Parenthesised negatives, and MySQL's `-(5)`.
+            ("score > (-1000)", "score > -1000"),
+            ("score > -(1000)", "(score > -1000)"),
+            ("score > - 1000", "score > -1000"),
+            ("-1 < score", "('-1'::integer < score)"),
+            // String casts.
+            ("t = 'x'", "(t = 'x'::text)"),
+            ("s <> 'it''s'", "((s)::text <> 'it''s'::text)"),
+            ("s = 'x'", "((s)::text = ('x'::character varying)::text)"),
+            // PostgreSQL arrays for IN lists.
+            (
+                "status IN ('a', 'b')",
+                "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+            ),
+            ("t IN ('p', 'q')", "(t = ANY (ARRAY['p'::text, 'q'::text]))"),
+            (
+                "t NOT IN ('y', 'z')",
+                "(t <> ALL (ARRAY['y'::text, 'z'::text]))",
+            ),
+            ("n IN (-1, 2)", "(n = ANY (ARRAY['-1'::integer, 2]))"),
+            // One-element lists, as PostgreSQL and MariaDB report them.
+            ("status NOT IN ('x')", "((status)::text <> 'x'::text)"),
+            ("status NOT IN ('x')", "`status` <> 'x'"),
+            ("status IN ('x')", "(status = 'x')"),
+            // BETWEEN, as PostgreSQL reports it.
+            (
+                "price BETWEEN -5 AND 5",
+                "((price >= ('-5'::integer)::numeric) AND (price <= (5)::numeric))",
+            ),
+            (
+                "a > 0 AND price BETWEEN -5 AND 5 AND b > 0",
+                "((a > 0) AND ((price >= '-5'::integer) AND (price <= 5)) AND (b > 0))",
+            ),
+            (
+                "price NOT BETWEEN 1 AND 2",
+                "((price < 1) OR (price > 2))",
+            ),
+            // MariaDB: backquoted identifiers, backslash escapes.
+            (
+                "score > -1000 AND karma >= 0",
+                "`score` > -1000 and `karma` >= 0",
+            ),
+            ("s <> 'it''s'", "`s` <> 'it\\'s'"),
+            // MySQL 8: charset introducers, escaped once more, `-(n)`.
+            ("status = 'a'", "(`status` = _utf8mb4'a')"),
+            ("status = 'a'", "(`status` = _utf8mb4\\'a\\')"),
+            (
+                "status IN ('a', 'b')",
+                "(`status` in (_utf8mb4\\'a\\',_utf8mb4\\'b\\'))",
+            ),
+            ("s <> 'it''s'", "(`s` <> _utf8mb4\\'it\\\\\\'s\\')"),
+            ("score > -1000", "(`score` > -(1000))"),
+        ];
+        for (model, reported) in same {
+            assert_eq!(n(model), n(reported), "{model:?} vs {reported:?}");
+        }
+        let different = [
+            ("score > 1000", "score > -1000"),
+            ("score > 1000", "(score > '-1000'::integer)"),
+            ("score > -1000", "(score > '-100'::integer)"),
+            ("a - 1 > 0", "a -1 > 0 AND TRUE"),
+            ("s = 'a'", "(s = 'b'::text)"),
+            ("s = 'a'", "(`s` = _utf8mb4\\'b\\')"),
+            ("s = 'a'", "s = 'A'"),
+            // A quoted number compared as text is not the number.
+            ("s = '5'", "s = 5"),
+            ("s = NaN", "(s = 'NaN'::numeric)"),
+            ("status IN ('a', 'b')", "status IN ('a', 'c')"),
+            ("status IN ('a', 'b')", "status NOT IN ('a', 'b')"),
+            ("status IN ('a')", "status <> 'a'"),
+            ("price BETWEEN 1 AND 5", "price NOT BETWEEN 1 AND 5"),
+            ("price BETWEEN 1 AND 5", "((price >= 1) AND (price < 5))"),
+            ("NOT a BETWEEN 1 AND 5 ", "NOT a >= 1 AND a <= 5"),
+            ("a > 0 OR b > 0 AND c > 0", "(a > 0 OR b > 0) AND c > 0"),
+        ];
+        for (a, b) in different {
+            assert_ne!(n(a), n(b), "{a:?} vs {b:?}");
+        }
+    }
+
+    #[test]
+    fn check_normalisation_helpers() {
+        for s in ["0", "-1000", "+3", "1.5", ".5", "5.", "1e3", "-2.5E-3"] {
+            assert!(is_numeric_literal(s), "{s}");
+        }
+        for s in [
+            "", "-", ".", "NaN", "Infinity", "1e", "1.2.3", "0x10", "12a",
+        ] {
+            assert!(!is_numeric_literal(s), "{s}");
+        }
+        // The normalised forms themselves.
+        assert_eq!(
+            normalize_check_sql("((score > '-1000'::integer) AND (karma >= 0))"),
+            "score > -1000 and karma >= 0"
+        );
+        assert_eq!(
+            normalize_check_sql("(t <> ALL (ARRAY['y'::text, 'z'::text]))"),
+            "t not in ( 'y' , 'z' )"
+        );
     }
 
     #[test]
