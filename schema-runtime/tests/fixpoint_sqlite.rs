@@ -148,11 +148,7 @@ fn mutate(a: &Schema, which: usize, changes: &[Change]) -> Schema {
         // Column 0 is the key; changes pick among the others.
         let others = t.columns.len() - 1;
         let pick = |i: &usize| 1 + i % others.max(1);
-        let indexed: BTreeSet<String> = t
-            .indexes
-            .iter()
-            .flat_map(|i| i.columns.clone())
-            .collect();
+        let indexed: BTreeSet<String> = t.indexes.iter().flat_map(|i| i.columns.clone()).collect();
         match ch {
             Change::AddNullable(ty) => {
                 let mut c = Column::new(format!("n{added}"), TYPES[ty % TYPES.len()].clone());
@@ -282,7 +278,12 @@ fn cycle(a: Schema, b: Schema) {
         .unwrap_or_else(|e| panic!("{e}\n{}", r1.up));
     let after_a = read(&url);
     let again = diff(&after_a, &a, d);
-    assert!(again.is_empty(), "not a fixpoint after A: {:?}\n{}", show_ops(&again), r1.up);
+    assert!(
+        again.is_empty(),
+        "not a fixpoint after A: {:?}\n{}",
+        show_ops(&again),
+        r1.up
+    );
     insert_rows(&url, &a);
 
     let ops2 = diff(&after_a, &b, d);
@@ -297,7 +298,12 @@ fn cycle(a: Schema, b: Schema) {
         .unwrap_or_else(|e| panic!("{e}\n{}", r2.up));
     let after_b = read(&url);
     let again = diff(&after_b, &b, d);
-    assert!(again.is_empty(), "not a fixpoint after B: {:?}\n{}", show_ops(&again), r2.up);
+    assert!(
+        again.is_empty(),
+        "not a fixpoint after B: {:?}\n{}",
+        show_ops(&again),
+        r2.up
+    );
 
     // Columns the change left alone (or only renamed) keep their data.
     for ta in &a.tables {
@@ -325,7 +331,11 @@ fn cycle(a: Schema, b: Schema) {
         .downgrade(&url, "-1")
         .unwrap_or_else(|e| panic!("{e}\n{}", r2.down));
     let back = read(&url);
-    assert_eq!(back, after_a, "downgrade did not restore the schema\n{}", r2.down);
+    assert_eq!(
+        back, after_a,
+        "downgrade did not restore the schema\n{}",
+        r2.down
+    );
 }
 
 proptest! {

@@ -141,8 +141,9 @@ pub fn generate(
     let rendered = cmp.dialect.render_migration(&cmp.diff.ops);
     Ok(Some(Generated {
         preamble: preamble(&rendered),
-        up: rendered.up,
-        down: rendered.down,
+        // The file format keeps sections without surrounding blank lines.
+        up: rendered.up.trim().to_string(),
+        down: rendered.down.trim().to_string(),
         warnings: rendered.warnings,
         hints,
     }))
@@ -182,8 +183,8 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
         ctx.out.answer(format!(
             "{}\n\n-- migrate:up\n{}\n\n-- migrate:down\n{}",
             preamble(&rendered),
-            rendered.up,
-            rendered.down
+            rendered.up.trim(),
+            rendered.down.trim()
         ));
         for h in &hints {
             ctx.out.note(format!("hint: {h}"));

@@ -80,7 +80,9 @@ fn config_keys_and_url_precedence() {
             "migrations_dir = \"db/migrations\"\nversion_table = \"my_versions\"\ndatabase_url = \"sqlite://from_config.db\"\ndatabase_url_env = \"SHOP_DB\"",
         )
         .build();
-    p.schema_env(&["init"], &[]).ok().says("created db/migrations");
+    p.schema_env(&["init"], &[])
+        .ok()
+        .says("created db/migrations");
     p.schema_env(&["revision", "--autogenerate", "-m", "init"], &[])
         .ok()
         .says("from_config.db");
@@ -94,16 +96,22 @@ fn config_keys_and_url_precedence() {
         .ok()
         .says("from_env.db");
     // ... and the flag beats everything.
-    p.schema_env(&["upgrade", "--database-url", "sqlite://from_flag.db"], &[("SHOP_DB", "sqlite://from_env.db")])
-        .ok()
-        .says("from_flag.db");
+    p.schema_env(
+        &["upgrade", "--database-url", "sqlite://from_flag.db"],
+        &[("SHOP_DB", "sqlite://from_env.db")],
+    )
+    .ok()
+    .says("from_flag.db");
     assert!(p.path().join("from_flag.db").is_file());
     let tables = std::process::Command::new("sqlite3")
         .arg(p.path().join("from_flag.db"))
         .arg("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)")
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&tables.stdout).trim(), "my_versions,users");
+    assert_eq!(
+        String::from_utf8_lossy(&tables.stdout).trim(),
+        "my_versions,users"
+    );
 }
 
 #[test]
@@ -112,7 +120,10 @@ fn passwords_are_never_printed() {
     p.schema(&["init"]).ok();
     p.schema_env(
         &["current"],
-        &[("DATABASE_URL", "postgresql+asyncpg://app:s3cret@127.0.0.1:1/app")],
+        &[(
+            "DATABASE_URL",
+            "postgresql+asyncpg://app:s3cret@127.0.0.1:1/app",
+        )],
     )
     .code(1)
     .says("app:***@")
