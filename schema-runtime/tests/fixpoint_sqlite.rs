@@ -10,9 +10,10 @@
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
+use schema_core::dialect::Dialect;
 use schema_core::diff::diff;
 use schema_core::migration::MigrationFile;
-use schema_core::{Column, DefaultValue, Dialect, Index, LogicalType, PrimaryKey, Schema, Table};
+use schema_core::{Column, DefaultValue, Index, LogicalType, PrimaryKey, Schema, Table};
 use schema_runtime::conn::Connection;
 use schema_runtime::introspect::{introspect, IntrospectOptions};
 use schema_runtime::migrator::Migrator;
@@ -231,6 +232,13 @@ fn read(url: &str) -> Schema {
     introspect(&mut conn, &IntrospectOptions::default()).expect("introspect")
 }
 
+fn by_column_name(mut s: Schema) -> Schema {
+    for t in &mut s.tables {
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    s
+}
+
 fn show_ops(ops: &[schema_core::ops::Op]) -> Vec<String> {
     ops.iter().map(|o| o.describe()).collect()
 }
@@ -330,16 +338,19 @@ fn cycle(a: Schema, b: Schema) {
     Migrator::from_texts(files)
         .downgrade(&url, "-1")
         .unwrap_or_else(|e| panic!("{e}\n{}", r2.down));
-    let back = read(&url);
+    // A dropped column comes back at the end of the table (as with Alembic,
+    // and as PostgreSQL and MySQL would do it too): position is the one
+    // thing a down section does not restore.
     assert_eq!(
-        back, after_a,
+        by_column_name(read(&url)),
+        by_column_name(after_a),
         "downgrade did not restore the schema\n{}",
         r2.down
     );
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
     fn autogenerate_upgrade_autogenerate_finds_nothing(
