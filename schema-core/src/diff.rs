@@ -739,10 +739,15 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
             add_fks.clone(),
         ]
         .concat();
-        if all
-            .iter()
-            .any(|op| !crate::dialect::sqlite::is_native(op, o))
-        {
+        // The down section runs the inverses against the new table, so an op
+        // whose inverse SQLite cannot do in place (dropping a column whose
+        // default is an expression: re-adding it needs a rebuild) also makes
+        // this a rebuild.
+        let native = |op: &Op| {
+            crate::dialect::sqlite::is_native(op, o)
+                && crate::dialect::sqlite::is_native(&op.inverse(), n)
+        };
+        if !all.iter().all(native) {
             phases.columns.push(Op::RebuildTable {
                 old: o.clone(),
                 new: without_renamed_from(n),

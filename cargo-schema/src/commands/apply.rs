@@ -10,7 +10,7 @@ use schema_runtime::migrator::{Action, Migrator, Progress, Report, TransactionMo
 use serde_json::{json, Value};
 
 use crate::cli::{ApplyOpts, LockModeArg, TransactionArg};
-use crate::commands::Ctx;
+use crate::commands::{load_migrator, Ctx};
 use crate::error::CliError;
 
 /// Which way `apply` goes.
@@ -25,15 +25,8 @@ pub enum Direction {
 /// The migrator over the project's migrations directory, with the config's
 /// settings applied (flags override them).
 fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
-    let dir = ctx.project.migrations_dir();
-    if !dir.is_dir() {
-        return Err(CliError::Usage(format!(
-            "no migrations directory at {}: run `cargo schema init`, or point --migrations-dir / `migrations_dir` at it",
-            ctx.show(&dir)
-        )));
-    }
     let config = &ctx.project.config;
-    let mut m = Migrator::from_dir(&dir)?.version_table(&config.version_table);
+    let mut m = load_migrator(ctx)?.version_table(&config.version_table);
     let timeout = opts.and_then(|o| o.lock_timeout).or(config.lock_timeout);
     if let Some(secs) = timeout {
         m = m.lock_timeout(Duration::from_secs(secs));

@@ -1,7 +1,6 @@
 //! One module per command; [`dispatch`] picks the one the user asked for.
 
-use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalOpts};
@@ -9,6 +8,7 @@ use crate::error::CliError;
 use crate::output::Output;
 use crate::project::{display_relative, Project};
 use schema_core::migration::{MigrationFile, RevisionGraph};
+use schema_runtime::Migrator;
 
 pub mod apply;
 pub mod autogen;
@@ -64,32 +64,10 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
     }
 }
 
-/// Reads and parses every `*.sql` file of the migrations directory, sorted by
-/// name. A missing directory is an empty list.
-pub fn read_migration_files(ctx: &Ctx) -> Result<Vec<(String, MigrationFile)>, CliError> {
-    let dir = ctx.project.migrations_dir();
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut paths: Vec<_> = fs::read_dir(&dir)
-        .map_err(|e| CliError::io(&dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "sql"))
-        .collect();
-    paths.sort();
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let text = fs::read_to_string(&path).map_err(|e| CliError::io(&path, e))?;
-        let origin = ctx.show(&path);
-        let file = MigrationFile::parse(&text, &origin)?;
-        files.push((origin, file));
-    }
-    Ok(files)
-}
-
-/// The revision graph of the migrations directory; a missing directory is an
-/// error that suggests `init`.
-pub fn load_graph(ctx: &Ctx) -> Result<RevisionGraph, CliError> {
+/// The migrations directory, relative to the current directory when it is
+/// below it (so file names in messages stay short); an error that suggests
+/// `init` when it does not exist.
+pub fn migrations_dir(ctx: &Ctx) -> Result<PathBuf, CliError> {
     let dir = ctx.project.migrations_dir();
     if !dir.is_dir() {
         return Err(CliError::Usage(format!(
@@ -97,14 +75,33 @@ pub fn load_graph(ctx: &Ctx) -> Result<RevisionGraph, CliError> {
             ctx.show(&dir)
         )));
     }
-    Ok(RevisionGraph::new(read_migration_files(ctx)?)?)
+    Ok(PathBuf::from(ctx.show(&dir)))
+}
+
+/// A migrator over the project's migrations directory.
+pub fn load_migrator(ctx: &Ctx) -> Result<Migrator, CliError> {
+    Ok(Migrator::from_dir(migrations_dir(ctx)?)?)
+}
+
+/// The revision graph of the migrations directory.
+pub fn load_graph(ctx: &Ctx) -> Result<RevisionGraph, CliError> {
+    Ok(load_migrator(ctx)?.graph()?.clone())
 }
 
 /// The graph plus the parsed files (for validating a new file against them).
+/// A missing directory is an empty graph: `revision` creates it.
 pub fn load_graph_for_write(
     ctx: &Ctx,
 ) -> Result<(RevisionGraph, Vec<(String, MigrationFile)>), CliError> {
-    let files = read_migration_files(ctx)?;
-    let graph = RevisionGraph::new(files.clone())?;
+    let graph = if ctx.project.migrations_dir().is_dir() {
+        load_graph(ctx)?
+    } else {
+        RevisionGraph::new(Vec::new())?
+    };
+    let files = graph
+        .revisions()
+        .iter()
+        .map(|r| (r.origin.clone(), r.file.clone()))
+        .collect();
     Ok((graph, files))
 }
