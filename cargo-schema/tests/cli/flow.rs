@@ -271,3 +271,25 @@ fn edited_applied_file_is_reported_and_rehash_accepts_it() {
     p.schema(&["stamp", "--rehash", &rev]).ok();
     p.schema(&["upgrade", "--strict"]).ok();
 }
+
+#[test]
+fn unknown_targets_and_a_database_ahead_of_the_files_are_explained() {
+    let p = shop(V1);
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
+    p.schema(&["upgrade", "feedbeef"]).code(1).says("feedbeef");
+    p.schema(&["upgrade", "zz"]).code(1).says("zz");
+    p.schema(&["upgrade"]).ok();
+    // The applied revision's file disappears (another branch's deploy, a bad merge).
+    let (path, text) = p.migration("initial");
+    std::fs::remove_file(&path).unwrap();
+    p.schema(&["revision", "-m", "other root"]).ok();
+    let rev = text
+        .lines()
+        .find_map(|l| l.strip_prefix("-- revision: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    p.schema(&["current"]).ok().says(&rev);
+    p.schema(&["upgrade", "--strict"]).code(1).says(&rev);
+}
