@@ -330,9 +330,7 @@ fn apply_config(config: &mut Config, t: &toml::Table, path: &Path) -> Result<(),
                 )
             }
             other => {
-                let hint = CONFIG_KEYS
-                    .iter()
-                    .find(|k| strsim_close(k, other))
+                let hint = schema_core::suggest::did_you_mean(other, CONFIG_KEYS)
                     .map(|k| format!("; did you mean `{k}`?"))
                     .unwrap_or_default();
                 return Err(CliError::Config {
@@ -346,21 +344,6 @@ fn apply_config(config: &mut Config, t: &toml::Table, path: &Path) -> Result<(),
         }
     }
     Ok(())
-}
-
-/// True when `a` and `b` are within a small edit distance.
-fn strsim_close(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()] <= 3
 }
 
 /// Text to add to a manifest by `init`.

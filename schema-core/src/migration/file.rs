@@ -192,26 +192,11 @@ fn check_label(label: &str, at: &Location) -> Result<(), MigrationError> {
     })
 }
 
-/// Edit distance, for did-you-mean suggestions.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let subst = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 fn suggest_key(key: &str) -> Option<String> {
     let lower = key.to_ascii_lowercase().replace('-', "_");
     HEADER_KEYS
         .iter()
-        .map(|k| (levenshtein(&lower, k), *k))
+        .map(|k| (crate::suggest::edit_distance(&lower, k), *k))
         .filter(|(d, k)| *d <= 2.max(k.len() / 4) || lower == *k)
         .min()
         .map(|(_, k)| k.to_string())

@@ -9,7 +9,7 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, FieldsNamed, Ident, LitStr, Type};
 
-use super::attr::{did_you_mean, Attr, ContainerAttrs, FieldAttrs, IndexAttr};
+use super::attr::{Attr, ContainerAttrs, FieldAttrs, IndexAttr};
 use super::ctxt::Ctxt;
 use super::types::{self, RustType};
 use crate::model::{
@@ -17,6 +17,7 @@ use crate::model::{
     UniqueConstraint,
 };
 use crate::naming;
+use crate::suggest::did_you_mean;
 
 /// One field of the struct while the table is built.
 struct FieldInfo<'a> {
