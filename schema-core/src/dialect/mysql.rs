@@ -57,7 +57,8 @@ pub(super) fn render_type(ty: &LogicalType) -> String {
 }
 
 use super::render::{
-    backfill, create_table_stmt, foreign_key_clause, ident_list, null_and_default, Line,
+    backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
+    unique_clause, Line,
 };
 use super::Dialect;
 use crate::model::{Column, Index, Table};
@@ -95,24 +96,12 @@ fn create_table(t: &Table) -> Vec<Line> {
     if let Some(pk) = &t.primary_key {
         constraints.push(format!("PRIMARY KEY ({})", ident_list(D, &pk.columns)));
     }
-    for u in &t.uniques {
-        constraints.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            D.quote_ident(&u.name),
-            ident_list(D, &u.columns)
-        ));
-    }
+    constraints.extend(t.uniques.iter().map(|u| unique_clause(D, u)));
     constraints.extend(t.indexes.iter().map(index_clause));
     for fk in &t.foreign_keys {
         constraints.push(foreign_key_clause(D, fk));
     }
-    for ck in &t.checks {
-        constraints.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            D.quote_ident(&ck.name),
-            ck.sql
-        ));
-    }
+    constraints.extend(t.checks.iter().map(|ck| check_clause(D, ck)));
     let suffix = t
         .comment
         .as_ref()
@@ -173,10 +162,7 @@ pub(super) fn render_op(op: &Op) -> Vec<Line> {
             let name = fk.name.clone().unwrap_or_else(|| format!("{table}_ibfk_1"));
             alter(table, format!("DROP FOREIGN KEY {}", q(&name)))
         }
-        Op::AddCheck { table, check } => alter(
-            table,
-            format!("ADD CONSTRAINT {} CHECK ({})", q(&check.name), check.sql),
-        ),
+        Op::AddCheck { table, check } => alter(table, format!("ADD {}", check_clause(D, check))),
         // `DROP CONSTRAINT` works on MySQL 8.0.19+ and MariaDB alike.
         Op::DropCheck { table, check } => {
             alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))

@@ -74,8 +74,8 @@ pub(super) fn render_type(ty: &LogicalType) -> String {
 }
 
 use super::render::{
-    backfill, create_index, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
-    Line,
+    backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
+    null_and_default, primary_key_clause, unique_clause, Line,
 };
 use super::Dialect;
 use crate::model::{Column, Table};
@@ -112,33 +112,13 @@ fn create_table(t: &Table) -> Vec<Line> {
     let columns = t.columns.iter().map(column_def).collect();
     let mut constraints = Vec::new();
     if let Some(pk) = &t.primary_key {
-        let named = pk
-            .name
-            .as_ref()
-            .map(|n| format!("CONSTRAINT {} ", D.quote_ident(n)));
-        constraints.push(format!(
-            "{}PRIMARY KEY ({})",
-            named.unwrap_or_default(),
-            ident_list(D, &pk.columns)
-        ));
+        constraints.push(primary_key_clause(D, pk));
     }
-    for u in &t.uniques {
-        constraints.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            D.quote_ident(&u.name),
-            ident_list(D, &u.columns)
-        ));
-    }
+    constraints.extend(t.uniques.iter().map(|u| unique_clause(D, u)));
     for fk in &t.foreign_keys {
         constraints.push(foreign_key_clause(D, fk));
     }
-    for ck in &t.checks {
-        constraints.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            D.quote_ident(&ck.name),
-            ck.sql
-        ));
-    }
+    constraints.extend(t.checks.iter().map(|ck| check_clause(D, ck)));
     let mut lines = vec![Line::Stmt(create_table_stmt(
         D,
         &t.name,
@@ -268,10 +248,7 @@ pub(super) fn render_op(op: &Op) -> Vec<Line> {
                 .unwrap_or_else(|| format!("{table}_{}_fkey", fk.columns.join("_")));
             alter(table, format!("DROP CONSTRAINT {}", q(&name)))
         }
-        Op::AddCheck { table, check } => alter(
-            table,
-            format!("ADD CONSTRAINT {} CHECK ({})", q(&check.name), check.sql),
-        ),
+        Op::AddCheck { table, check } => alter(table, format!("ADD {}", check_clause(D, check))),
         Op::DropCheck { table, check } => {
             alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))
         }

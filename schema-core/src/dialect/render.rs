@@ -4,7 +4,9 @@
 //! modules.
 
 use super::{mysql, postgres, sqlite, Dialect};
-use crate::model::{Column, ForeignKey, Index, ReferentialAction, Table};
+use crate::model::{
+    Check, Column, ForeignKey, Index, PrimaryKey, ReferentialAction, Table, UniqueConstraint,
+};
 use crate::ops::Op;
 
 /// An up and a down migration rendered from a list of operations.
@@ -106,6 +108,33 @@ pub(super) fn null_and_default(d: Dialect, col: &Column) -> String {
         s.push_str(&default);
     }
     s
+}
+
+/// `[CONSTRAINT "pk"] PRIMARY KEY ("a", "b")`: named where the key has a name.
+pub(super) fn primary_key_clause(d: Dialect, pk: &PrimaryKey) -> String {
+    let named = pk
+        .name
+        .as_ref()
+        .map(|n| format!("CONSTRAINT {} ", d.quote_ident(n)));
+    format!(
+        "{}PRIMARY KEY ({})",
+        named.unwrap_or_default(),
+        ident_list(d, &pk.columns)
+    )
+}
+
+/// `CONSTRAINT "uq" UNIQUE ("a", "b")`
+pub(super) fn unique_clause(d: Dialect, u: &UniqueConstraint) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE ({})",
+        d.quote_ident(&u.name),
+        ident_list(d, &u.columns)
+    )
+}
+
+/// `CONSTRAINT "ck" CHECK (expr)`
+pub(super) fn check_clause(d: Dialect, ck: &Check) -> String {
+    format!("CONSTRAINT {} CHECK ({})", d.quote_ident(&ck.name), ck.sql)
 }
 
 /// `FOREIGN KEY ("a") REFERENCES "t" ("id") ON DELETE CASCADE`, with a

@@ -55,8 +55,8 @@ pub(super) fn render_type(ty: &LogicalType) -> String {
 }
 
 use super::render::{
-    backfill, create_index, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
-    shared_columns, Line,
+    backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
+    null_and_default, primary_key_clause, shared_columns, unique_clause, Line,
 };
 use super::Dialect;
 use crate::model::{Column, Table};
@@ -134,33 +134,13 @@ fn create_table(t: &Table, name: &str) -> String {
     let mut constraints = Vec::new();
     let inline_pk = t.columns.iter().any(|c| c.auto_increment);
     if let (Some(pk), false) = (&t.primary_key, inline_pk) {
-        let named = pk
-            .name
-            .as_ref()
-            .map(|n| format!("CONSTRAINT {} ", D.quote_ident(n)));
-        constraints.push(format!(
-            "{}PRIMARY KEY ({})",
-            named.unwrap_or_default(),
-            ident_list(D, &pk.columns)
-        ));
+        constraints.push(primary_key_clause(D, pk));
     }
-    for u in &t.uniques {
-        constraints.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            D.quote_ident(&u.name),
-            ident_list(D, &u.columns)
-        ));
-    }
+    constraints.extend(t.uniques.iter().map(|u| unique_clause(D, u)));
     for fk in &t.foreign_keys {
         constraints.push(foreign_key_clause(D, fk));
     }
-    for ck in &t.checks {
-        constraints.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            D.quote_ident(&ck.name),
-            ck.sql
-        ));
-    }
+    constraints.extend(t.checks.iter().map(|ck| check_clause(D, ck)));
     create_table_stmt(D, name, columns, constraints, "")
 }
 
