@@ -36,16 +36,20 @@
 //! 9. primary keys, unique constraints, indexes and checks added;
 //! 10. foreign keys added.
 //!
-//! On PostgreSQL and MySQL a foreign-key cycle among created tables is
-//! broken by creating the tables without the closing foreign keys and
-//! adding them in step 10 (and symmetrically for dropped tables). SQLite
-//! checks foreign keys lazily, so they stay inline.
+//! A foreign-key cycle among created tables is broken by creating the
+//! tables without the closing foreign keys and adding them in step 10 (and
+//! symmetrically for dropped tables), unless the dialect lets `CREATE
+//! TABLE` reference tables created later (SQLite, which checks foreign keys
+//! lazily), in which case they stay inline.
 //!
-//! # SQLite
-//! Changes SQLite's `ALTER TABLE` cannot make (see
-//! `dialect::sqlite::is_native`) are grouped per table into one
+//! # Table rebuilds
+//! Where the dialect's `ALTER TABLE` cannot make a table's changes in place
+//! (SQLite; the dialect decides), they are grouped into one
 //! [`Op::RebuildTable`] carrying the full old and new definitions; table
 //! and column renames still happen natively before it.
+//!
+//! The differ never tests which dialect it runs for: it asks the
+//! [`Dialect`] what it can do.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -456,13 +460,13 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
     let mut adds = Vec::new();
     let mut add_fks = Vec::new();
 
-    // MySQL: an AUTO_INCREMENT column must be a key, so when the primary key
-    // changes, auto-increment is switched off before the old key is dropped
-    // and switched on after the new key is added.
+    // Where an auto-increment column must be a key (MySQL), a primary-key
+    // change switches auto-increment off before the old key is dropped and
+    // on after the new key is added.
     let pk_cols = |t: &Table| t.primary_key.as_ref().map(|p| p.columns.clone());
     let mut o = o.clone();
     let mut late_auto_increment = Vec::new();
-    if d == Dialect::Mysql && pk_cols(&o) != pk_cols(n) {
+    if d.auto_increment_must_be_key() && pk_cols(&o) != pk_cols(n) {
         for c in o.columns.iter_mut().filter(|c| c.auto_increment) {
             let off = Column {
                 auto_increment: false,
@@ -729,32 +733,20 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         check: c.clone(),
     }));
 
-    if d == Dialect::Sqlite {
-        let all: Vec<Op> = [
-            renames.clone(),
-            drop_fks.clone(),
-            drops.clone(),
-            columns.clone(),
-            adds.clone(),
-            add_fks.clone(),
-        ]
-        .concat();
-        // The down section runs the inverses against the new table, so an op
-        // whose inverse SQLite cannot do in place (dropping a column whose
-        // default is an expression: re-adding it needs a rebuild) also makes
-        // this a rebuild.
-        let native = |op: &Op| {
-            crate::dialect::sqlite::is_native(op, o)
-                && crate::dialect::sqlite::is_native(&op.inverse(), n)
-        };
-        if !all.iter().all(native) {
-            phases.columns.push(Op::RebuildTable {
-                old: o.clone(),
-                new: without_renamed_from(n),
-                changes: all,
-            });
-            return;
-        }
+    // The down section runs the inverses against the new table, so an op
+    // whose inverse cannot be done in place (on SQLite, dropping a column
+    // whose default is an expression: re-adding it needs a rebuild) also
+    // makes this a rebuild.
+    let in_place = |op: &Op| d.alters_in_place(op, o) && d.alters_in_place(&op.inverse(), n);
+    let groups = [&renames, &drop_fks, &drops, &columns, &adds, &add_fks];
+    if !groups.iter().all(|ops| ops.iter().all(in_place)) {
+        let all: Vec<Op> = groups.iter().flat_map(|ops| ops.iter().cloned()).collect();
+        phases.columns.push(Op::RebuildTable {
+            old: o.clone(),
+            new: without_renamed_from(n),
+            changes: all,
+        });
+        return;
     }
     phases.rename_constraints.extend(renames);
     phases.drop_fks.extend(drop_fks);
@@ -764,10 +756,10 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
     phases.add_fks.extend(add_fks);
 }
 
-/// Orders tables so referenced tables come first. On PostgreSQL and MySQL,
-/// foreign keys that close a cycle are taken out of their table and
-/// returned separately (to be added after all tables exist, or dropped
-/// before any is dropped); SQLite keeps them inline.
+/// Orders tables so referenced tables come first. Foreign keys that close a
+/// cycle are taken out of their table and returned separately (to be added
+/// after all tables exist, or dropped before any is dropped), unless the
+/// dialect allows forward references (SQLite), which keeps them inline.
 fn creation_order(d: Dialect, tables: Vec<Table>) -> (Vec<Table>, Vec<(String, ForeignKey)>) {
     let mut remaining: BTreeMap<String, Table> = tables
         .into_iter()
@@ -788,7 +780,7 @@ fn creation_order(d: Dialect, tables: Vec<Table>) -> (Vec<Table>, Vec<(String, F
         // In a cycle: take the first table by name and defer its forward refs.
         let name = ready.unwrap_or_else(|| remaining.keys().next().expect("non-empty").clone());
         let mut t = remaining.remove(&name).expect("present");
-        if d != Dialect::Sqlite {
+        if !d.allows_forward_foreign_keys() {
             let (keep, later): (Vec<ForeignKey>, Vec<ForeignKey>) = t
                 .foreign_keys
                 .into_iter()

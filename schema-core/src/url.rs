@@ -22,44 +22,12 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The database server family a URL points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    /// SQLite (a file or `:memory:`).
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL or MariaDB.
-    Mysql,
-}
-
-impl Backend {
-    /// Lower-case name: `sqlite`, `postgres` or `mysql`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-            Backend::Mysql => "mysql",
-        }
-    }
-}
-
-impl Backend {
-    /// The SQL dialect of this backend.
-    pub fn dialect(self) -> crate::dialect::Dialect {
-        match self {
-            Backend::Sqlite => crate::dialect::Dialect::Sqlite,
-            Backend::Postgres => crate::dialect::Dialect::Postgres,
-            Backend::Mysql => crate::dialect::Dialect::Mysql,
-        }
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The database server family a URL points at. The same type as
+/// [`Dialect`](crate::dialect::Dialect) — one type for "which database" —
+/// so `Backend::Sqlite`, `Backend::Postgres`, `Backend::Mysql`,
+/// [`as_str`](crate::dialect::Dialect::as_str), `Display` and
+/// [`dialect`](crate::dialect::Dialect::dialect) (the identity) keep working.
+pub use crate::dialect::Dialect as Backend;
 
 /// The URL schemes [`DatabaseUrl::parse`] accepts, for error messages.
 pub const SUPPORTED_SCHEMES: &[&str] = &[

@@ -1,8 +1,44 @@
-//! SQL dialects: type mapping in both directions, identifier quoting, default
-//! rendering, model normalisation, and rendering [`Op`](crate::ops::Op)s to SQL.
+//! SQL dialects: everything cargo-schema knows about SQLite, PostgreSQL and
+//! MySQL/MariaDB, behind one small `Copy` value, [`Dialect`].
 //!
-//! A [`Dialect`] is a plain `Copy` enum; each method dispatches with a `match`
-//! to the per-dialect module (`sqlite`, `postgres`, `mysql`).
+//! `Dialect` picks its dialect's object once (the private `Dialect::imp`,
+//! the only `match` on the variants); every method asks that object, and
+//! shared code — this module, `render.rs`, `clauses.rs` and the differ —
+//! never compares dialects.
+//!
+//! # Where each fact lives
+//!
+//! Each of `sqlite.rs`, `postgres.rs` and `mysql.rs` implements the private
+//! `DialectImpl` trait and owns, for its dialect:
+//!
+//! - types both ways: `parse_type` (what the database reports → [`LogicalType`])
+//!   and `render_type`, plus the type a column is forced to (SQLite: an
+//!   auto-increment key is `INTEGER`, used by rendering and normalisation alike);
+//! - quoting: the identifier quote character and whether string literals
+//!   escape backslashes (MySQL);
+//! - defaults: how booleans are spelled, whether expressions need
+//!   parentheses, MySQL's column-type-dependent adjustments, the "now"
+//!   expression;
+//! - its part of [`Dialect::normalize_schema`] (SQLite: no PK/FK names, no
+//!   comments, uniques become indexes; MySQL: `NO ACTION` → `RESTRICT`, no PK
+//!   name, uniques become indexes, explicit foreign-key indexes; PostgreSQL
+//!   keeps named primary keys);
+//! - what it can change in place: `ALTER TABLE` support (anything else is a
+//!   SQLite table rebuild), constraint renames, whether an auto-increment
+//!   column must stay a key (MySQL), whether `CREATE TABLE` may reference a
+//!   table created later (SQLite);
+//! - the SQL of every [`Op`](crate::ops::Op) (`render_op`, a rebuild on SQLite);
+//! - how migrations run: transactional DDL, how a transaction begins
+//!   (`BEGIN IMMEDIATE` on SQLite), SQLite's foreign-key pragmas, the type
+//!   to `CAST` to for text;
+//! - the identifier length limit and the "now" default of the version table.
+//!
+//! Shared, dialect-free code: this module (the enum, dispatch, the common
+//! part of normalisation, default rendering and comparison, the version
+//! table as a [`Table`], [`DeclaredType`]), `clauses.rs` (the DDL clause
+//! builders the dialect files share), `render.rs` (operations → up/down
+//! migration). Imports run one way: the dialect files and `render.rs` use
+//! `clauses.rs` and this module, nothing uses them back.
 //!
 //! # How the two sides of a diff are made comparable
 //!
@@ -14,17 +50,30 @@
 //! through [`normalize_check_sql`]. What introspection must report is listed
 //! in [`Dialect::normalize_schema`].
 
+#[cfg(test)]
+mod api_tests;
+mod clauses;
 mod mysql;
 mod postgres;
 mod render;
-pub(crate) mod sqlite;
+mod sqlite;
 
 pub use render::RenderedMigration;
+pub use sqlite::SQLITE_AUTOINDEX;
 
-use crate::model::{Column, DefaultValue, LogicalType, Schema, Table};
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::{
+    Column, DefaultValue, LogicalType, PrimaryKey, Schema, Table, UniqueConstraint,
+};
 use crate::naming;
+use crate::ops::{ConstraintKind, Op};
 
-/// A SQL dialect cargo-schema can generate SQL for and diff against.
+/// A SQL dialect cargo-schema can generate SQL for and diff against; also
+/// the database family a URL points at (`schema_core::url::Backend` is this
+/// type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
     /// SQLite 3.35+.
@@ -35,17 +84,118 @@ pub enum Dialect {
     Mysql,
 }
 
+/// What one dialect knows. Each dialect file implements it on a unit
+/// struct; [`Dialect::imp`] is the one place that picks the implementation.
+trait DialectImpl {
+    /// Lower-case name.
+    fn name(&self) -> &'static str;
+
+    /// Reported type → logical type (`None`: not a known spelling).
+    fn parse_type(&self, ty: &DeclaredType) -> Option<LogicalType>;
+    /// Logical type → SQL type.
+    fn render_type(&self, ty: &LogicalType) -> String;
+    /// The logical type a column is stored with; `col.ty` unless the
+    /// dialect forces one.
+    fn column_type<'a>(&self, col: &'a Column) -> Cow<'a, LogicalType> {
+        Cow::Borrowed(&col.ty)
+    }
+
+    /// The character identifiers are quoted with (doubled inside).
+    fn ident_quote(&self) -> char;
+    /// Whether a backslash in a string literal is an escape character.
+    fn backslash_escapes(&self) -> bool;
+
+    /// A boolean default.
+    fn render_bool(&self, value: bool) -> &'static str;
+    /// Whether a default that is an expression (not a literal) must be
+    /// written in parentheses.
+    fn parenthesize_default_expressions(&self) -> bool;
+    /// The rendered default of `col`, adjusted to the column's type.
+    fn column_default(&self, _col: &Column, rendered: String) -> String {
+        rendered
+    }
+    /// The expression a column defaults to for "the current time".
+    fn now_sql(&self) -> &'static str;
+
+    /// Longest identifier accepted (`None`: unlimited).
+    fn max_identifier_len(&self) -> Option<usize>;
+    /// The dialect's part of [`Dialect::normalize_schema`], applied after
+    /// the shared part (names shortened, key columns NOT NULL,
+    /// auto-increment rules).
+    fn normalize_table(&self, t: &mut Table);
+
+    /// Whether a constraint of this kind can be renamed in place.
+    fn can_rename_constraint(&self, kind: ConstraintKind) -> bool;
+    /// Whether `op` can be applied to `old` in place (otherwise the table
+    /// is rebuilt).
+    fn alters_in_place(&self, _op: &Op, _old: &Table) -> bool {
+        true
+    }
+    /// Whether an auto-increment column must be part of a key at all times.
+    fn auto_increment_must_be_key(&self) -> bool {
+        false
+    }
+    /// Whether `CREATE TABLE` may declare a foreign key to a table that
+    /// does not exist yet.
+    fn allows_forward_foreign_keys(&self) -> bool {
+        false
+    }
+    /// The SQL of one operation.
+    fn render_op(&self, op: &Op) -> Vec<clauses::Line>;
+
+    /// Whether DDL runs inside a transaction that can roll it back.
+    fn transactional_ddl(&self) -> bool;
+    /// The statement that starts a migration's transaction.
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN"
+    }
+    /// Switches foreign-key enforcement off around a migration.
+    fn foreign_keys_off_sql(&self) -> Option<&'static str> {
+        None
+    }
+    /// Switches foreign-key enforcement back on.
+    fn foreign_keys_on_sql(&self) -> Option<&'static str> {
+        None
+    }
+    /// Lists foreign-key violations before a migration commits.
+    fn foreign_key_check_sql(&self) -> Option<&'static str> {
+        None
+    }
+    /// The type `CAST(x AS ...)` converts to for text.
+    fn text_cast_type(&self) -> &'static str {
+        "TEXT"
+    }
+}
+
 impl Dialect {
     /// Every dialect, in a fixed order (handy for tests and loops).
     pub const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql];
 
+    /// The dialect's object: the only place that tells the variants apart.
+    fn imp(self) -> &'static dyn DialectImpl {
+        match self {
+            Dialect::Sqlite => &sqlite::Sqlite,
+            Dialect::Postgres => &postgres::Postgres,
+            Dialect::Mysql => &mysql::Mysql,
+        }
+    }
+
     /// Lower-case name: `sqlite`, `postgres`, `mysql`.
     pub fn name(&self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "sqlite",
-            Dialect::Postgres => "postgres",
-            Dialect::Mysql => "mysql",
-        }
+        self.imp().name()
+    }
+
+    /// Lower-case name: `sqlite`, `postgres` or `mysql` (the same as
+    /// [`name`](Self::name); the spelling `Backend` callers know).
+    pub fn as_str(self) -> &'static str {
+        self.imp().name()
+    }
+
+    /// The dialect itself: the identity, kept so code written for
+    /// `schema_core::url::Backend` (`backend.dialect()`) keeps working now
+    /// that the two are one type.
+    pub fn dialect(self) -> Dialect {
+        self
     }
 
     /// Maps a type as the database reports it back (SQLite declared type,
@@ -56,21 +206,14 @@ impl Dialect {
     /// whitespace collapsed.
     pub fn parse_type(&self, declared: &str) -> LogicalType {
         let ty = DeclaredType::parse(declared);
-        match self {
-            Dialect::Sqlite => sqlite::parse_type(&ty),
-            Dialect::Postgres => postgres::parse_type(&ty),
-            Dialect::Mysql => mysql::parse_type(&ty),
-        }
-        .unwrap_or_else(|| LogicalType::Custom(ty.canonical()))
+        self.imp()
+            .parse_type(&ty)
+            .unwrap_or_else(|| LogicalType::Custom(ty.canonical()))
     }
 
-    /// The SQL type of a logical type in this dialect (SPEC §2 type table).
+    /// The SQL type of a logical type in this dialect.
     pub fn render_logical_type(&self, ty: &LogicalType) -> String {
-        match self {
-            Dialect::Sqlite => sqlite::render_type(ty),
-            Dialect::Postgres => postgres::render_type(ty),
-            Dialect::Mysql => mysql::render_type(ty),
-        }
+        self.imp().render_type(ty)
     }
 
     /// The SQL type of a column as it appears in a column definition. On
@@ -78,10 +221,8 @@ impl Dialect {
     /// spelling makes a rowid alias); elsewhere this is
     /// [`render_logical_type`](Self::render_logical_type).
     pub fn render_type(&self, col: &Column) -> String {
-        if *self == Dialect::Sqlite && col.auto_increment {
-            return "INTEGER".to_string();
-        }
-        self.render_logical_type(&col.ty)
+        let imp = self.imp();
+        imp.render_type(&imp.column_type(col))
     }
 
     /// The type as this dialect stores it: `parse_type(render_logical_type(ty))`.
@@ -96,20 +237,28 @@ impl Dialect {
     /// (MySQL), doubling any embedded quote character. Always quotes, so
     /// reserved words and mixed case are safe.
     pub fn quote_ident(&self, name: &str) -> String {
-        match self {
-            Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
-            Dialect::Sqlite | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
-        }
+        let q = self.imp().ident_quote();
+        let mut doubled = String::new();
+        doubled.push(q);
+        doubled.push(q);
+        format!("{q}{}{q}", name.replace(q, &doubled))
     }
 
     /// A SQL string literal: `'it''s'` (MySQL also escapes backslashes,
     /// which it treats as escapes by default).
     pub fn quote_str(&self, value: &str) -> String {
         let mut s = value.replace('\'', "''");
-        if *self == Dialect::Mysql {
+        if self.backslash_escapes() {
             s = s.replace('\\', "\\\\");
         }
         format!("'{s}'")
+    }
+
+    /// Whether a backslash inside a string literal is an escape character
+    /// (MySQL's default): string quoting and the statement splitter must
+    /// know.
+    pub fn backslash_escapes(&self) -> bool {
+        self.imp().backslash_escapes()
     }
 
     /// Renders a server default as it appears after `DEFAULT`. Booleans are
@@ -118,19 +267,18 @@ impl Dialect {
     /// `CURRENT_*` keyword is parenthesised on SQLite and MySQL, which only
     /// accept expressions in parentheses.
     pub fn render_default(&self, default: &DefaultValue) -> String {
+        let imp = self.imp();
         match default {
             DefaultValue::Int(i) => i.to_string(),
             DefaultValue::Float(f) => f.clone(),
-            DefaultValue::Bool(b) => match (self, b) {
-                (Dialect::Postgres, true) => "TRUE".to_string(),
-                (Dialect::Postgres, false) => "FALSE".to_string(),
-                (_, true) => "1".to_string(),
-                (_, false) => "0".to_string(),
-            },
+            DefaultValue::Bool(b) => imp.render_bool(*b).to_string(),
             DefaultValue::Str(s) => self.quote_str(s),
             DefaultValue::Sql(sql) => {
                 let sql = sql.trim();
-                if *self == Dialect::Postgres || is_default_literal(sql) || is_wrapped(sql) {
+                if !imp.parenthesize_default_expressions()
+                    || is_default_literal(sql)
+                    || is_wrapped(sql)
+                {
                     sql.to_string()
                 } else {
                     format!("({sql})")
@@ -141,57 +289,93 @@ impl Dialect {
 
     /// The default of a column as rendered in its definition. Differs from
     /// [`render_default`](Self::render_default) only on MySQL, where a
-    /// `DATETIME(6)` column needs `CURRENT_TIMESTAMP(6)`.
+    /// `DATETIME(6)` column needs `CURRENT_TIMESTAMP(6)` and a literal
+    /// default of a TEXT/BLOB/JSON column must be an expression.
     pub fn render_column_default(&self, col: &Column) -> Option<String> {
         let default = col.default.as_ref()?;
-        let rendered = self.render_default(default);
-        // MySQL only accepts literal defaults on TEXT/BLOB/JSON columns as
-        // expressions (8.0.13+; MariaDB accepts both).
-        if *self == Dialect::Mysql
-            && is_default_literal(&rendered)
-            && !is_current_timestamp(&rendered)
-        {
-            let ty = self.render_type(col);
-            if ty.ends_with("TEXT") || ty.ends_with("BLOB") || ty == "JSON" {
-                return Some(format!("({rendered})"));
-            }
-        }
-        if *self == Dialect::Mysql && is_current_timestamp(&rendered) {
-            let ty = self.render_type(col);
-            if let Some(fsp) = ty
-                .strip_prefix("DATETIME(")
-                .and_then(|r| r.strip_suffix(')'))
-            {
-                return Some(format!("CURRENT_TIMESTAMP({fsp})"));
-            }
-        }
-        Some(rendered)
+        Some(self.imp().column_default(col, self.render_default(default)))
     }
 
     /// Longest identifier the dialect accepts: PostgreSQL 63, MySQL 64,
     /// SQLite unlimited (`None`).
     pub fn max_identifier_len(&self) -> Option<usize> {
-        match self {
-            Dialect::Sqlite => None,
-            Dialect::Postgres => Some(63),
-            Dialect::Mysql => Some(64),
-        }
+        self.imp().max_identifier_len()
     }
 
     /// Renders operations as an up and a down migration (the down section
     /// is the inverse operations in reverse order). See [`RenderedMigration`].
-    pub fn render_migration(&self, ops: &[crate::ops::Op]) -> RenderedMigration {
+    pub fn render_migration(&self, ops: &[Op]) -> RenderedMigration {
         render::render_migration(*self, ops)
     }
 
     /// Whether the dialect can rename a constraint of this kind in place
     /// (otherwise the differ drops and re-adds it, or rebuilds on SQLite).
-    pub fn can_rename_constraint(&self, kind: crate::ops::ConstraintKind) -> bool {
-        match self {
-            Dialect::Sqlite => false,
-            Dialect::Postgres => postgres::can_rename_constraint(kind),
-            Dialect::Mysql => mysql::can_rename_constraint(kind),
-        }
+    pub fn can_rename_constraint(&self, kind: ConstraintKind) -> bool {
+        self.imp().can_rename_constraint(kind)
+    }
+
+    /// Whether the dialect's `ALTER TABLE` can apply `op` to `old` (the
+    /// table as it is when the op runs) in place. Only SQLite says no (to
+    /// most changes other than adding, dropping and renaming); the differ
+    /// then groups the table's changes into one
+    /// [`Op::RebuildTable`].
+    pub(crate) fn alters_in_place(&self, op: &Op, old: &Table) -> bool {
+        self.imp().alters_in_place(op, old)
+    }
+
+    /// Whether an auto-increment column must be part of a key at all times
+    /// (MySQL), so the differ switches auto-increment off around a
+    /// primary-key change.
+    pub(crate) fn auto_increment_must_be_key(&self) -> bool {
+        self.imp().auto_increment_must_be_key()
+    }
+
+    /// Whether `CREATE TABLE` may declare a foreign key to a table that
+    /// does not exist yet (SQLite resolves foreign keys only when rows are
+    /// written). Elsewhere the differ adds the foreign keys that close a
+    /// cycle after all tables exist.
+    pub(crate) fn allows_forward_foreign_keys(&self) -> bool {
+        self.imp().allows_forward_foreign_keys()
+    }
+
+    /// Whether DDL is transactional: SQLite and PostgreSQL roll a failed
+    /// migration back completely; MySQL/MariaDB commit each DDL statement
+    /// implicitly, so a migration runs statement by statement.
+    pub fn transactional_ddl(&self) -> bool {
+        self.imp().transactional_ddl()
+    }
+
+    /// The statement that starts a migration's transaction: `BEGIN
+    /// IMMEDIATE` on SQLite (takes the database's write lock up front, so
+    /// concurrent migrators queue instead of failing), `BEGIN` elsewhere.
+    pub fn begin_transaction_sql(&self) -> &'static str {
+        self.imp().begin_sql()
+    }
+
+    /// The statement that switches foreign-key enforcement off before a
+    /// migration (SQLite: `PRAGMA foreign_keys = OFF`, which cannot change
+    /// inside a transaction; table rebuilds need it). `None` elsewhere.
+    pub fn foreign_keys_off_sql(&self) -> Option<&'static str> {
+        self.imp().foreign_keys_off_sql()
+    }
+
+    /// The statement that switches foreign-key enforcement back on after a
+    /// migration (SQLite: `PRAGMA foreign_keys = ON`). `None` elsewhere.
+    pub fn foreign_keys_on_sql(&self) -> Option<&'static str> {
+        self.imp().foreign_keys_on_sql()
+    }
+
+    /// The statement that lists foreign-key violations, which must return
+    /// no rows before a migration commits (SQLite: `PRAGMA
+    /// foreign_key_check`). `None` where the database checks as it goes.
+    pub fn foreign_key_check_sql(&self) -> Option<&'static str> {
+        self.imp().foreign_key_check_sql()
+    }
+
+    /// The type to `CAST(x AS ...)` to for a text value: `CHAR` on MySQL,
+    /// `TEXT` elsewhere.
+    pub fn text_cast_type(&self) -> &'static str {
+        self.imp().text_cast_type()
     }
 
     /// Shortens an identifier to [`max_identifier_len`](Self::max_identifier_len)
@@ -225,6 +409,49 @@ impl Dialect {
             (Some(a), Some(b)) => self.normalize_default(a, ty) == self.normalize_default(b, ty),
             (Some(d), None) | (None, Some(d)) => self.normalize_default(d, ty) == "null",
         }
+    }
+
+    /// The version table `name`: one row per applied revision, with
+    /// `revision` (primary key), `checksum` (SHA-256 of the up section),
+    /// `applied_at` (defaults to now), `execution_ms`, and `dirty` +
+    /// `dirty_reason` for a migration that failed half-way where DDL is not
+    /// transactional. The columns and their defaults are the same on every
+    /// dialect; only how they are spelled differs.
+    pub fn version_table(&self, name: &str) -> Table {
+        let with_default = |name: &str, ty: LogicalType, default: DefaultValue| Column {
+            default: Some(default),
+            ..Column::new(name, ty)
+        };
+        Table {
+            name: name.to_string(),
+            columns: vec![
+                Column::new("revision", LogicalType::Varchar(64)),
+                Column::new("checksum", LogicalType::Varchar(64)),
+                with_default(
+                    "applied_at",
+                    LogicalType::TimestampTz,
+                    DefaultValue::Sql(self.imp().now_sql().to_string()),
+                ),
+                with_default("execution_ms", LogicalType::BigInt, DefaultValue::Int(0)),
+                with_default("dirty", LogicalType::Boolean, DefaultValue::Bool(false)),
+                Column {
+                    nullable: true,
+                    ..Column::new("dirty_reason", LogicalType::Text)
+                },
+            ],
+            primary_key: Some(PrimaryKey {
+                name: None,
+                columns: vec!["revision".to_string()],
+            }),
+            ..Table::default()
+        }
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` for [`version_table`](Self::version_table)
+    /// `name`, rendered through this dialect's types, defaults and quoting
+    /// (the table name is quoted; the fixed column names are not).
+    pub fn create_version_table_sql(&self, name: &str) -> String {
+        clauses::create_version_table(*self, &self.version_table(name))
     }
 
     /// Rewrites a model schema into the shape introspection reports for
@@ -274,8 +501,10 @@ impl Dialect {
         )
     }
 
+    /// The shared part of normalisation, then the dialect's.
     fn normalize_table(&self, t: &Table) -> Table {
         let d = *self;
+        let imp = d.imp();
         let mut t = t.clone();
         t.name = d.shorten(&t.name);
         t.renamed_from = t.renamed_from.map(|n| d.shorten(&n));
@@ -301,21 +530,14 @@ impl Dialect {
             }
             if col.auto_increment {
                 col.default = None;
-                if d == Dialect::Sqlite {
-                    col.ty = LogicalType::Integer;
-                }
             }
-            if d == Dialect::Sqlite {
-                col.comment = None;
-            }
+            let stored = imp.column_type(col).into_owned();
+            col.ty = stored;
         }
         let shorten_all = |v: &mut Vec<String>| v.iter_mut().for_each(|c| *c = d.shorten(c));
         if let Some(pk) = &mut t.primary_key {
             shorten_all(&mut pk.columns);
-            pk.name = match d {
-                Dialect::Postgres => pk.name.as_ref().map(|n| d.shorten(n)),
-                Dialect::Sqlite | Dialect::Mysql => None,
-            };
+            pk.name = pk.name.as_ref().map(|n| d.shorten(n));
         }
         for ix in &mut t.indexes {
             ix.name = d.shorten(&ix.name);
@@ -326,75 +548,59 @@ impl Dialect {
             shorten_all(&mut uq.columns);
         }
         for fk in &mut t.foreign_keys {
-            fk.name = match d {
-                Dialect::Sqlite => None,
-                _ => fk.name.as_ref().map(|n| d.shorten(n)),
-            };
+            fk.name = fk.name.as_ref().map(|n| d.shorten(n));
             shorten_all(&mut fk.columns);
             fk.ref_table = d.shorten(&fk.ref_table);
             shorten_all(&mut fk.ref_columns);
-            // InnoDB treats NO ACTION as RESTRICT and reports it so.
-            if d == Dialect::Mysql {
-                for action in [&mut fk.on_delete, &mut fk.on_update] {
-                    if *action == crate::model::ReferentialAction::NoAction {
-                        *action = crate::model::ReferentialAction::Restrict;
-                    }
-                }
-            }
         }
         for ck in &mut t.checks {
             ck.name = d.shorten(&ck.name);
         }
-        if d != Dialect::Postgres {
-            for uq in std::mem::take(&mut t.uniques) {
-                // A table-level UNIQUE found in a SQLite table (made by another
-                // tool) is not an index we can drop: keep it a constraint, so
-                // changing it takes a rebuild.
-                if uq.name.starts_with(SQLITE_AUTOINDEX) {
-                    t.uniques.push(uq);
-                    continue;
-                }
-                if !t.indexes.iter().any(|ix| ix.name == uq.name) {
-                    t.indexes.push(crate::model::Index {
-                        name: uq.name,
-                        columns: uq.columns,
-                        unique: true,
-                    });
-                }
-            }
-        }
-        if d == Dialect::Sqlite {
-            t.comment = None;
-        }
-        if d == Dialect::Mysql {
-            add_mysql_fk_indexes(&mut t, d);
-        }
+        imp.normalize_table(&mut t);
         t
     }
 }
 
-/// Prefix of the indexes SQLite creates for table-level `UNIQUE` constraints.
-pub const SQLITE_AUTOINDEX: &str = "sqlite_autoindex_";
-
-/// MySQL needs an index whose leading columns are a foreign key's columns;
-/// make it explicit so the database and the model agree.
-fn add_mysql_fk_indexes(t: &mut Table, d: Dialect) {
-    for fk in t.foreign_keys.clone() {
-        let covered = |cols: &[String]| {
-            cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
-        };
-        let by_pk = t
-            .primary_key
-            .as_ref()
-            .is_some_and(|pk| covered(&pk.columns));
-        let by_index = t.indexes.iter().any(|ix| covered(&ix.columns));
-        if !by_pk && !by_index {
+/// Turns unique constraints into unique indexes of the same name (for
+/// dialects that create or report them as indexes), except those `keep`
+/// says stay constraints.
+fn uniques_to_indexes(t: &mut Table, keep: impl Fn(&UniqueConstraint) -> bool) {
+    for uq in std::mem::take(&mut t.uniques) {
+        if keep(&uq) {
+            t.uniques.push(uq);
+            continue;
+        }
+        if !t.indexes.iter().any(|ix| ix.name == uq.name) {
             t.indexes.push(crate::model::Index {
-                name: d.shorten(&naming::index(&t.name, &fk.columns)),
-                columns: fk.columns.clone(),
-                unique: false,
+                name: uq.name,
+                columns: uq.columns,
+                unique: true,
             });
         }
+    }
+}
+
+impl fmt::Display for Dialect {
+    /// The lower-case name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A dialect name [`Dialect::from_str`] does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown SQL dialect `{}`; expected one of {}", .0, Dialect::ALL.map(|d| d.name()).join(", "))]
+pub struct UnknownDialect(pub String);
+
+impl FromStr for Dialect {
+    type Err = UnknownDialect;
+
+    /// Parses a dialect's [`name`](Dialect::name), ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Dialect::ALL
+            .into_iter()
+            .find(|d| d.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownDialect(s.to_string()))
     }
 }
 

@@ -1,11 +1,154 @@
-//! MySQL / MariaDB: type mapping. Accepts `COLUMN_TYPE` spellings with and
-//! without display widths (`int(11)` on MySQL 5.7/MariaDB, `int` on 8.0).
+//! MySQL / MariaDB: everything cargo-schema knows about it. Type reading
+//! accepts `COLUMN_TYPE` spellings with and without display widths
+//! (`int(11)` on MySQL 5.7/MariaDB, `int` on 8.0). DDL commits implicitly,
+//! so migrations are not transactional.
 
-use super::DeclaredType;
-use crate::model::LogicalType;
+use super::clauses::{
+    backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
+    unique_clause, Line,
+};
+use super::{is_current_timestamp, is_default_literal, uniques_to_indexes};
+use super::{DeclaredType, Dialect, DialectImpl};
+use crate::model::{Column, Index, LogicalType, ReferentialAction, Table};
+use crate::naming;
+use crate::ops::{ConstraintKind, Op};
+
+const D: Dialect = Dialect::Mysql;
+
+/// The MySQL dialect object.
+pub(super) struct Mysql;
+
+impl DialectImpl for Mysql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn parse_type(&self, ty: &DeclaredType) -> Option<LogicalType> {
+        parse_type(ty)
+    }
+
+    fn render_type(&self, ty: &LogicalType) -> String {
+        render_type(ty)
+    }
+
+    fn ident_quote(&self) -> char {
+        '`'
+    }
+
+    /// Backslash is an escape unless `NO_BACKSLASH_ESCAPES` is set.
+    fn backslash_escapes(&self) -> bool {
+        true
+    }
+
+    /// Booleans are `TINYINT(1)`.
+    fn render_bool(&self, value: bool) -> &'static str {
+        if value {
+            "1"
+        } else {
+            "0"
+        }
+    }
+
+    fn parenthesize_default_expressions(&self) -> bool {
+        true
+    }
+
+    fn column_default(&self, col: &Column, rendered: String) -> String {
+        // MySQL only accepts literal defaults on TEXT/BLOB/JSON columns as
+        // expressions (8.0.13+; MariaDB accepts both).
+        if is_default_literal(&rendered) && !is_current_timestamp(&rendered) {
+            let ty = D.render_type(col);
+            if ty.ends_with("TEXT") || ty.ends_with("BLOB") || ty == "JSON" {
+                return format!("({rendered})");
+            }
+        }
+        // A `DATETIME(6)` column needs the time with the same precision.
+        if is_current_timestamp(&rendered) {
+            let ty = D.render_type(col);
+            if let Some(fsp) = ty
+                .strip_prefix("DATETIME(")
+                .and_then(|r| r.strip_suffix(')'))
+            {
+                return format!("CURRENT_TIMESTAMP({fsp})");
+            }
+        }
+        rendered
+    }
+
+    fn now_sql(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+
+    fn max_identifier_len(&self) -> Option<usize> {
+        Some(64)
+    }
+
+    /// The primary key has no name (it is always `PRIMARY`), `NO ACTION`
+    /// is reported as `RESTRICT`, unique constraints are unique indexes,
+    /// and foreign keys get the index MySQL would otherwise create itself.
+    fn normalize_table(&self, t: &mut Table) {
+        if let Some(pk) = &mut t.primary_key {
+            pk.name = None;
+        }
+        // InnoDB treats NO ACTION as RESTRICT and reports it so.
+        for fk in &mut t.foreign_keys {
+            for action in [&mut fk.on_delete, &mut fk.on_update] {
+                if *action == ReferentialAction::NoAction {
+                    *action = ReferentialAction::Restrict;
+                }
+            }
+        }
+        uniques_to_indexes(t, |_| false);
+        add_fk_indexes(t);
+    }
+
+    /// Only unique constraints, which are indexes (`RENAME INDEX`).
+    fn can_rename_constraint(&self, kind: ConstraintKind) -> bool {
+        kind == ConstraintKind::Unique
+    }
+
+    /// `AUTO_INCREMENT` is only allowed on a key column.
+    fn auto_increment_must_be_key(&self) -> bool {
+        true
+    }
+
+    fn render_op(&self, op: &Op) -> Vec<Line> {
+        render_op(op)
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
+    fn text_cast_type(&self) -> &'static str {
+        "CHAR"
+    }
+}
+
+/// MySQL needs an index whose leading columns are a foreign key's columns;
+/// make it explicit so the database and the model agree.
+fn add_fk_indexes(t: &mut Table) {
+    for fk in t.foreign_keys.clone() {
+        let covered = |cols: &[String]| {
+            cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
+        };
+        let by_pk = t
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| covered(&pk.columns));
+        let by_index = t.indexes.iter().any(|ix| covered(&ix.columns));
+        if !by_pk && !by_index {
+            t.indexes.push(Index {
+                name: D.shorten(&naming::index(&t.name, &fk.columns)),
+                columns: fk.columns.clone(),
+                unique: false,
+            });
+        }
+    }
+}
 
 /// Reported type → logical type (`None`: not a known spelling).
-pub(super) fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
+fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
     use LogicalType::*;
     // Display widths (`int(11)`) do not change the type; `unsigned` does.
     if !t.suffix.is_empty() {
@@ -34,7 +177,7 @@ pub(super) fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
 }
 
 /// Logical type → MySQL type.
-pub(super) fn render_type(ty: &LogicalType) -> String {
+fn render_type(ty: &LogicalType) -> String {
     use LogicalType::*;
     match ty {
         Boolean => "BOOL".into(),
@@ -55,16 +198,6 @@ pub(super) fn render_type(ty: &LogicalType) -> String {
         Custom(s) => s.clone(),
     }
 }
-
-use super::render::{
-    backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
-    unique_clause, Line,
-};
-use super::Dialect;
-use crate::model::{Column, Index, Table};
-use crate::ops::{ConstraintKind, Op};
-
-const D: Dialect = Dialect::Mysql;
 
 /// The full column definition (MODIFY COLUMN needs all of it).
 fn column_def(col: &Column) -> String {
@@ -117,7 +250,7 @@ fn create_table(t: &Table) -> Vec<Line> {
 }
 
 /// SQL for one operation.
-pub(super) fn render_op(op: &Op) -> Vec<Line> {
+fn render_op(op: &Op) -> Vec<Line> {
     let q = |s: &str| D.quote_ident(s);
     let stmt = |s: String| vec![Line::Stmt(s)];
     let alter = |t: &str, rest: String| vec![Line::Stmt(format!("ALTER TABLE {} {rest}", q(t)))];
@@ -189,10 +322,4 @@ pub(super) fn render_op(op: &Op) -> Vec<Line> {
         // Not produced for MySQL; apply the changes one by one.
         Op::RebuildTable { changes, .. } => changes.iter().flat_map(render_op).collect(),
     }
-}
-
-/// Whether MySQL can rename a constraint of this kind in place (only
-/// unique constraints, which are indexes).
-pub(crate) fn can_rename_constraint(kind: ConstraintKind) -> bool {
-    kind == ConstraintKind::Unique
 }

@@ -1,11 +1,141 @@
-//! SQLite: type mapping. SQLite keeps each column's declared type verbatim,
-//! so what we render is exactly what introspection reads back.
+//! SQLite: everything cargo-schema knows about it. SQLite keeps each
+//! column's declared type verbatim, so what we render is exactly what
+//! introspection reads back; its `ALTER TABLE` (3.35+) only adds, drops and
+//! renames, so other changes rebuild the table.
 
-use super::DeclaredType;
-use crate::model::LogicalType;
+use std::borrow::Cow;
+
+use super::clauses::{
+    backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
+    null_and_default, primary_key_clause, unique_clause, Line,
+};
+use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl};
+use crate::model::{Column, LogicalType, Table};
+use crate::ops::{ConstraintKind, Op};
+
+const D: Dialect = Dialect::Sqlite;
+
+/// Prefix of the indexes SQLite creates for table-level `UNIQUE` constraints.
+pub const SQLITE_AUTOINDEX: &str = "sqlite_autoindex_";
+
+/// Prefix of the temporary table of a rebuild.
+const REBUILD_PREFIX: &str = "_schema_new_";
+
+/// The SQLite dialect object.
+pub(super) struct Sqlite;
+
+impl DialectImpl for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn parse_type(&self, ty: &DeclaredType) -> Option<LogicalType> {
+        parse_type(ty)
+    }
+
+    fn render_type(&self, ty: &LogicalType) -> String {
+        render_type(ty)
+    }
+
+    /// An auto-increment key is always `INTEGER`: only that exact spelling
+    /// makes the column an alias of the rowid.
+    fn column_type<'a>(&self, col: &'a Column) -> Cow<'a, LogicalType> {
+        if col.auto_increment {
+            Cow::Owned(LogicalType::Integer)
+        } else {
+            Cow::Borrowed(&col.ty)
+        }
+    }
+
+    fn ident_quote(&self) -> char {
+        '"'
+    }
+
+    fn backslash_escapes(&self) -> bool {
+        false
+    }
+
+    /// Booleans are integers.
+    fn render_bool(&self, value: bool) -> &'static str {
+        if value {
+            "1"
+        } else {
+            "0"
+        }
+    }
+
+    fn parenthesize_default_expressions(&self) -> bool {
+        true
+    }
+
+    fn now_sql(&self) -> &'static str {
+        "CURRENT_TIMESTAMP"
+    }
+
+    fn max_identifier_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// Primary and foreign keys have no name, unique constraints are made
+    /// as unique indexes (except a table-level `UNIQUE` another tool made,
+    /// reported under its `sqlite_autoindex_...` name: not an index we can
+    /// drop, so changing it takes a rebuild), and there are no comments.
+    fn normalize_table(&self, t: &mut Table) {
+        if let Some(pk) = &mut t.primary_key {
+            pk.name = None;
+        }
+        for fk in &mut t.foreign_keys {
+            fk.name = None;
+        }
+        for col in &mut t.columns {
+            col.comment = None;
+        }
+        uniques_to_indexes(t, |uq| uq.name.starts_with(SQLITE_AUTOINDEX));
+        t.comment = None;
+    }
+
+    fn can_rename_constraint(&self, _kind: ConstraintKind) -> bool {
+        false
+    }
+
+    fn alters_in_place(&self, op: &Op, old: &Table) -> bool {
+        is_native(op, old)
+    }
+
+    /// Foreign keys are resolved when rows are written, not at `CREATE`.
+    fn allows_forward_foreign_keys(&self) -> bool {
+        true
+    }
+
+    fn render_op(&self, op: &Op) -> Vec<Line> {
+        render_op(op)
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// Takes the write lock at once, so concurrent migrators wait (busy
+    /// timeout) instead of failing on their first write.
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
+    fn foreign_keys_off_sql(&self) -> Option<&'static str> {
+        Some("PRAGMA foreign_keys = OFF")
+    }
+
+    fn foreign_keys_on_sql(&self) -> Option<&'static str> {
+        Some("PRAGMA foreign_keys = ON")
+    }
+
+    fn foreign_key_check_sql(&self) -> Option<&'static str> {
+        Some("PRAGMA foreign_key_check")
+    }
+}
 
 /// Declared type → logical type (`None`: not a known spelling).
-pub(super) fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
+fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
     use LogicalType::*;
     let base = t.base.as_str();
     Some(match (base, t.params.len()) {
@@ -33,7 +163,7 @@ pub(super) fn parse_type(t: &DeclaredType) -> Option<LogicalType> {
 }
 
 /// Logical type → SQLite declared type.
-pub(super) fn render_type(ty: &LogicalType) -> String {
+fn render_type(ty: &LogicalType) -> String {
     use LogicalType::*;
     match ty {
         Boolean => "BOOLEAN".into(),
@@ -53,19 +183,6 @@ pub(super) fn render_type(ty: &LogicalType) -> String {
         Custom(s) => s.clone(),
     }
 }
-
-use super::render::{
-    backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
-    null_and_default, primary_key_clause, shared_columns, unique_clause, Line,
-};
-use super::Dialect;
-use crate::model::{Column, Table};
-use crate::ops::Op;
-
-const D: Dialect = Dialect::Sqlite;
-
-/// Prefix of the temporary table of a rebuild.
-pub(crate) const REBUILD_PREFIX: &str = "_schema_new_";
 
 /// Whether SQLite's `ALTER TABLE` (3.35+) can apply `op` to `old` (the table
 /// as it is when the op runs) directly; everything else needs a rebuild.
@@ -144,6 +261,15 @@ fn create_table(t: &Table, name: &str) -> String {
     create_table_stmt(D, name, columns, constraints, "")
 }
 
+/// The columns of a rebuild's copy: those present in both tables.
+fn shared_columns(old: &Table, new: &Table) -> Vec<String> {
+    new.columns
+        .iter()
+        .filter(|c| old.column(&c.name).is_some())
+        .map(|c| c.name.clone())
+        .collect()
+}
+
 /// Rebuilds `old` into `new`: create, copy shared columns, drop, rename,
 /// recreate indexes. NULL → NOT NULL changes with a default are backfilled
 /// on the old table first.
@@ -187,7 +313,7 @@ fn rebuild(old: &Table, new: &Table, changes: &[Op]) -> Vec<Line> {
 }
 
 /// SQL for one operation.
-pub(super) fn render_op(op: &Op) -> Vec<Line> {
+fn render_op(op: &Op) -> Vec<Line> {
     let q = |s: &str| D.quote_ident(s);
     let stmt = |s: String| vec![Line::Stmt(s)];
     match op {

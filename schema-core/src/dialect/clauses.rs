@@ -1,0 +1,178 @@
+//! The pieces of DDL the dialects have in common: column and constraint
+//! clauses, `CREATE TABLE`/`CREATE INDEX`, the NOT NULL backfill and the
+//! version table's `CREATE TABLE IF NOT EXISTS`. Each builder asks the
+//! [`Dialect`] for what differs (quoting, types, defaults); the dialect
+//! files call them, never the other way round.
+
+use super::Dialect;
+use crate::model::{
+    Check, Column, ForeignKey, Index, PrimaryKey, ReferentialAction, Table, UniqueConstraint,
+};
+
+/// A rendered line: a comment or one SQL statement (without the `;`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Line {
+    /// `-- text`
+    Comment(String),
+    /// A statement; may span lines.
+    Stmt(String),
+}
+
+/// `"a", "b"`
+pub(super) fn ident_list(d: Dialect, cols: &[String]) -> String {
+    cols.iter()
+        .map(|c| d.quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The clauses of a column definition after the type that every dialect
+/// shares: `NOT NULL` and `DEFAULT`.
+pub(super) fn null_and_default(d: Dialect, col: &Column) -> String {
+    let mut s = String::new();
+    if !col.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(default) = d.render_column_default(col) {
+        s.push_str(" DEFAULT ");
+        s.push_str(&default);
+    }
+    s
+}
+
+/// `[CONSTRAINT "pk"] PRIMARY KEY ("a", "b")`: named where the key has a name.
+pub(super) fn primary_key_clause(d: Dialect, pk: &PrimaryKey) -> String {
+    let named = pk
+        .name
+        .as_ref()
+        .map(|n| format!("CONSTRAINT {} ", d.quote_ident(n)));
+    format!(
+        "{}PRIMARY KEY ({})",
+        named.unwrap_or_default(),
+        ident_list(d, &pk.columns)
+    )
+}
+
+/// `CONSTRAINT "uq" UNIQUE ("a", "b")`
+pub(super) fn unique_clause(d: Dialect, u: &UniqueConstraint) -> String {
+    format!(
+        "CONSTRAINT {} UNIQUE ({})",
+        d.quote_ident(&u.name),
+        ident_list(d, &u.columns)
+    )
+}
+
+/// `CONSTRAINT "ck" CHECK (expr)`
+pub(super) fn check_clause(d: Dialect, ck: &Check) -> String {
+    format!("CONSTRAINT {} CHECK ({})", d.quote_ident(&ck.name), ck.sql)
+}
+
+/// `FOREIGN KEY ("a") REFERENCES "t" ("id") ON DELETE CASCADE`, with a
+/// `CONSTRAINT` name where the foreign key has one.
+pub(super) fn foreign_key_clause(d: Dialect, fk: &ForeignKey) -> String {
+    let mut s = String::new();
+    if let Some(name) = &fk.name {
+        s.push_str(&format!("CONSTRAINT {} ", d.quote_ident(name)));
+    }
+    s.push_str(&format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        ident_list(d, &fk.columns),
+        d.quote_ident(&fk.ref_table),
+        ident_list(d, &fk.ref_columns)
+    ));
+    if fk.on_delete != ReferentialAction::NoAction {
+        s.push_str(&format!(" ON DELETE {}", fk.on_delete.as_sql()));
+    }
+    if fk.on_update != ReferentialAction::NoAction {
+        s.push_str(&format!(" ON UPDATE {}", fk.on_update.as_sql()));
+    }
+    s
+}
+
+/// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", "b")`
+pub(super) fn create_index(d: Dialect, table: &str, index: &Index) -> String {
+    format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        d.quote_ident(&index.name),
+        d.quote_ident(table),
+        ident_list(d, &index.columns)
+    )
+}
+
+/// `CREATE TABLE "name" (\n    col,\n    constraint\n)` from rendered
+/// column definitions and table-level clauses.
+pub(super) fn create_table_stmt(
+    d: Dialect,
+    name: &str,
+    columns: Vec<String>,
+    constraints: Vec<String>,
+    suffix: &str,
+) -> String {
+    let body: Vec<String> = columns
+        .into_iter()
+        .chain(constraints)
+        .map(|l| format!("    {l}"))
+        .collect();
+    format!(
+        "CREATE TABLE {} (\n{}\n){suffix}",
+        d.quote_ident(name),
+        body.join(",\n")
+    )
+}
+
+/// `UPDATE "t" SET "c" = <default> WHERE "c" IS NULL`, preceded by a comment,
+/// when `old` → `new` makes a column NOT NULL and `new` has a default.
+pub(super) fn backfill(d: Dialect, table: &str, old: &Column, new: &Column) -> Vec<Line> {
+    match d.render_column_default(new) {
+        Some(default) if old.nullable && !new.nullable => vec![
+            Line::Comment(format!(
+                "backfill: rows where {table}.{} IS NULL get the default {default} before NOT NULL is set",
+                new.name
+            )),
+            Line::Stmt(format!(
+                "UPDATE {} SET {} = {default} WHERE {} IS NULL",
+                d.quote_ident(table),
+                d.quote_ident(&new.name),
+                d.quote_ident(&new.name)
+            )),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// `CREATE TABLE IF NOT EXISTS "t" (\n    col TYPE [NOT NULL] [DEFAULT x] [PRIMARY KEY],\n ...)`
+/// for the version table ([`Dialect::version_table`]), which the migrator
+/// creates on first use rather than through a migration. Only the columns
+/// and a single-column primary key (declared inline) are rendered. Column
+/// names stay bare: they are fixed lower-case words, the migrator's own
+/// statements name them bare too, and this is the text every existing
+/// version table was created with (SQLite keeps it verbatim).
+pub(super) fn create_version_table(d: Dialect, t: &Table) -> String {
+    let inline_pk = match t.primary_key.as_ref().map(|pk| pk.columns.as_slice()) {
+        Some([only]) => Some(only.as_str()),
+        _ => None,
+    };
+    let body: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let pk = if inline_pk == Some(c.name.as_str()) {
+                " PRIMARY KEY"
+            } else {
+                ""
+            };
+            format!(
+                "    {} {}{}{pk}",
+                c.name,
+                d.render_type(c),
+                null_and_default(d, c)
+            )
+        })
+        .collect();
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n{}\n)",
+        d.quote_ident(&t.name),
+        body.join(",\n")
+    )
+}
