@@ -27,7 +27,7 @@
 //!   SQLite table rebuild), constraint renames, whether an auto-increment
 //!   column must stay a key (MySQL), whether `CREATE TABLE` may reference a
 //!   table created later (SQLite);
-//! - the SQL of every [`Op`](crate::ops::Op) (`render_op`, a rebuild on SQLite);
+//! - the SQL of every [`Op`] (`render_op`, a rebuild on SQLite);
 //! - how migrations run: transactional DDL, how a transaction begins
 //!   (`BEGIN IMMEDIATE` on SQLite), SQLite's foreign-key pragmas, the type
 //!   to `CAST` to for text;
@@ -35,10 +35,16 @@
 //!
 //! Shared, dialect-free code: this module (the enum, dispatch, the common
 //! part of normalisation, default rendering and comparison, the version
-//! table as a [`Table`], [`DeclaredType`]), `clauses.rs` (the DDL clause
-//! builders the dialect files share), `render.rs` (operations → up/down
-//! migration). Imports run one way: the dialect files and `render.rs` use
-//! `clauses.rs` and this module, nothing uses them back.
+//! table as a [`Table`], `DeclaredType`), `clauses.rs` (the DDL clause
+//! builders the dialect files share, and the version table's `CREATE`),
+//! `render.rs` (operations → up/down migration, asking the dialect object
+//! for each operation's SQL). Normalising check and default expressions for
+//! comparison is dialect-free too and belongs to the SQL expression lexer
+//! (`normalize_check_sql`, `normalize_default_sql`).
+//!
+//! Imports run one way: the dialect files use `clauses.rs` and this module,
+//! never each other or `render.rs`; this module reaches them only through
+//! `Dialect::imp`.
 //!
 //! # How the two sides of a diff are made comparable
 //!
@@ -128,43 +134,27 @@ trait DialectImpl {
     fn can_rename_constraint(&self, kind: ConstraintKind) -> bool;
     /// Whether `op` can be applied to `old` in place (otherwise the table
     /// is rebuilt).
-    fn alters_in_place(&self, _op: &Op, _old: &Table) -> bool {
-        true
-    }
+    fn alters_in_place(&self, op: &Op, old: &Table) -> bool;
     /// Whether an auto-increment column must be part of a key at all times.
-    fn auto_increment_must_be_key(&self) -> bool {
-        false
-    }
+    fn auto_increment_must_be_key(&self) -> bool;
     /// Whether `CREATE TABLE` may declare a foreign key to a table that
     /// does not exist yet.
-    fn allows_forward_foreign_keys(&self) -> bool {
-        false
-    }
+    fn allows_forward_foreign_keys(&self) -> bool;
     /// The SQL of one operation.
     fn render_op(&self, op: &Op) -> Vec<clauses::Line>;
 
     /// Whether DDL runs inside a transaction that can roll it back.
     fn transactional_ddl(&self) -> bool;
     /// The statement that starts a migration's transaction.
-    fn begin_sql(&self) -> &'static str {
-        "BEGIN"
-    }
+    fn begin_sql(&self) -> &'static str;
     /// Switches foreign-key enforcement off around a migration.
-    fn foreign_keys_off_sql(&self) -> Option<&'static str> {
-        None
-    }
+    fn foreign_keys_off_sql(&self) -> Option<&'static str>;
     /// Switches foreign-key enforcement back on.
-    fn foreign_keys_on_sql(&self) -> Option<&'static str> {
-        None
-    }
+    fn foreign_keys_on_sql(&self) -> Option<&'static str>;
     /// Lists foreign-key violations before a migration commits.
-    fn foreign_key_check_sql(&self) -> Option<&'static str> {
-        None
-    }
+    fn foreign_key_check_sql(&self) -> Option<&'static str>;
     /// The type `CAST(x AS ...)` converts to for text.
-    fn text_cast_type(&self) -> &'static str {
-        "TEXT"
-    }
+    fn text_cast_type(&self) -> &'static str;
 }
 
 impl Dialect {
@@ -471,7 +461,7 @@ impl Dialect {
     /// - unique constraints become unique indexes of the same name (we create
     ///   them with `CREATE UNIQUE INDEX`; `PRAGMA index_list` origin `c`);
     ///   an index of origin `u` (a table-level `UNIQUE` some other tool made)
-    ///   is reported as a [`UniqueConstraint`](crate::model::UniqueConstraint)
+    ///   is reported as a [`UniqueConstraint`]
     ///   under its `sqlite_autoindex_...` name and stays one;
     /// - primary keys and foreign keys have no name (`None`); they are
     ///   compared by columns;

@@ -112,12 +112,40 @@ impl DialectImpl for Mysql {
         true
     }
 
+    /// Every change has an `ALTER`.
+    fn alters_in_place(&self, _op: &Op, _old: &Table) -> bool {
+        true
+    }
+
+    /// Foreign keys are checked at `CREATE TABLE`.
+    fn allows_forward_foreign_keys(&self) -> bool {
+        false
+    }
+
     fn render_op(&self, op: &Op) -> Vec<Line> {
         render_op(op)
     }
 
+    /// Each DDL statement commits implicitly.
     fn transactional_ddl(&self) -> bool {
         false
+    }
+
+    fn begin_sql(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// Foreign keys are checked as statements run; nothing to switch.
+    fn foreign_keys_off_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn foreign_keys_on_sql(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn foreign_key_check_sql(&self) -> Option<&'static str> {
+        None
     }
 
     fn text_cast_type(&self) -> &'static str {

@@ -102,6 +102,12 @@ impl DialectImpl for Sqlite {
         is_native(op, old)
     }
 
+    /// The rowid alias is the primary key by construction; changing the key
+    /// rebuilds the table anyway.
+    fn auto_increment_must_be_key(&self) -> bool {
+        false
+    }
+
     /// Foreign keys are resolved when rows are written, not at `CREATE`.
     fn allows_forward_foreign_keys(&self) -> bool {
         true
@@ -131,6 +137,10 @@ impl DialectImpl for Sqlite {
 
     fn foreign_key_check_sql(&self) -> Option<&'static str> {
         Some("PRAGMA foreign_key_check")
+    }
+
+    fn text_cast_type(&self) -> &'static str {
+        "TEXT"
     }
 }
 
