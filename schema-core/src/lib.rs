@@ -12,6 +12,7 @@ pub mod naming;
 pub mod ops;
 #[cfg(feature = "syn")]
 pub mod parse;
+pub mod sql;
 pub mod suggest;
 pub mod url;
 

@@ -1,7 +1,11 @@
 //! "Did you mean …?" for misspelt keys: the derive's attribute keys, the
 //! migration-file header keys and the CLI's configuration keys share it.
 
-/// The closest candidate to `input`, if it is close enough to be a typo.
+/// The candidate `input` most likely stands for: the closest one by
+/// [`edit_distance`] if it is close enough to be a typo (up to a third of
+/// the longer word), else the first that starts with `input` (3+
+/// characters: `ref` → `references`), else the first that contains it (4+
+/// characters: `labels` → `branch_labels`).
 pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let by_distance = candidates
         .iter()
@@ -9,11 +13,14 @@ pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> 
         .min_by_key(|(d, _)| *d)
         .filter(|(d, c)| *d <= (input.len().max(c.len()) / 3).max(1))
         .map(|(_, c)| c);
-    by_distance.or_else(|| {
-        (input.len() >= 3)
-            .then(|| candidates.iter().find(|c| c.starts_with(input)).copied())
+    let find = |min_len: usize, matches: fn(&str, &str) -> bool| {
+        (input.len() >= min_len)
+            .then(|| candidates.iter().find(|c| matches(c, input)).copied())
             .flatten()
-    })
+    };
+    by_distance
+        .or_else(|| find(3, |c, input| c.starts_with(input)))
+        .or_else(|| find(4, |c, input| c.contains(input)))
 }
 
 /// Edit distance between two short strings, counting insertions, deletions,
@@ -42,4 +49,21 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_prefixes_and_parts() {
+        let keys = ["revision", "down_revision", "branch_labels", "message"];
+        assert_eq!(did_you_mean("down_revison", &keys), Some("down_revision"));
+        assert_eq!(did_you_mean("mesage", &keys), Some("message"));
+        assert_eq!(did_you_mean("branch", &keys), Some("branch_labels"));
+        assert_eq!(did_you_mean("labels", &keys), Some("branch_labels"));
+        assert_eq!(did_you_mean("lab", &keys), None);
+        assert_eq!(did_you_mean("zzz", &keys), None);
+        assert_eq!(did_you_mean("Message", &keys), Some("message"));
+    }
 }

@@ -109,6 +109,77 @@ impl SqliteMode {
     }
 }
 
+/// How a command treats a SQLite database file that does not exist yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OpenMode {
+    /// Create it (`upgrade`, `stamp`), unless the URL says `mode=rw`/`mode=ro`.
+    CreateMissing,
+    /// It must exist (unless the URL says `mode=rwc`).
+    Existing,
+    /// Read-only commands: a missing file is an empty database, and it is
+    /// *not* created (an empty in-memory database stands in for it).
+    ExistingOrEmpty,
+}
+
+/// How to open a SQLite database, decided by [`DatabaseUrl::sqlite_open`]
+/// from the URL and the command before the file system is looked at. Every
+/// variant carries the connection string for diesel's `SqliteConnection`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqliteOpen {
+    /// An in-memory database.
+    Memory {
+        /// `:memory:` or a `file::memory:?...` URI.
+        diesel_url: String,
+    },
+    /// A file that is created when missing. Its directory must exist: the
+    /// migrator creates the database file, not directories.
+    Create {
+        /// The file, as written in the URL.
+        path: PathBuf,
+        /// A `file:` URI with `mode=rwc`.
+        diesel_url: String,
+    },
+    /// A file that must exist (`mode=rw`, `mode=ro`, or a command that does
+    /// not create databases).
+    Existing {
+        /// The file, as written in the URL.
+        path: PathBuf,
+        /// A `file:` URI.
+        diesel_url: String,
+    },
+    /// A file opened if it exists; when it does not, an empty in-memory
+    /// database (`:memory:`) stands in and the file is not created.
+    ExistingOrEmpty {
+        /// The file, as written in the URL.
+        path: PathBuf,
+        /// A `file:` URI, for when the file exists.
+        diesel_url: String,
+    },
+}
+
+impl SqliteOpen {
+    /// The connection string for diesel (for
+    /// [`ExistingOrEmpty`](SqliteOpen::ExistingOrEmpty): when the file exists).
+    pub fn diesel_url(&self) -> &str {
+        match self {
+            SqliteOpen::Memory { diesel_url }
+            | SqliteOpen::Create { diesel_url, .. }
+            | SqliteOpen::Existing { diesel_url, .. }
+            | SqliteOpen::ExistingOrEmpty { diesel_url, .. } => diesel_url,
+        }
+    }
+
+    /// The database file; `None` in memory.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            SqliteOpen::Memory { .. } => None,
+            SqliteOpen::Create { path, .. }
+            | SqliteOpen::Existing { path, .. }
+            | SqliteOpen::ExistingOrEmpty { path, .. } => Some(path),
+        }
+    }
+}
+
 /// A parsed, validated database URL.
 ///
 /// `Debug` and `Display` never show the password.
@@ -139,6 +210,8 @@ struct SqliteTarget {
 
 #[derive(Clone, PartialEq, Eq)]
 struct ServerTarget {
+    /// The scheme of the URL handed to diesel (`postgres`, `mysql`).
+    scheme: &'static str,
     user: Option<String>,
     password: Option<String>,
     /// `host`, `host:port`, `[::1]:5432` or a libpq multi-host list, as written.
@@ -151,6 +224,7 @@ struct ServerTarget {
 impl fmt::Debug for ServerTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServerTarget")
+            .field("scheme", &self.scheme)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("host", &self.host)
@@ -194,7 +268,7 @@ impl std::str::FromStr for DatabaseUrl {
 }
 
 impl DatabaseUrl {
-    /// Parses any supported URL form (SPEC §4).
+    /// Parses any supported URL form (see the module documentation).
     pub fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
         let url = url.trim();
         if url.is_empty() {
@@ -212,11 +286,11 @@ impl DatabaseUrl {
                 match (base.as_str(), driver.as_deref()) {
                     ("postgres" | "postgresql", None)
                     | ("postgresql", Some("asyncpg" | "psycopg" | "psycopg2")) => {
-                        parse_server(url, Backend::Postgres, driver.as_deref(), rest)
+                        parse_server(url, &POSTGRES, driver.as_deref(), rest)
                     }
                     ("mysql" | "mariadb", None)
                     | ("mysql", Some("asyncmy" | "aiomysql" | "pymysql" | "mysqldb")) => {
-                        parse_server(url, Backend::Mysql, driver.as_deref(), rest)
+                        parse_server(url, &MYSQL, driver.as_deref(), rest)
                     }
                     ("sqlite", None) => parse_sqlite_url(url, rest, false),
                     ("sqlite", Some("aiosqlite" | "pysqlite")) => parse_sqlite_url(url, rest, true),
@@ -269,7 +343,7 @@ impl DatabaseUrl {
     pub fn diesel_url(&self, create_missing: bool) -> String {
         match &self.target {
             Target::Sqlite(t) => sqlite_diesel_url(t, create_missing),
-            Target::Server(s) => server_diesel_url(self.backend, s),
+            Target::Server(s) => server_diesel_url(s),
         }
     }
 
@@ -308,6 +382,30 @@ impl DatabaseUrl {
             },
             _ => false,
         }
+    }
+
+    /// How to open this SQLite URL for a command opening it in `mode`: the
+    /// one place that combines the URL's `mode=` with the command.
+    /// `mode=rwc` creates a missing file, `mode=rw`/`mode=ro` never do,
+    /// otherwise `mode` decides; [`OpenMode::ExistingOrEmpty`] never creates
+    /// the file. `None` for servers. (Commands that write also refuse a
+    /// [`sqlite_read_only`](Self::sqlite_read_only) URL.)
+    pub fn sqlite_open(&self, mode: OpenMode) -> Option<SqliteOpen> {
+        let Target::Sqlite(t) = &self.target else {
+            return None;
+        };
+        let Some(path) = t.path.clone() else {
+            return Some(SqliteOpen::Memory {
+                diesel_url: sqlite_diesel_url(t, false),
+            });
+        };
+        let create = self.sqlite_creates_missing(mode == OpenMode::CreateMissing);
+        let diesel_url = sqlite_diesel_url(t, create);
+        Some(match mode {
+            OpenMode::ExistingOrEmpty => SqliteOpen::ExistingOrEmpty { path, diesel_url },
+            _ if create => SqliteOpen::Create { path, diesel_url },
+            _ => SqliteOpen::Existing { path, diesel_url },
+        })
     }
 
     /// Whether the URL asks for a read-only SQLite connection (`mode=ro` or
@@ -363,7 +461,7 @@ impl DatabaseUrl {
         };
         let mut s = s.clone();
         s.database = Some(database.to_string());
-        let diesel = server_diesel_url(self.backend, &s);
+        let diesel = server_diesel_url(&s);
         let mut url = DatabaseUrl::parse(&diesel).ok()?;
         url.notes.clone_from(&self.notes);
         Some(url)
@@ -468,9 +566,48 @@ const LIBPQ_PARAMS: &[&str] = &[
 /// Query parameters diesel's MySQL connection understands.
 const DIESEL_MYSQL_PARAMS: &[&str] = &["unix_socket", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key"];
 
+/// What sets the server URL schemes apart.
+struct Server {
+    backend: Backend,
+    /// The scheme of the URL handed to diesel.
+    scheme: &'static str,
+    /// Maps a query parameter to what the client library understands.
+    map_param: MapParam,
+}
+
+/// Maps query parameter `key=value` (given the SQLAlchemy driver named in
+/// the scheme, if any) to the parameters the client library understands,
+/// with a note for each one renamed or dropped.
+type MapParam = fn(
+    driver: Option<&str>,
+    key: String,
+    value: String,
+    params: &mut Vec<(String, String)>,
+    notes: &mut Vec<String>,
+);
+
+const POSTGRES: Server = Server {
+    backend: Backend::Postgres,
+    scheme: "postgres",
+    map_param: map_pg_param,
+};
+
+const MYSQL: Server = Server {
+    backend: Backend::Mysql,
+    scheme: "mysql",
+    map_param: map_mysql_param,
+};
+
+/// Stands in for a libpq host list or an empty host while the rest of a
+/// server URL is parsed (see [`parse_server`]).
+const STAND_IN_HOST: &str = "localhost";
+
+/// Parses `scheme://[user[:password]@]host[:port][/database][?query]` with
+/// the `url` crate. Byte ranges to redact are taken from the text as
+/// written, which the crate does not keep.
 fn parse_server(
     original: &str,
-    backend: Backend,
+    server: &Server,
     driver: Option<&str>,
     rest: &str,
 ) -> Result<DatabaseUrl, UrlError> {
@@ -481,45 +618,78 @@ fn parse_server(
     let Some(after) = rest.strip_prefix("//") else {
         return Err(invalid(format!(
             "expected `//` after the scheme, as in `{}://user@host/database`",
-            backend_example_scheme(backend)
+            server.scheme
         )));
     };
     let base = original.len() - after.len();
-    let (before_frag, _fragment) = split_once_keep(after, '#');
-    let (hier, query) = split_once_keep(before_frag, '?');
-    let auth_end = hier.find('/').unwrap_or(hier.len());
-    let authority = &hier[..auth_end];
-    let path = &hier[auth_end..];
-
-    let mut secrets = Vec::new();
+    // The authority ends at the first `/`, `?` or `#`; the user info at its
+    // last `@` (so an unencoded `@` in a password still works).
+    let authority = &after[..after.find(['/', '?', '#']).unwrap_or(after.len())];
     let (userinfo, hostport) = match authority.rfind('@') {
         Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
         None => (None, authority),
     };
-    let (user, password) = match userinfo {
-        None => (None, None),
-        Some(ui) => {
-            let (u, p) = match ui.find(':') {
-                Some(c) => {
-                    secrets.push((base + c + 1, base + ui.len()));
-                    (&ui[..c], Some(&ui[c + 1..]))
-                }
-                None => (ui, None),
-            };
-            let user = percent_decode(u).map_err(|e| invalid(format!("user name: {e}")))?;
-            let password = match p {
-                Some(p) => Some(percent_decode(p).map_err(|e| invalid(format!("password: {e}")))?),
-                None => None,
-            };
-            ((!user.is_empty()).then_some(user), password)
-        }
+    let password_colon = userinfo.and_then(|ui| ui.find(':'));
+    let mut secrets = Vec::new();
+    if let (Some(ui), Some(c)) = (userinfo, password_colon) {
+        secrets.push((base + c + 1, base + ui.len()));
+    }
+
+    // libpq also takes a host list (`h1:5432,h2:5433`) and an empty host
+    // beside a user or a port (`user@/db`: the default Unix socket), which
+    // are not URL hosts: those stay as written, and the URL is parsed with
+    // a stand-in host.
+    let host_list = hostport.contains(',');
+    let empty_host = !authority.is_empty() && (hostport.is_empty() || hostport.starts_with(':'));
+    let kept_host = if host_list {
+        Some(hostport)
+    } else if empty_host {
+        Some("")
+    } else {
+        None
     };
-    let (host, port) = split_host_port(hostport).map_err(|reason| {
+    let parsed = match kept_host {
+        Some(kept) => {
+            let start = base + authority.len() - hostport.len();
+            let end = start + kept.len();
+            let text = format!("{}{STAND_IN_HOST}{}", &original[..start], &original[end..]);
+            url::Url::parse(&text)
+        }
+        None => url::Url::parse(original),
+    }
+    .map_err(|e| {
+        let reason = match e {
+            url::ParseError::InvalidPort => {
+                let port = hostport.rsplit_once(':').map_or(hostport, |(_, p)| p);
+                format!("port `{port}` is not a number between 0 and 65535")
+            }
+            other => format!("{other} in host `{hostport}`"),
+        };
         invalid(format!(
             "{reason}; if the password contains `/`, `?`, `#` or `@`, percent-encode it (`/` is `%2F`, `@` is `%40`)"
         ))
     })?;
 
+    let user = percent_decode(parsed.username()).map_err(|e| invalid(format!("user name: {e}")))?;
+    // `user:@host` has an empty password, which the crate reports as none.
+    let password = match password_colon {
+        Some(_) => Some(
+            percent_decode(parsed.password().unwrap_or(""))
+                .map_err(|e| invalid(format!("password: {e}")))?,
+        ),
+        None => None,
+    };
+    // The host as written (the crate percent-encodes non-ASCII and
+    // rewrites IPv6 addresses); it has passed the crate's checks.
+    let host = match kept_host {
+        Some(kept) => kept,
+        None if hostport.starts_with('[') => &hostport[..hostport.find(']').map_or(0, |i| i + 1)],
+        None => hostport.rsplit_once(':').map_or(hostport, |(h, _)| h),
+    };
+    let port = parsed.port().filter(|_| !host_list);
+    // The path as written too: the crate resolves `.` and `..` segments.
+    let path = &after[authority.len()..];
+    let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
     let database = match path.strip_prefix('/') {
         None | Some("") => None,
         Some(db) => Some(percent_decode(db).map_err(|e| invalid(format!("database name: {e}")))?),
@@ -527,40 +697,28 @@ fn parse_server(
 
     let mut notes = Vec::new();
     let mut params = Vec::new();
-    if let Some(q) = query {
-        let qbase = q.as_ptr() as usize - original.as_ptr() as usize;
-        let mut offset = 0;
-        for pair in q.split('&') {
-            let pair_start = offset;
-            offset += pair.len() + 1;
-            if pair.is_empty() {
-                continue;
-            }
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let key = percent_decode(k).map_err(|e| invalid(format!("query parameter: {e}")))?;
-            let value =
-                percent_decode(v).map_err(|e| invalid(format!("query parameter `{key}`: {e}")))?;
-            if key.contains("password") && !v.is_empty() {
-                let vs = qbase + pair_start + k.len() + 1;
-                secrets.push((vs, vs + v.len()));
-            }
-            match backend {
-                Backend::Postgres => map_pg_param(driver, key, value, &mut params, &mut notes),
-                Backend::Mysql => map_mysql_param(key, value, &mut params, &mut notes),
-                Backend::Sqlite => unreachable!("parse_server is only called for servers"),
-            }
+    for pair in parsed.query().unwrap_or("").split('&') {
+        if pair.is_empty() {
+            continue;
         }
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(k).map_err(|e| invalid(format!("query parameter: {e}")))?;
+        let value =
+            percent_decode(v).map_err(|e| invalid(format!("query parameter `{key}`: {e}")))?;
+        (server.map_param)(driver, key, value, &mut params, &mut notes);
     }
+    secrets.extend(query_secrets(base, after));
     secrets.sort_unstable();
 
     Ok(DatabaseUrl {
         original: original.to_string(),
         secrets,
-        backend,
+        backend: server.backend,
         target: Target::Server(ServerTarget {
-            user,
+            scheme: server.scheme,
+            user: (!user.is_empty()).then_some(user),
             password,
-            host,
+            host: host.to_string(),
             port,
             database,
             params,
@@ -569,12 +727,27 @@ fn parse_server(
     })
 }
 
-fn backend_example_scheme(b: Backend) -> &'static str {
-    match b {
-        Backend::Postgres => "postgres",
-        Backend::Mysql => "mysql",
-        Backend::Sqlite => "sqlite",
+/// Byte ranges of the URL holding the values of query parameters whose
+/// name contains `password`; `after` is the text after `://`, at byte
+/// `base` of the URL.
+fn query_secrets(base: usize, after: &str) -> Vec<(usize, usize)> {
+    let (before_frag, _) = split_once_keep(after, '#');
+    let Some(q) = before_frag.find('?') else {
+        return Vec::new();
+    };
+    let mut secrets = Vec::new();
+    let mut start = base + q + 1;
+    for pair in before_frag[q + 1..].split('&') {
+        if let Some((k, v)) = pair.split_once('=') {
+            let key = percent_decode(k).unwrap_or_default();
+            if key.contains("password") && !v.is_empty() {
+                let value_start = start + k.len() + 1;
+                secrets.push((value_start, value_start + v.len()));
+            }
+        }
+        start += pair.len() + 1;
     }
+    secrets
 }
 
 /// Splits at the first `sep`, returning the remainder without it.
@@ -583,39 +756,6 @@ fn split_once_keep(s: &str, sep: char) -> (&str, Option<&str>) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     }
-}
-
-/// `host`, `host:5432`, `[::1]:5432`, or a libpq multi-host list (kept
-/// verbatim, no single port).
-fn split_host_port(hostport: &str) -> Result<(String, Option<u16>), String> {
-    if hostport.contains(',') {
-        return Ok((hostport.to_string(), None));
-    }
-    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
-        let close = rest
-            .find(']')
-            .ok_or_else(|| format!("unclosed `[` in host `{hostport}`"))?;
-        let after = &rest[close + 1..];
-        let port = match after.strip_prefix(':') {
-            Some(p) => Some(p),
-            None if after.is_empty() => None,
-            None => return Err(format!("unexpected `{after}` after the IPv6 address")),
-        };
-        (&hostport[..close + 2], port)
-    } else {
-        match hostport.rfind(':') {
-            Some(c) => (&hostport[..c], Some(&hostport[c + 1..])),
-            None => (hostport, None),
-        }
-    };
-    let port = match port {
-        None | Some("") => None,
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| format!("port `{p}` is not a number between 0 and 65535"))?,
-        ),
-    };
-    Ok((host.to_string(), port))
 }
 
 fn map_pg_param(
@@ -672,6 +812,7 @@ fn map_pg_param(
 }
 
 fn map_mysql_param(
+    _driver: Option<&str>,
     key: String,
     value: String,
     params: &mut Vec<(String, String)>,
@@ -705,21 +846,18 @@ fn map_mysql_param(
     params.push((to.to_string(), val));
 }
 
-fn server_diesel_url(backend: Backend, s: &ServerTarget) -> String {
-    let mut out = String::from(match backend {
-        Backend::Postgres => "postgres://",
-        _ => "mysql://",
-    });
+fn server_diesel_url(s: &ServerTarget) -> String {
+    let mut out = format!("{}://", s.scheme);
     if let Some(u) = &s.user {
-        out.push_str(&percent_encode(u, USERINFO_SAFE));
+        out.push_str(&percent_encode(u, ENCODE_USERINFO));
         if let Some(p) = &s.password {
             out.push(':');
-            out.push_str(&percent_encode(p, USERINFO_SAFE));
+            out.push_str(&percent_encode(p, ENCODE_USERINFO));
         }
         out.push('@');
     } else if let Some(p) = &s.password {
         out.push(':');
-        out.push_str(&percent_encode(p, USERINFO_SAFE));
+        out.push_str(&percent_encode(p, ENCODE_USERINFO));
         out.push('@');
     }
     out.push_str(&s.host);
@@ -729,13 +867,13 @@ fn server_diesel_url(backend: Backend, s: &ServerTarget) -> String {
     }
     if let Some(db) = &s.database {
         out.push('/');
-        out.push_str(&percent_encode(db, PATH_SAFE));
+        out.push_str(&percent_encode(db, ENCODE_PATH));
     }
     for (i, (k, v)) in s.params.iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
-        out.push_str(&percent_encode(k, QUERY_SAFE));
+        out.push_str(&percent_encode(k, ENCODE_QUERY));
         out.push('=');
-        out.push_str(&percent_encode(v, QUERY_SAFE));
+        out.push_str(&percent_encode(v, ENCODE_QUERY));
     }
     out
 }
@@ -920,7 +1058,7 @@ fn sqlite_diesel_url(t: &SqliteTarget, create_missing: bool) -> String {
             });
             query.push(("mode".to_string(), mode.as_str().to_string()));
             let text = p.to_string_lossy().replace('\\', "/");
-            let encoded = percent_encode(&text, SQLITE_PATH_SAFE);
+            let encoded = percent_encode(&text, ENCODE_SQLITE_PATH);
             if encoded.starts_with('/') {
                 // An empty authority, so a path starting with `//` stays a path.
                 format!("file://{encoded}")
@@ -934,9 +1072,9 @@ fn sqlite_diesel_url(t: &SqliteTarget, create_missing: bool) -> String {
     query.extend(t.params.iter().cloned());
     for (i, (k, v)) in query.iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
-        out.push_str(&percent_encode(k, QUERY_SAFE));
+        out.push_str(&percent_encode(k, ENCODE_QUERY));
         out.push('=');
-        out.push_str(&percent_encode(v, QUERY_SAFE));
+        out.push_str(&percent_encode(v, ENCODE_QUERY));
     }
     out
 }
@@ -949,59 +1087,57 @@ fn looks_like_drive(p: &str) -> bool {
 // ---------------------------------------------------------------------------
 // percent-encoding
 
-/// Characters kept as-is in user names and passwords (RFC 3986 unreserved).
-const USERINFO_SAFE: &str = "-._~";
-/// Characters kept as-is in a database name.
-const PATH_SAFE: &str = "-._~";
-/// Characters kept as-is in query keys and values.
-const QUERY_SAFE: &str = "-._~/:,";
-/// Characters kept as-is in a SQLite `file:` URI path.
-const SQLITE_PATH_SAFE: &str = "-._~/:@!$'()*+,;= ";
+type AsciiSet = percent_encoding::AsciiSet;
 
-fn percent_encode(s: &str, safe: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || (b.is_ascii() && safe.contains(b as char)) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+/// Percent-encoded in user names and passwords: everything but ASCII
+/// letters, digits and the RFC 3986 unreserved `-._~`.
+const ENCODE_USERINFO: &AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// Percent-encoded in a database name.
+const ENCODE_PATH: &AsciiSet = ENCODE_USERINFO;
+/// Percent-encoded in query keys and values (`/`, `:` and `,` are kept).
+const ENCODE_QUERY: &AsciiSet = &ENCODE_USERINFO.remove(b'/').remove(b':').remove(b',');
+/// Percent-encoded in a SQLite `file:` URI path (sub-delimiters, `/`, `:`,
+/// `@` and spaces are kept).
+const ENCODE_SQLITE_PATH: &AsciiSet = &ENCODE_USERINFO
+    .remove(b'/')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b' ');
+
+/// `%HH`-encodes the bytes of `s` in `encode` and every non-ASCII byte.
+fn percent_encode(s: &str, encode: &'static AsciiSet) -> String {
+    percent_encoding::utf8_percent_encode(s, encode).to_string()
 }
 
-/// Decodes `%HH` escapes; the result must be UTF-8.
+/// Decodes `%HH` escapes. Stricter than the `percent-encoding` crate, which
+/// keeps a stray `%` as it is: here it is an error, so a mistyped escape in
+/// a password is reported rather than sent. The result must be UTF-8.
 fn percent_decode(s: &str) -> Result<String, String> {
-    if !s.contains('%') {
-        return Ok(s.to_string());
+    let b = s.as_bytes();
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    if (0..b.len()).any(|i| b[i] == b'%' && !(hex(i + 1) && hex(i + 2))) {
+        return Err(
+            "`%` must be followed by two hex digits (write a literal `%` as `%25`)".to_string(),
+        );
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            match hex {
-                Some(b) => {
-                    out.push(b);
-                    i += 3;
-                }
-                None => {
-                    return Err(
-                        "`%` must be followed by two hex digits (write a literal `%` as `%25`)"
-                            .to_string(),
-                    )
-                }
-            }
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "percent-encoded bytes are not valid UTF-8".to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| "percent-encoded bytes are not valid UTF-8".to_string())
 }
 
 #[cfg(test)]
@@ -1266,6 +1402,61 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("mode=wat") && e.contains("rwc"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_open_combines_url_mode_and_command() {
+        use OpenMode::*;
+        let open = |url: &str, mode| p(url).sqlite_open(mode).unwrap();
+        let file = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            open("sqlite://app.db", CreateMissing),
+            SqliteOpen::Create {
+                path: file("app.db"),
+                diesel_url: "file:app.db?mode=rwc".into()
+            }
+        );
+        assert_eq!(
+            open("sqlite://app.db", Existing),
+            SqliteOpen::Existing {
+                path: file("app.db"),
+                diesel_url: "file:app.db?mode=rw".into()
+            }
+        );
+        assert_eq!(
+            open("sqlite://app.db", ExistingOrEmpty),
+            SqliteOpen::ExistingOrEmpty {
+                path: file("app.db"),
+                diesel_url: "file:app.db?mode=rw".into()
+            }
+        );
+        // An explicit mode wins over the command.
+        assert!(matches!(
+            open("sqlite://app.db?mode=rwc", Existing),
+            SqliteOpen::Create { .. }
+        ));
+        assert!(matches!(
+            open("sqlite://app.db?mode=rw", CreateMissing),
+            SqliteOpen::Existing { .. }
+        ));
+        assert_eq!(
+            open("file:app.db?mode=ro", CreateMissing).diesel_url(),
+            "file:app.db?mode=ro"
+        );
+        // Read-only commands never create, whatever the URL says.
+        let lazy = open("sqlite://app.db?mode=rwc", ExistingOrEmpty);
+        assert!(matches!(lazy, SqliteOpen::ExistingOrEmpty { .. }));
+        assert_eq!(lazy.diesel_url(), "file:app.db?mode=rwc");
+        assert_eq!(lazy.path(), Some(Path::new("app.db")));
+        let memory = open("sqlite::memory:", CreateMissing);
+        assert_eq!(
+            memory,
+            SqliteOpen::Memory {
+                diesel_url: ":memory:".into()
+            }
+        );
+        assert_eq!(memory.path(), None);
+        assert_eq!(p("postgres://h/db").sqlite_open(CreateMissing), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use schema_core::migration::{
     DEFAULT_FILE_TEMPLATE,
 };
 
-const SPEC_EXAMPLE: &str = "\
+const EXAMPLE: &str = "\
 -- revision: 5ec6405addd0
 -- down_revision: 1f2e3d4c5b6a
 -- message: add user table
@@ -25,8 +25,8 @@ DROP TABLE users;
 ";
 
 #[test]
-fn parses_the_spec_example() {
-    let f = MigrationFile::parse(SPEC_EXAMPLE, "m/x.sql").unwrap();
+fn parses_a_complete_file() {
+    let f = MigrationFile::parse(EXAMPLE, "m/x.sql").unwrap();
     assert_eq!(f.revision, "5ec6405addd0");
     assert_eq!(f.down_revisions, ["1f2e3d4c5b6a"]);
     assert_eq!(f.message, "add user table");
@@ -47,7 +47,7 @@ fn parses_the_spec_example() {
     assert_eq!(f.header_lines.revision, Some(1));
     assert_eq!(f.header_lines.down_revision, Some(2));
     // A file we write renders back byte for byte.
-    assert_eq!(f.render(), SPEC_EXAMPLE);
+    assert_eq!(f.render(), EXAMPLE);
 }
 
 const FULL: &str = "\
@@ -106,9 +106,9 @@ fn down_revision_none_and_empty_sections() {
 
 #[test]
 fn crlf_files_parse_like_lf_files() {
-    let crlf = SPEC_EXAMPLE.replace('\n', "\r\n");
+    let crlf = EXAMPLE.replace('\n', "\r\n");
     let f = MigrationFile::parse(&crlf, "m").unwrap();
-    assert_eq!(f, MigrationFile::parse(SPEC_EXAMPLE, "m").unwrap());
+    assert_eq!(f, MigrationFile::parse(EXAMPLE, "m").unwrap());
     assert_eq!(f.up_line, 7);
     assert_eq!(checksum(&f.up), checksum(&crlf_up()));
 }

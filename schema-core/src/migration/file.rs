@@ -192,21 +192,11 @@ fn check_label(label: &str, at: &Location) -> Result<(), MigrationError> {
     })
 }
 
+/// The header key a misspelt `key` stands for; case and `-` for `_` are
+/// the usual slips, so they are folded first.
 fn suggest_key(key: &str) -> Option<String> {
-    let lower = key.to_ascii_lowercase().replace('-', "_");
-    HEADER_KEYS
-        .iter()
-        .map(|k| (crate::suggest::edit_distance(&lower, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4) || lower == *k)
-        .min()
-        .map(|(_, k)| k.to_string())
-        .or_else(|| {
-            // `down` -> `down_revision`, `label` -> `branch_labels`, ...
-            HEADER_KEYS
-                .iter()
-                .find(|k| lower.len() >= 4 && k.contains(lower.as_str()))
-                .map(|k| k.to_string())
-        })
+    let folded = key.to_ascii_lowercase().replace('-', "_");
+    crate::suggest::did_you_mean(&folded, HEADER_KEYS).map(str::to_string)
 }
 
 impl MigrationFile {

@@ -6,8 +6,8 @@
 //!
 //! - [`MigrationFile`]: the single-file `.sql` format (header, `-- migrate:up`,
 //!   `-- migrate:down`), parsed and rendered losslessly.
-//! - [`split_statements`]: a SQL tokenizer that splits a section into
-//!   statements, each with the line it starts on.
+//! - [`split_statements`]: splits a section into statements, each with the
+//!   line it starts on, over the SQL lexer ([`crate::sql::lexer`]).
 //! - [`RevisionGraph`]: the DAG of revisions, target resolution (`head`,
 //!   `base`, prefixes, `label@head`, `+N`, `-N`, `REV+N`, ...) and upgrade,
 //!   downgrade and stamp plans over a set of applied revisions.
@@ -27,6 +27,9 @@ pub use graph::{Revision, RevisionGraph};
 pub use split::{split_statements, split_statements_with, SplitOptions, Statement};
 
 use std::fmt;
+
+/// The table that records applied revisions unless configured otherwise.
+pub const DEFAULT_VERSION_TABLE: &str = "schema_revisions";
 
 /// Where something sits in a migration file: the file (as the caller named
 /// it) and, when known, the 1-based line.

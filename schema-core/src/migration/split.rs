@@ -1,11 +1,13 @@
-//! Splits a migration section into statements with a small SQL tokenizer.
+//! Splits a migration section into statements over the SQL lexer
+//! ([`crate::sql::lexer`]).
 //!
-//! sqlparser's tokenizer was considered and not used: it rejects input it
-//! cannot tokenize for the chosen dialect (the splitter must pass through
-//! whatever the database accepts and let the database report errors), and it
-//! has no notion of where a `CREATE TRIGGER ... BEGIN ... END` body ends, so
-//! that tracking would be needed on top of it anyway. The tokenizer here only
-//! needs to know where a `;` is *not* a statement end.
+//! The lexer already knows where a `;` sits inside a quote or a comment; the
+//! splitter adds where a `CREATE TRIGGER ... BEGIN ... END` body ends. A
+//! parser's tokenizer (e.g. sqlparser's) would not do: it rejects input it
+//! cannot read for the chosen dialect, while the splitter must pass through
+//! whatever the database accepts and let the database report errors.
+
+use crate::sql::lexer::{Brackets, LexOptions, Lexer, Token, TokenKind};
 
 /// One statement of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,17 +47,33 @@ pub fn split_statements_with(
     first_line: usize,
     options: SplitOptions,
 ) -> Vec<Statement> {
-    let mut splitter = Splitter {
-        text: sql,
-        src: sql.as_bytes(),
-        pos: 0,
-        line: first_line,
-        options,
-        out: Vec::new(),
-        stmt: Current::default(),
+    let lex = LexOptions {
+        backslash_escapes: options.backslash_escapes,
+        // With backslash escapes (MySQL), `"..."` is a string and honours
+        // them too.
+        double_quoted_strings: options.backslash_escapes,
+        brackets: Brackets::Punct,
     };
-    splitter.run();
-    splitter.out
+    let tokens: Vec<Token<'_>> = Lexer::new(sql, first_line, lex).collect();
+    let mut out = Vec::new();
+    let mut stmt = Current::default();
+    for (i, tok) in tokens.iter().enumerate() {
+        if tok.is_comment() {
+            continue;
+        }
+        if tok.is_punct(";") && stmt.depth == 0 {
+            stmt.finish(sql, &mut out);
+            continue;
+        }
+        stmt.start.get_or_insert((tok.start, tok.line));
+        stmt.end = tok.end();
+        if tok.kind == TokenKind::Word && !stmt.after_dot {
+            stmt.word(tok.text, || next_word(sql, tok, tokens.get(i + 1)));
+        }
+        stmt.after_dot = tok.is_punct(".");
+    }
+    stmt.finish(sql, &mut out);
+    out
 }
 
 /// Object kinds after `CREATE` that never have a compound body: once one is
@@ -81,6 +99,7 @@ const PLAIN_CREATE: &[&str] = &[
 /// Words after `CREATE` (within the first few) that introduce a body.
 const COMPOUND_OBJECTS: &[&str] = &["TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"];
 
+/// The statement being read.
 #[derive(Default)]
 struct Current {
     /// Byte offset and line of the first token.
@@ -95,248 +114,156 @@ struct Current {
     depth: usize,
     /// The previous word was END and this one closes its IF/LOOP/CASE/...
     after_end: bool,
-    /// Last significant byte, to tell `t.end` from `END`.
-    prev: u8,
+    /// The previous token was `.`: the next word is a qualified name
+    /// (`t.end`), never a keyword.
+    after_dot: bool,
 }
 
-struct Splitter<'a> {
-    text: &'a str,
-    src: &'a [u8],
-    pos: usize,
-    line: usize,
-    options: SplitOptions,
-    out: Vec<Statement>,
-    stmt: Current,
-}
-
-fn is_word_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
-}
-
-impl Splitter<'_> {
-    fn peek(&self, offset: usize) -> Option<u8> {
-        self.src.get(self.pos + offset).copied()
-    }
-
-    fn run(&mut self) {
-        while let Some(b) = self.peek(0) {
-            match b {
-                b'\n' => {
-                    self.line += 1;
-                    self.pos += 1;
-                }
-                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.pos += 1,
-                b'-' if self.peek(1) == Some(b'-') => {
-                    while self.peek(0).is_some_and(|c| c != b'\n') {
-                        self.pos += 1;
-                    }
-                }
-                b'/' if self.peek(1) == Some(b'*') => {
-                    self.pos += 2;
-                    self.skip_until(b"*/");
-                }
-                b'\'' | b'"' => {
-                    self.begin_token();
-                    self.skip_quoted(b, self.options.backslash_escapes);
-                    self.end_token(b);
-                }
-                b'`' => {
-                    self.begin_token();
-                    self.skip_quoted(b, false);
-                    self.end_token(b);
-                }
-                b'$' if self.dollar_tag_len().is_some() => {
-                    let len = self.dollar_tag_len().expect("checked by the guard");
-                    let tag = &self.src[self.pos..self.pos + len];
-                    self.begin_token();
-                    self.pos += len;
-                    self.skip_until(tag);
-                    self.end_token(b'$');
-                }
-                b';' => {
-                    if self.stmt.depth == 0 {
-                        self.finish();
-                        self.pos += 1;
-                    } else {
-                        self.begin_token();
-                        self.pos += 1;
-                        self.end_token(b';');
-                    }
-                }
-                b if is_word_start(b) => self.word(),
-                b if b.is_ascii_digit() => {
-                    self.begin_token();
-                    while self.peek(0).is_some_and(|c| is_word_byte(c) || c == b'.') {
-                        self.pos += 1;
-                    }
-                    self.end_token(b'0');
-                }
-                _ => {
-                    self.begin_token();
-                    self.pos += 1;
-                    self.end_token(b);
-                }
-            }
+/// The word directly after `tok` (separated by whitespace only), upper-cased;
+/// empty when something else follows.
+fn next_word(sql: &str, tok: &Token<'_>, next: Option<&Token<'_>>) -> String {
+    match next {
+        Some(next)
+            if next.kind == TokenKind::Word
+                && sql[tok.end()..next.start]
+                    .bytes()
+                    .all(|b| b.is_ascii_whitespace()) =>
+        {
+            next.text.to_ascii_uppercase()
         }
-        self.finish();
+        _ => String::new(),
     }
+}
 
-    fn begin_token(&mut self) {
-        if self.stmt.start.is_none() {
-            self.stmt.start = Some((self.pos, self.line));
-        }
-    }
-
-    fn end_token(&mut self, kind: u8) {
-        self.stmt.end = self.pos;
-        self.stmt.prev = kind;
-    }
-
-    fn finish(&mut self) {
-        let stmt = std::mem::take(&mut self.stmt);
+impl Current {
+    /// Ends the statement (if it has a token) and starts the next one.
+    fn finish(&mut self, sql: &str, out: &mut Vec<Statement>) {
+        let stmt = std::mem::take(self);
         if let Some((start, line)) = stmt.start {
-            self.out.push(Statement {
-                sql: self.text[start..stmt.end].to_string(),
+            out.push(Statement {
+                sql: sql[start..stmt.end].to_string(),
                 line,
             });
         }
     }
 
-    /// Advances past the next `closing` (or to the end), counting lines.
-    fn skip_until(&mut self, closing: &[u8]) {
-        while self.pos < self.src.len() {
-            if self.src[self.pos..].starts_with(closing) {
-                self.pos += closing.len();
-                return;
-            }
-            if self.src[self.pos] == b'\n' {
-                self.line += 1;
-            }
-            self.pos += 1;
+    /// An unqualified word; `next` gives the word after it.
+    fn word(&mut self, text: &str, next: impl FnOnce() -> String) {
+        let word = text.to_ascii_uppercase();
+        self.words += 1;
+        if self.words == 1 {
+            self.first_word = Some(word.clone());
         }
-    }
-
-    /// At an opening quote: advances past the closing one. A doubled quote
-    /// is an escaped quote; with `backslash`, so is `\` + any byte.
-    fn skip_quoted(&mut self, quote: u8, backslash: bool) {
-        self.pos += 1;
-        while let Some(c) = self.peek(0) {
-            if c == b'\n' {
-                self.line += 1;
-            }
-            if backslash && c == b'\\' {
-                if self.peek(1) == Some(b'\n') {
-                    self.line += 1;
-                }
-                self.pos = (self.pos + 2).min(self.src.len());
-                continue;
-            }
-            self.pos += 1;
-            if c == quote {
-                if self.peek(0) == Some(quote) {
-                    self.pos += 1;
-                } else {
-                    return;
-                }
-            }
-        }
-    }
-
-    /// At `$`: the length of a dollar-quote opening tag (`$$`, `$tag$`), if
-    /// this is one. `$1` (a parameter) and `a$b$` (an identifier) are not.
-    fn dollar_tag_len(&self) -> Option<usize> {
-        if self.pos > 0 && is_word_byte(self.src[self.pos - 1]) {
-            return None;
-        }
-        let mut i = self.pos + 1;
-        if self.src.get(i).is_some_and(|&b| is_word_start(b)) {
-            while self
-                .src
-                .get(i)
-                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
-            {
-                i += 1;
-            }
-        }
-        (self.src.get(i) == Some(&b'$')).then(|| i + 1 - self.pos)
-    }
-
-    /// The word starting after the whitespace at `from` (empty if none).
-    fn next_word(&self, from: usize) -> &str {
-        let mut i = from;
-        while self.src.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
-            i += 1;
-        }
-        let start = i;
-        while self.src.get(i).is_some_and(|&b| is_word_byte(b)) {
-            i += 1;
-        }
-        &self.text[start..i]
-    }
-
-    fn word(&mut self) {
-        self.begin_token();
-        let start = self.pos;
-        while self.peek(0).is_some_and(is_word_byte) {
-            self.pos += 1;
-        }
-        let word = self.text[start..self.pos].to_ascii_uppercase();
-        // PostgreSQL escape string E'...': backslash escapes always apply.
-        if word == "E" && self.peek(0) == Some(b'\'') {
-            self.skip_quoted(b'\'', true);
-            self.end_token(b'\'');
-            return;
-        }
-        let qualified = self.stmt.prev == b'.';
-        self.end_token(b'a');
-        if qualified {
-            return;
-        }
-        let stmt = &mut self.stmt;
-        stmt.words += 1;
-        if stmt.words == 1 {
-            stmt.first_word = Some(word.clone());
-        }
-        let is_create = stmt.first_word.as_deref() == Some("CREATE");
-        if is_create && stmt.words <= 8 && !stmt.compound {
+        let is_create = self.first_word.as_deref() == Some("CREATE");
+        if is_create && self.words <= 8 && !self.compound {
             if PLAIN_CREATE.contains(&word.as_str()) {
-                stmt.plain_create = true;
-            } else if !stmt.plain_create && COMPOUND_OBJECTS.contains(&word.as_str()) {
-                stmt.compound = true;
+                self.plain_create = true;
+            } else if !self.plain_create && COMPOUND_OBJECTS.contains(&word.as_str()) {
+                self.compound = true;
             }
         }
         // MariaDB anonymous block: BEGIN NOT ATOMIC ... END
-        if stmt.words == 2 && stmt.first_word.as_deref() == Some("BEGIN") && word == "NOT" {
-            stmt.compound = true;
-            stmt.depth = 1;
+        if self.words == 2 && self.first_word.as_deref() == Some("BEGIN") && word == "NOT" {
+            self.compound = true;
+            self.depth = 1;
         }
-        if !stmt.compound {
+        if !self.compound {
             return;
         }
-        if std::mem::take(&mut stmt.after_end) {
+        if std::mem::take(&mut self.after_end) {
             // The IF of END IF (...) or the CASE of END CASE: not an opener.
             return;
         }
         match word.as_str() {
-            "BEGIN" | "CASE" => stmt.depth += 1,
-            "END" => {
-                let next = self.next_word(self.pos).to_ascii_uppercase();
-                let stmt = &mut self.stmt;
-                match next.as_str() {
-                    // END IF / END LOOP / ...: their openers are not counted.
-                    "IF" | "LOOP" | "WHILE" | "REPEAT" => stmt.after_end = true,
-                    "CASE" => {
-                        stmt.after_end = true;
-                        stmt.depth = stmt.depth.saturating_sub(1);
-                    }
-                    _ => stmt.depth = stmt.depth.saturating_sub(1),
+            "BEGIN" | "CASE" => self.depth += 1,
+            "END" => match next().as_str() {
+                // END IF / END LOOP / ...: their openers are not counted.
+                "IF" | "LOOP" | "WHILE" | "REPEAT" => self.after_end = true,
+                "CASE" => {
+                    self.after_end = true;
+                    self.depth = self.depth.saturating_sub(1);
                 }
-            }
+                _ => self.depth = self.depth.saturating_sub(1),
+            },
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-z_]{1,6}",
+            "[0-9]{1,3}",
+            Just(" ".to_string()),
+            Just("\n".to_string()),
+            Just(";".to_string()),
+            Just("'".to_string()),
+            Just("'a;b'".to_string()),
+            Just("\"".to_string()),
+            Just("`".to_string()),
+            Just("\\".to_string()),
+            Just("E'".to_string()),
+            Just("$$".to_string()),
+            Just("$t$".to_string()),
+            Just("--".to_string()),
+            Just("/*".to_string()),
+            Just("*/".to_string()),
+            Just(".".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just("CREATE TRIGGER".to_string()),
+            Just("BEGIN".to_string()),
+            Just("CASE".to_string()),
+            Just("END".to_string()),
+            Just("IF".to_string()),
+            Just("NOT".to_string()),
+        ];
+        prop::collection::vec(piece, 0..30).prop_map(|v| v.join(""))
+    }
+
+    /// The texts of the tokens that are neither comments nor `;`.
+    fn content(sql: &str, lex: LexOptions) -> Vec<&str> {
+        Lexer::new(sql, 1, lex)
+            .filter(|t| !t.is_comment() && !t.is_punct(";"))
+            .map(|t| t.text)
+            .collect()
+    }
+
+    proptest! {
+        /// Splitting loses, duplicates and reorders nothing but `;`s,
+        /// comments and whitespace; each statement is a trimmed slice of
+        /// the input, on the line it starts on.
+        #[test]
+        fn statements_are_the_content_in_order(sql in text(), backslash in any::<bool>()) {
+            let options = SplitOptions { backslash_escapes: backslash };
+            let lex = LexOptions {
+                backslash_escapes: backslash,
+                double_quoted_strings: backslash,
+                brackets: Brackets::Punct,
+            };
+            let stmts = split_statements_with(&sql, 5, options);
+            let joined: Vec<&str> = stmts.iter().flat_map(|s| content(&s.sql, lex)).collect();
+            prop_assert_eq!(joined, content(&sql, lex));
+            // Each statement starts at the first token after the previous
+            // one that is neither a comment nor a `;`.
+            let tokens: Vec<Token<'_>> = Lexer::new(&sql, 5, lex).collect();
+            let mut at = 0;
+            for s in &stmts {
+                let first = tokens
+                    .iter()
+                    .find(|t| t.start >= at && !t.is_comment() && !t.is_punct(";"))
+                    .expect("a statement starts at a token");
+                prop_assert_eq!(&sql[first.start..first.start + s.sql.len()], s.sql.as_str());
+                prop_assert_eq!(s.line, first.line);
+                let toks: Vec<Token<'_>> = Lexer::new(&s.sql, 1, lex).collect();
+                prop_assert_eq!(toks.last().map(|t| (t.end(), t.is_comment())), Some((s.sql.len(), false)));
+                at = first.start + s.sql.len();
+            }
         }
     }
 }

@@ -1,8 +1,8 @@
 //! SQLite introspection: four queries for the whole schema (tables with
 //! their SQL, columns, index columns, foreign-key columns), joining
 //! `sqlite_master` with the `pragma_*` table-valued functions; CHECK
-//! constraints are read from the stored `CREATE TABLE` text with a small
-//! tokenizer.
+//! constraints are read from the stored `CREATE TABLE` text
+//! ([`schema_core::sql::create_table`]).
 //!
 //! Shape reported (see `Dialect::normalize_schema`): primary and foreign keys
 //! without names; indexes of origin `c` (ours, `CREATE [UNIQUE] INDEX`) as
@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::QueryableByName;
 use schema_core::dialect::Dialect;
+use schema_core::sql::create_table;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, Table,
+    Column, DefaultValue, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, Table,
     UniqueConstraint,
 };
 
@@ -131,7 +132,7 @@ pub(super) fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> 
         let sql = t.sql.unwrap_or_default();
         let table = Table {
             name: t.name.clone(),
-            checks: parse_checks(&t.name, &sql),
+            checks: create_table::checks(&t.name, &sql),
             ..Table::default()
         };
         by_name.insert(t.name, (table, sql));
@@ -165,7 +166,7 @@ pub(super) fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> 
         cols.sort();
         let names: Vec<String> = cols.into_iter().map(|(_, n)| n).collect();
         if let [only] = names.as_slice() {
-            let autoinc = has_keyword(sql, "AUTOINCREMENT");
+            let autoinc = create_table::has_keyword(sql, "AUTOINCREMENT");
             if let Some(col) = table.columns.iter_mut().find(|c| &c.name == only) {
                 // `INTEGER PRIMARY KEY` is a rowid alias: never NULL.
                 if col.ty == schema_core::LogicalType::Integer {
@@ -260,220 +261,4 @@ where
 
 fn action(s: &str) -> ReferentialAction {
     ReferentialAction::parse(s).unwrap_or_default()
-}
-
-// ---- CREATE TABLE text -----------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok<'a> {
-    Word(&'a str),
-    /// A quoted identifier or string, as written (with quotes).
-    Quoted(&'a str),
-    Open,
-    Close,
-    Comma,
-    Other(&'a str),
-}
-
-/// Tokens with their byte ranges; comments and whitespace are skipped.
-fn tokenize(sql: &str) -> Vec<(Tok<'_>, usize, usize)> {
-    let b = sql.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let start = i;
-        match c {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i = (i + 2).min(b.len());
-            }
-            b'\'' | b'"' | b'`' | b'[' => {
-                let close = if c == b'[' { b']' } else { c };
-                i += 1;
-                loop {
-                    if i >= b.len() {
-                        break;
-                    }
-                    if b[i] == close {
-                        // A doubled quote is an escaped quote (not for `[`).
-                        if close != b']' && b.get(i + 1) == Some(&close) {
-                            i += 2;
-                            continue;
-                        }
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
-                }
-                out.push((Tok::Quoted(&sql[start..i]), start, i));
-            }
-            b'(' => {
-                i += 1;
-                out.push((Tok::Open, start, i));
-            }
-            b')' => {
-                i += 1;
-                out.push((Tok::Close, start, i));
-            }
-            b',' => {
-                i += 1;
-                out.push((Tok::Comma, start, i));
-            }
-            c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric()
-                        || b[i] == b'_'
-                        || b[i] == b'$'
-                        || b[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                out.push((Tok::Word(&sql[start..i]), start, i));
-            }
-            _ => {
-                i += 1;
-                out.push((Tok::Other(&sql[start..i]), start, i));
-            }
-        }
-    }
-    out
-}
-
-fn has_keyword(sql: &str, kw: &str) -> bool {
-    tokenize(sql)
-        .iter()
-        .any(|(t, _, _)| matches!(t, Tok::Word(w) if w.eq_ignore_ascii_case(kw)))
-}
-
-fn unquote(s: &str) -> String {
-    let b = s.as_bytes();
-    if b.len() >= 2 {
-        let (first, last) = (b[0], b[b.len() - 1]);
-        if first == b'[' && last == b']' {
-            return s[1..s.len() - 1].to_string();
-        }
-        if matches!(first, b'"' | b'`' | b'\'') && first == last {
-            let q = first as char;
-            return s[1..s.len() - 1].replace(&format!("{q}{q}"), &q.to_string());
-        }
-    }
-    s.to_string()
-}
-
-/// CHECK constraints of a `CREATE TABLE` statement, column- and table-level,
-/// named by a preceding `CONSTRAINT name`, otherwise `ck_<table>_<n>`.
-pub(crate) fn parse_checks(table: &str, sql: &str) -> Vec<Check> {
-    let toks = tokenize(sql);
-    let mut checks = Vec::new();
-    let mut depth = 0usize;
-    let mut i = 0;
-    let mut unnamed = 0;
-    while i < toks.len() {
-        match toks[i].0 {
-            Tok::Open => depth += 1,
-            Tok::Close => depth = depth.saturating_sub(1),
-            Tok::Word(w) if depth == 1 && w.eq_ignore_ascii_case("CHECK") => {
-                let name = if i >= 2 {
-                    match (&toks[i - 2].0, &toks[i - 1].0) {
-                        (Tok::Word(c), Tok::Word(n) | Tok::Quoted(n))
-                            if c.eq_ignore_ascii_case("CONSTRAINT") =>
-                        {
-                            Some(unquote(n))
-                        }
-                        _ => None,
-                    }
-                } else {
-                    None
-                };
-                if let Some((Tok::Open, open_start, _)) = toks.get(i + 1) {
-                    let mut d = 0usize;
-                    let mut j = i + 1;
-                    let mut end = None;
-                    while j < toks.len() {
-                        match toks[j].0 {
-                            Tok::Open => d += 1,
-                            Tok::Close => {
-                                d -= 1;
-                                if d == 0 {
-                                    end = Some((j, toks[j].1));
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        j += 1;
-                    }
-                    if let Some((j, close_start)) = end {
-                        let expr = sql[open_start + 1..close_start].trim().to_string();
-                        let name = name.unwrap_or_else(|| {
-                            unnamed += 1;
-                            schema_core::naming::check(table, &unnamed.to_string())
-                        });
-                        checks.push(Check { name, sql: expr });
-                        i = j + 1;
-                        continue;
-                    }
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    checks
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn checks_named_unnamed_nested_and_quoted() {
-        let sql = r#"CREATE TABLE "t" (
-            a INTEGER CHECK (a > 0),
-            b TEXT NOT NULL DEFAULT 'x, CHECK (no)', -- CHECK (comment)
-            "c" INT, /* CHECK (c) */
-            CONSTRAINT "ck_t_sum" CHECK ((a + "c") < 10 AND b IN ('a', 'b)')),
-            CONSTRAINT [weird name] CHECK (length(b) > 1)
-        )"#;
-        let checks = parse_checks("t", sql);
-        assert_eq!(
-            checks,
-            vec![
-                Check {
-                    name: "ck_t_1".into(),
-                    sql: "a > 0".into()
-                },
-                Check {
-                    name: "ck_t_sum".into(),
-                    sql: "(a + \"c\") < 10 AND b IN ('a', 'b)')".into()
-                },
-                Check {
-                    name: "weird name".into(),
-                    sql: "length(b) > 1".into()
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn keyword_search_ignores_strings_and_comments() {
-        assert!(has_keyword(
-            "CREATE TABLE t (id INTEGER PRIMARY KEY autoincrement)",
-            "AUTOINCREMENT"
-        ));
-        assert!(!has_keyword(
-            "CREATE TABLE t (x TEXT DEFAULT 'AUTOINCREMENT') -- AUTOINCREMENT",
-            "AUTOINCREMENT"
-        ));
-    }
 }

@@ -1,0 +1,162 @@
+//! Reading a stored `CREATE TABLE` statement back (SQLite keeps a table's
+//! CHECK constraints only in the statement text).
+
+use crate::model::Check;
+use crate::naming;
+
+use super::lexer::{LexOptions, Lexer, Token, TokenKind};
+
+/// The tokens of a SQLite statement, comments left out.
+fn tokens(sql: &str) -> Vec<Token<'_>> {
+    Lexer::new(sql, 1, LexOptions::SQLITE)
+        .filter(|t| !t.is_comment())
+        .collect()
+}
+
+/// Whether the statement contains `keyword` as a word (in any case), not
+/// inside a string, a quoted identifier or a comment.
+pub fn has_keyword(sql: &str, keyword: &str) -> bool {
+    tokens(sql).iter().any(|t| t.is_word(keyword))
+}
+
+/// CHECK constraints of a `CREATE TABLE` statement of table `table`,
+/// column- and table-level, in order. A constraint is named by a preceding
+/// `CONSTRAINT name`, otherwise `ck_<table>_<n>` with `n` counting the
+/// unnamed ones from 1. Each [`Check::sql`] is the text between the
+/// parentheses, trimmed, as written.
+pub fn checks(table: &str, sql: &str) -> Vec<Check> {
+    let toks = tokens(sql);
+    let mut checks = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut unnamed = 0;
+    while i < toks.len() {
+        let tok = &toks[i];
+        if tok.is_punct("(") {
+            depth += 1;
+        } else if tok.is_punct(")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 1 && tok.is_word("CHECK") {
+            if let Some((expr, close)) = parenthesised(sql, &toks, i + 1) {
+                let name = constraint_name(&toks[..i]).unwrap_or_else(|| {
+                    unnamed += 1;
+                    naming::check(table, &unnamed.to_string())
+                });
+                checks.push(Check {
+                    name,
+                    sql: expr.trim().to_string(),
+                });
+                i = close + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    checks
+}
+
+/// The name given by `CONSTRAINT name` right before the current token.
+fn constraint_name(before: &[Token<'_>]) -> Option<String> {
+    match before {
+        [.., keyword, name] if keyword.is_word("CONSTRAINT") => match name.kind {
+            TokenKind::Word | TokenKind::Number => Some(name.text.to_string()),
+            TokenKind::QuotedIdent | TokenKind::String => Some(name.value(false)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// When `toks[open]` is `(`: the text inside it up to the matching `)`,
+/// and the index of that `)`.
+fn parenthesised<'a>(sql: &'a str, toks: &[Token<'_>], open: usize) -> Option<(&'a str, usize)> {
+    let first = toks.get(open).filter(|t| t.is_punct("("))?;
+    let mut depth = 0usize;
+    for (j, t) in toks.iter().enumerate().skip(open) {
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth -= 1;
+            if depth == 0 {
+                return Some((&sql[first.end()..t.start], j));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_named_unnamed_nested_and_quoted() {
+        let sql = r#"CREATE TABLE "t" (
+            a INTEGER CHECK (a > 0),
+            b TEXT NOT NULL DEFAULT 'x, CHECK (no)', -- CHECK (comment)
+            "c" INT, /* CHECK (c) */
+            CONSTRAINT "ck_t_sum" CHECK ((a + "c") < 10 AND b IN ('a', 'b)')),
+            CONSTRAINT [weird name] CHECK (length(b) > 1)
+        )"#;
+        assert_eq!(
+            checks("t", sql),
+            vec![
+                Check {
+                    name: "ck_t_1".into(),
+                    sql: "a > 0".into()
+                },
+                Check {
+                    name: "ck_t_sum".into(),
+                    sql: "(a + \"c\") < 10 AND b IN ('a', 'b)')".into()
+                },
+                Check {
+                    name: "weird name".into(),
+                    sql: "length(b) > 1".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn names_in_every_quoting_and_nested_checks_ignored() {
+        let sql = "CREATE TABLE t (a INT CONSTRAINT `x``y` CHECK(a>0) CONSTRAINT 'q' CHECK (a<9), \
+                   b INT CONSTRAINT c1 CHECK (b -- ) not the end\n > 0), \
+                   CHECK (a <> b), d AS (CHECK(1)), CONSTRAINT 1x CHECK (1), e CHECK)";
+        let got: Vec<(String, String)> = checks("t", sql)
+            .into_iter()
+            .map(|c| (c.name, c.sql))
+            .collect();
+        let want = [
+            ("x`y", "a>0"),
+            ("q", "a<9"),
+            ("c1", "b -- ) not the end\n > 0"),
+            ("ck_t_1", "a <> b"),
+            ("1x", "1"),
+        ];
+        assert_eq!(
+            got,
+            want.map(|(n, s)| (n.to_string(), s.to_string())).to_vec()
+        );
+    }
+
+    #[test]
+    fn unclosed_check_is_skipped() {
+        assert_eq!(checks("t", "CREATE TABLE t (a INT CHECK (a > 0"), vec![]);
+    }
+
+    #[test]
+    fn keyword_search_ignores_strings_and_comments() {
+        assert!(has_keyword(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY autoincrement)",
+            "AUTOINCREMENT"
+        ));
+        assert!(!has_keyword(
+            "CREATE TABLE t (x TEXT DEFAULT 'AUTOINCREMENT') -- AUTOINCREMENT",
+            "AUTOINCREMENT"
+        ));
+        assert!(!has_keyword(
+            "CREATE TABLE t (\"AUTOINCREMENT\" INT, [autoincrement] INT)",
+            "AUTOINCREMENT"
+        ));
+    }
+}

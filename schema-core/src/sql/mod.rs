@@ -1,0 +1,18 @@
+//! SQL text: one lexer and what is built on it.
+//!
+//! - [`lexer`]: tokens with byte offsets and lines, for every dialect's
+//!   quoting (`'…'` with `''` and MySQL backslash escapes, `"…"`, `` `…` ``,
+//!   `[…]` identifiers or array subscripts, `E'…'`, `$tag$…$tag$`), `--`
+//!   and `/* */` comments, numbers, words and punctuation. Never fails.
+//! - [`normalize`]: the comparable form of default and check expressions.
+//! - [`create_table`]: facts read back from a stored `CREATE TABLE`
+//!   statement (SQLite keeps only the text).
+//!
+//! The statement splitter ([`crate::migration::split_statements`]) is built
+//! on the same lexer.
+
+pub mod create_table;
+pub mod lexer;
+pub mod normalize;
+
+pub use lexer::{tokenize, Brackets, LexOptions, Lexer, Token, TokenKind};
