@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 use schema_core::dialect::Dialect;
 
 use crate::backend;
-use crate::engine::{plan, Command, Engine, Work};
+use crate::engine::plan::{plan, Command, Work};
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::sink::Sink;
 use crate::version::VersionTable;
@@ -48,7 +49,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::engine::tests::{graph, R1, R2, R3};
+    use crate::engine::plan::tests::{graph, R1, R2, R3};
     use crate::engine::TransactionMode;
 
     fn engine(graph: &schema_core::migration::RevisionGraph, mode: TransactionMode) -> Engine<'_> {
