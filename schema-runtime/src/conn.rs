@@ -1,7 +1,13 @@
 //! One connection type over diesel's sync SQLite, PostgreSQL and MySQL
-//! connections, opened from a [`DatabaseUrl`].
+//! connections.
+//!
+//! [`Connection::open`] picks the backend from a [`DatabaseUrl`] and lets
+//! it open the connection (the backend modules own how each database is
+//! opened); this module only holds the opened connection and the few
+//! queries every layer above it issues.
 
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -11,8 +17,9 @@ use diesel::query_builder::QueryFragment;
 use diesel::query_builder::QueryId;
 use diesel::query_dsl::RunQueryDsl;
 use diesel::sqlite::SqliteConnection;
-use diesel::{Connection as _, QueryableByName};
-use schema_core::url::{Backend, DatabaseUrl};
+use diesel::QueryableByName;
+use schema_core::dialect::Dialect;
+use schema_core::url::{Backend, DatabaseUrl, UrlError};
 
 use crate::error::{db_message, Error, Result};
 
@@ -32,7 +39,43 @@ pub enum OpenMode {
     ExistingOrEmpty,
 }
 
-enum Inner {
+/// Anything that names a database: a parsed [`DatabaseUrl`] (used as is) or
+/// URL text (`&str`, `String`), parsed once on the way in.
+///
+/// Every [`Migrator`](crate::Migrator) command takes one, so application code
+/// can pass `std::env::var("DATABASE_URL")?` straight through while a caller
+/// that already parsed the URL hands over the [`DatabaseUrl`] itself.
+pub trait AsDatabaseUrl {
+    /// The parsed URL, borrowed when it already is one.
+    fn as_database_url(&self) -> std::result::Result<Cow<'_, DatabaseUrl>, UrlError>;
+}
+
+impl AsDatabaseUrl for DatabaseUrl {
+    fn as_database_url(&self) -> std::result::Result<Cow<'_, DatabaseUrl>, UrlError> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl AsDatabaseUrl for str {
+    fn as_database_url(&self) -> std::result::Result<Cow<'_, DatabaseUrl>, UrlError> {
+        DatabaseUrl::parse(self).map(Cow::Owned)
+    }
+}
+
+impl AsDatabaseUrl for String {
+    fn as_database_url(&self) -> std::result::Result<Cow<'_, DatabaseUrl>, UrlError> {
+        self.as_str().as_database_url()
+    }
+}
+
+impl<T: AsDatabaseUrl + ?Sized> AsDatabaseUrl for &T {
+    fn as_database_url(&self) -> std::result::Result<Cow<'_, DatabaseUrl>, UrlError> {
+        (**self).as_database_url()
+    }
+}
+
+/// The diesel connection of one backend.
+pub(crate) enum Inner {
     Sqlite(SqliteConnection),
     Postgres(PgConnection),
     Mysql(MysqlConnection),
@@ -65,75 +108,17 @@ macro_rules! dispatch {
 }
 
 impl Connection {
-    /// Parses `url` and connects, creating a missing SQLite file.
-    pub fn establish(url: &str) -> Result<Connection> {
-        Connection::open(&DatabaseUrl::parse(url)?, OpenMode::CreateMissing)
-    }
-
-    /// Connects for a read-only command: a missing SQLite file is treated as
-    /// an empty database without creating it (see [`Connection::stand_in`]).
-    pub fn open_existing_or_empty(url: &DatabaseUrl) -> Result<Connection> {
-        Connection::open(url, OpenMode::ExistingOrEmpty)
-    }
-
-    /// Connects to `url`.
-    pub fn open(url: &DatabaseUrl, mode: OpenMode) -> Result<Connection> {
-        let inner = match url.backend() {
-            Backend::Sqlite => {
-                if let (OpenMode::ExistingOrEmpty, Some(path)) = (mode, url.sqlite_path()) {
-                    if !path.exists() {
-                        let conn = SqliteConnection::establish(":memory:")
-                            .map_err(|e| connect_error(url, e.to_string()))?;
-                        return Ok(Connection {
-                            inner: Inner::Sqlite(conn),
-                            url: url.clone(),
-                            stand_in: Some(absolute(path)),
-                        });
-                    }
-                }
-                let create = url.sqlite_creates_missing(mode == OpenMode::CreateMissing);
-                if let Some(path) = url.sqlite_path() {
-                    if create {
-                        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                            if !dir.exists() {
-                                return Err(connect_error_hint(
-                                    url,
-                                    format!("directory {} does not exist", dir.display()),
-                                    "create the directory first; the migrator creates the database file, not its directory",
-                                ));
-                            }
-                        }
-                    } else if !path.exists() {
-                        return Err(connect_error_hint(
-                            url,
-                            format!("database file {} does not exist", absolute(path).display()),
-                            "run `cargo schema upgrade` to create it, or add `?mode=rwc` to the URL",
-                        ));
-                    }
-                }
-                let mut conn = SqliteConnection::establish(&url.diesel_url(create))
-                    .map_err(|e| connect_error(url, e.to_string()))?;
-                conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {}",
-                    DEFAULT_SQLITE_BUSY_TIMEOUT.as_millis()
-                ))
-                .map_err(|e| connect_error(url, db_message(&e)))?;
-                Inner::Sqlite(conn)
-            }
-            Backend::Postgres => Inner::Postgres(
-                PgConnection::establish(&url.diesel_url(false))
-                    .map_err(|e| server_connect_error(url, e.to_string()))?,
-            ),
-            Backend::Mysql => Inner::Mysql(
-                MysqlConnection::establish(&url.diesel_url(false))
-                    .map_err(|e| server_connect_error(url, e.to_string()))?,
-            ),
-        };
-        Ok(Connection {
+    /// An opened diesel connection for `url` (the backend modules open them).
+    pub(crate) fn from_parts(
+        inner: Inner,
+        url: &DatabaseUrl,
+        stand_in: Option<PathBuf>,
+    ) -> Connection {
+        Connection {
             inner,
             url: url.clone(),
-            stand_in: None,
-        })
+            stand_in,
+        }
     }
 
     /// The server family.
@@ -142,8 +127,8 @@ impl Connection {
     }
 
     /// The SQL dialect of this connection.
-    pub fn dialect(&self) -> schema_core::dialect::Dialect {
-        self.backend().dialect()
+    pub fn dialect(&self) -> Dialect {
+        self.url.dialect()
     }
 
     /// The URL this connection was opened from.
@@ -159,7 +144,7 @@ impl Connection {
     /// When a missing SQLite file was opened with
     /// [`OpenMode::ExistingOrEmpty`]: its absolute path. The connection is then
     /// an empty in-memory database.
-    pub fn stand_in(&self) -> Option<&std::path::Path> {
+    pub fn stand_in(&self) -> Option<&Path> {
         self.stand_in.as_deref()
     }
 
@@ -259,7 +244,8 @@ pub fn describe(url: &DatabaseUrl) -> String {
     }
 }
 
-fn absolute(p: &std::path::Path) -> PathBuf {
+/// `p` made absolute against the working directory (for messages).
+pub(crate) fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -269,132 +255,9 @@ fn absolute(p: &std::path::Path) -> PathBuf {
     }
 }
 
-fn connect_error(url: &DatabaseUrl, message: String) -> Error {
-    Error::Connect {
-        database: describe(url),
-        message,
-        hint: None,
-    }
-}
-
-fn connect_error_hint(url: &DatabaseUrl, message: String, hint: &str) -> Error {
-    Error::Connect {
-        database: describe(url),
-        message,
-        hint: Some(hint.to_string()),
-    }
-}
-
-fn server_connect_error(url: &DatabaseUrl, message: String) -> Error {
-    let message = scrub(url, message.trim().to_string());
-    let lower = message.to_ascii_lowercase();
-    let hint = if lower.contains("does not exist") || lower.contains("unknown database") {
-        Some(format!(
-            "create the database first (e.g. `CREATE DATABASE {}`)",
-            url.database().unwrap_or("<name>")
-        ))
-    } else if lower.contains("password") || lower.contains("access denied") {
-        Some(
-            "check the user name and password in the URL (percent-encode special characters)"
-                .to_string(),
-        )
-    } else if lower.contains("connection refused") || lower.contains("can't connect") {
-        Some("is the server running and reachable at that host and port?".to_string())
-    } else {
-        None
-    };
-    Error::Connect {
-        database: describe(url),
-        message,
-        hint,
-    }
-}
-
-/// Drivers sometimes echo the connection string; never let a password out.
-fn scrub(url: &DatabaseUrl, message: String) -> String {
-    let full = url.diesel_url(false);
-    if message.contains(&full) {
-        message.replace(&full, &url.redacted())
-    } else {
-        message
-    }
-}
-
-/// Quotes `s` as a SQL string literal for `backend`.
-pub fn sql_literal(backend: Backend, s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for ch in s.chars() {
-        match ch {
-            '\'' => out.push_str("''"),
-            // MySQL treats backslash as an escape unless NO_BACKSLASH_ESCAPES.
-            '\\' if backend == Backend::Mysql => out.push_str("\\\\"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn literals() {
-        assert_eq!(sql_literal(Backend::Sqlite, "it's"), "'it''s'");
-        assert_eq!(sql_literal(Backend::Postgres, r"a\b"), r"'a\b'");
-        assert_eq!(sql_literal(Backend::Mysql, r"a\b'"), r"'a\\b'''");
-    }
-
-    #[test]
-    fn missing_file_is_not_created_for_read_only_commands() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("app.db");
-        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display())).unwrap();
-        let mut c = Connection::open_existing_or_empty(&url).unwrap();
-        assert_eq!(c.stand_in(), Some(path.as_path()));
-        assert!(c.notes()[0].contains("treated as an empty database"));
-        c.execute("CREATE TABLE t (x INTEGER)").unwrap();
-        assert!(!path.exists(), "stand-in must not create the file");
-
-        let err = Connection::open(&url, OpenMode::Existing)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("does not exist") && err.contains("mode=rwc"),
-            "{err}"
-        );
-        assert!(!path.exists());
-
-        let mut c = Connection::open(&url, OpenMode::CreateMissing).unwrap();
-        c.execute("CREATE TABLE t (x INTEGER)").unwrap();
-        assert!(path.exists());
-        assert!(c.stand_in().is_none());
-        assert_eq!(c.describe(), format!("sqlite {}", path.display()));
-    }
-
-    #[test]
-    fn explicit_mode_rw_refuses_to_create() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("app.db");
-        let url = DatabaseUrl::parse(&format!("sqlite://{}?mode=rw", path.display())).unwrap();
-        assert!(Connection::open(&url, OpenMode::CreateMissing).is_err());
-        assert!(!path.exists());
-    }
-
-    #[test]
-    fn missing_directory_is_explained() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nope/app.db");
-        let err = Connection::establish(&format!("sqlite://{}", path.display()))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("directory") && err.contains("does not exist"),
-            "{err}"
-        );
-    }
 
     #[test]
     fn execute_reports_database_message() {
@@ -405,5 +268,20 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("syntax error"), "{err}");
+    }
+
+    #[test]
+    fn urls_in_every_spelling_parse_once() {
+        let parsed = DatabaseUrl::parse("sqlite::memory:").unwrap();
+        assert!(matches!(
+            parsed.as_database_url().unwrap(),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(*"sqlite::memory:".as_database_url().unwrap(), parsed);
+        assert_eq!(
+            *String::from("sqlite::memory:").as_database_url().unwrap(),
+            parsed
+        );
+        assert!("nope://x".as_database_url().is_err());
     }
 }

@@ -2,6 +2,13 @@
 //! from a CLI, a `build.rs` or an application's start-up (even inside a tokio
 //! runtime), and introspects live databases for autogenerate and drift checks.
 //!
+//! Layers, each using only the ones below it: [`conn`] (a diesel connection
+//! of any backend) → `backend` (one module per database: opening, lock,
+//! transactions, version-table SQL, introspection entry) → [`version`],
+//! [`introspect`] and the engine (planning, and one loop over the backend
+//! hooks for live runs and `--sql` scripts alike) → [`Migrator`] and
+//! [`compare`].
+//!
 //! ```ignore
 //! // `migrations/` next to Cargo.toml, read at compile time.
 //! static MIGRATIONS: schema_runtime::EmbeddedMigrations = schema_runtime::embed_migrations!();
@@ -15,19 +22,27 @@
 //! ```
 #![deny(missing_docs)]
 
+mod backend;
 pub mod build;
+pub mod compare;
 pub mod conn;
 pub mod embed;
+mod engine;
 pub mod error;
+pub mod files;
 pub mod introspect;
 pub mod lock;
 pub mod migrator;
+pub mod report;
+mod script;
+mod sink;
 pub mod version;
 
-pub use conn::{Connection, OpenMode};
+pub use compare::{compare_models, CompareOptions, Comparison};
+pub use conn::{AsDatabaseUrl, Connection, OpenMode};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};
 pub use error::{Error, MigrationFailure, Result};
-pub use introspect::{introspect, IntrospectOptions};
+pub use introspect::{introspect, introspect_url, IntrospectOptions};
 pub use migrator::{Action, Drift, Migrator, Progress, Report, Status, Step, TransactionMode};
 pub use schema_core::url::{Backend, DatabaseUrl};
 pub use version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};

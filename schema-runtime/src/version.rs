@@ -7,10 +7,13 @@
 
 use diesel::sql_types::{Nullable, Text};
 use diesel::QueryableByName;
+use schema_core::dialect::Dialect;
 use schema_core::url::Backend;
 
-use crate::conn::{sql_literal, Connection};
+use crate::backend::{self, Migrate};
+use crate::conn::Connection;
 use crate::error::Result;
+use crate::sink::Sink;
 
 /// The default version table name.
 pub const DEFAULT_VERSION_TABLE: &str = "schema_revisions";
@@ -54,20 +57,30 @@ struct VersionRow {
     dirty_reason: Option<String>,
 }
 
-/// The version table of one database: its name and the SQL to maintain it.
+/// The version table of one database: its name and the SQL to maintain it
+/// (the parts that differ per database come from its backend).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionTable {
     name: String,
-    backend: Backend,
+    dialect: Dialect,
 }
 
 impl VersionTable {
     /// The version table `name` on `backend`.
     pub fn new(name: &str, backend: Backend) -> VersionTable {
+        VersionTable::for_dialect(name, backend.dialect())
+    }
+
+    /// The version table `name` in `dialect`'s database.
+    pub fn for_dialect(name: &str, dialect: Dialect) -> VersionTable {
         VersionTable {
             name: name.to_string(),
-            backend,
+            dialect,
         }
+    }
+
+    fn backend(&self) -> &'static dyn Migrate {
+        backend::of(self.dialect)
     }
 
     /// The table name.
@@ -77,23 +90,12 @@ impl VersionTable {
 
     /// The quoted table name.
     pub fn quoted(&self) -> String {
-        quote_ident(self.backend, &self.name)
+        self.dialect.quote_ident(&self.name)
     }
 
     /// `CREATE TABLE IF NOT EXISTS ...` for this backend.
     pub fn create_sql(&self) -> String {
-        let t = self.quoted();
-        match self.backend {
-            Backend::Sqlite => format!(
-                "CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
-            ),
-            Backend::Postgres => format!(
-                "CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT FALSE,\n    dirty_reason TEXT\n)"
-            ),
-            Backend::Mysql => format!(
-                "CREATE TABLE IF NOT EXISTS {t} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOL NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
-            ),
-        }
+        self.backend().version_table_ddl(&self.quoted())
     }
 
     /// `INSERT` of a clean row.
@@ -156,25 +158,12 @@ impl VersionTable {
     }
 
     fn lit(&self, s: &str) -> String {
-        sql_literal(self.backend, s)
+        self.dialect.quote_str(s)
     }
 
     /// Whether the table exists.
     pub fn exists(&self, conn: &mut Connection) -> Result<bool> {
-        let lit = self.lit(&self.name);
-        let sql = match self.backend {
-            Backend::Sqlite => {
-                format!("SELECT name FROM sqlite_master WHERE type = 'table' AND name = {lit}")
-            }
-            Backend::Postgres => format!(
-                "SELECT CAST(to_regclass({}) AS TEXT) AS name",
-                self.lit(&self.quoted())
-            ),
-            Backend::Mysql => format!(
-                "SELECT CAST(table_name AS CHAR) AS name FROM information_schema.tables \
-                 WHERE table_schema = DATABASE() AND table_name = {lit}"
-            ),
-        };
+        let sql = self.backend().version_table_exists_sql(&self.name);
         let rows: Vec<NameRow> = conn
             .load(&sql)
             .map_err(|e| conn.db_error("looking for the version table", &e))?;
@@ -183,11 +172,21 @@ impl VersionTable {
 
     /// Creates the table when it does not exist.
     pub fn ensure(&self, conn: &mut Connection) -> Result<()> {
-        if self.exists(conn)? {
-            return Ok(());
+        self.ensure_in(&mut Sink::Live(conn))
+    }
+
+    /// [`VersionTable::ensure`] on a sink: a script creates it
+    /// `IF NOT EXISTS`.
+    pub(crate) fn ensure_in(&self, sink: &mut Sink<'_>) -> Result<()> {
+        if let Sink::Live(conn) = sink {
+            if self.exists(conn)? {
+                return Ok(());
+            }
         }
-        conn.batch(&self.create_sql())
-            .map_err(|e| conn.db_error(&format!("creating the version table `{}`", self.name), &e))
+        sink.exec(
+            &self.create_sql(),
+            &format!("creating the version table `{}`", self.name),
+        )
     }
 
     /// Every row, sorted by revision; empty when the table does not exist.
@@ -200,10 +199,7 @@ impl VersionTable {
 
     /// Every row of a table known to exist.
     pub(crate) fn read_existing(&self, conn: &mut Connection) -> Result<Vec<AppliedRevision>> {
-        let text = match self.backend {
-            Backend::Mysql => "CHAR",
-            _ => "TEXT",
-        };
+        let text = self.backend().text_type();
         let sql = format!(
             "SELECT revision, checksum, CAST(applied_at AS {text}) AS applied_at, \
              CAST(execution_ms AS {text}) AS execution_ms, CAST(dirty AS {text}) AS dirty, \
@@ -226,26 +222,18 @@ impl VersionTable {
             .collect())
     }
 
-    /// Whether `revision` has a row (used inside SQLite's write transaction
-    /// to skip what a concurrent runner already applied).
-    pub(crate) fn contains(&self, conn: &mut Connection, revision: &str) -> Result<bool> {
+    /// Whether `revision` has a row, read inside the transaction of a
+    /// backend whose transaction is the lock, to skip what a concurrent
+    /// runner already did; `None` in a script, which cannot read.
+    pub(crate) fn contains(&self, sink: &mut Sink<'_>, revision: &str) -> Result<Option<bool>> {
         let sql = format!(
             "SELECT revision AS name FROM {} WHERE revision = {}",
             self.quoted(),
             self.lit(revision)
         );
-        let rows: Vec<NameRow> = conn
-            .load(&sql)
-            .map_err(|e| conn.db_error("reading the version table", &e))?;
-        Ok(!rows.is_empty())
-    }
-}
-
-/// Quotes an identifier for `backend`.
-pub(crate) fn quote_ident(backend: Backend, name: &str) -> String {
-    match backend {
-        Backend::Mysql => format!("`{}`", name.replace('`', "``")),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        Ok(sink
+            .query::<NameRow>(&sql, "reading the version table")?
+            .map(|rows| !rows.is_empty()))
     }
 }
 
@@ -273,16 +261,34 @@ mod tests {
         assert_eq!(rows[1].execution_ms, 7);
         assert!(!rows[1].dirty);
         assert!(!rows[1].applied_at.is_empty());
-        assert!(vt.contains(&mut c, "bbbbbbbbbbbb").unwrap());
+        assert_eq!(
+            vt.contains(&mut Sink::Live(&mut c), "bbbbbbbbbbbb")
+                .unwrap(),
+            Some(true)
+        );
         c.execute(&vt.mark_clean_sql("aaaaaaaaaaaa", 3)).unwrap();
         assert!(!vt.read(&mut c).unwrap()[0].dirty);
         c.execute(&vt.delete_sql("bbbbbbbbbbbb")).unwrap();
-        assert!(!vt.contains(&mut c, "bbbbbbbbbbbb").unwrap());
+        assert_eq!(
+            vt.contains(&mut Sink::Live(&mut c), "bbbbbbbbbbbb")
+                .unwrap(),
+            Some(false)
+        );
     }
 
     #[test]
-    fn quoting() {
-        assert_eq!(quote_ident(Backend::Mysql, "a`b"), "`a``b`");
-        assert_eq!(quote_ident(Backend::Postgres, "a\"b"), "\"a\"\"b\"");
+    fn quoting_follows_the_dialect() {
+        let vt = VersionTable::new("a`b", Backend::Mysql);
+        assert_eq!(vt.quoted(), "`a``b`");
+        assert_eq!(
+            vt.delete_sql(r"x\'y"),
+            r"DELETE FROM `a``b` WHERE revision = 'x\\''y'"
+        );
+        let vt = VersionTable::new("a\"b", Backend::Postgres);
+        assert_eq!(vt.quoted(), "\"a\"\"b\"");
+        assert_eq!(
+            vt.delete_sql(r"x\'y"),
+            r#"DELETE FROM "a""b" WHERE revision = 'x\''y'"#
+        );
     }
 }

@@ -108,7 +108,7 @@ fn custom_type(d: Dialect) -> LogicalType {
     }
 }
 
-/// Every logical type of SPEC §2, nullable and not, literal and SQL
+/// Every logical type, nullable and not, literal and SQL
 /// defaults, an auto-increment key, a composite key, composite unique
 /// constraints and indexes, foreign keys with actions, checks and comments.
 fn model_v1(d: Dialect) -> Schema {

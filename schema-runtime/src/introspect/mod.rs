@@ -1,19 +1,23 @@
 //! Live database → [`schema_core::Schema`], in a handful of catalog queries
 //! for the whole schema (never one query per table).
 //!
+//! [`introspect`] enters through the connection's backend
+//! ([`crate::backend`]), which calls the reader of its dialect here.
+//!
 //! What each dialect reports is the shape `Dialect::normalize_schema`
 //! documents, so `diff(introspect(db), models)` is empty right after the
 //! generated migration ran.
 
 pub mod mysql;
 pub mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
-use schema_core::url::Backend;
+use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use crate::conn::{db_error_for, Connection};
-use crate::error::{Error, Result};
+use crate::backend;
+use crate::conn::Connection;
+use crate::error::Result;
 use crate::version::DEFAULT_VERSION_TABLE;
 
 /// Which tables introspection leaves out.
@@ -43,35 +47,13 @@ impl IntrospectOptions {
 
 /// Reads the schema of the connected database.
 pub fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> Result<Schema> {
-    match conn.backend() {
-        Backend::Sqlite => sqlite::introspect(conn, options),
-        Backend::Postgres => {
-            let url = conn.url().clone();
-            let pg = conn
-                .as_pg_mut()
-                .expect("a PostgreSQL URL opens a PgConnection");
-            let skip = |t: &str| options.skips(t);
-            postgres::current_schema(pg)
-                .and_then(|schema| postgres::introspect_postgres(pg, &schema, &skip))
-                .map_err(|e| db_error_for(&url, "introspecting the schema", &e))
-        }
-        Backend::Mysql => {
-            let url = conn.url().clone();
-            let my = conn
-                .as_mysql_mut()
-                .expect("a MySQL URL opens a MysqlConnection");
-            let skip = |t: &str| options.skips(t);
-            match mysql::current_database(my) {
-                Ok(Some(db)) => mysql::introspect_mysql(my, &db, &skip)
-                    .map_err(|e| db_error_for(&url, "introspecting the database", &e)),
-                Ok(None) => Err(Error::Invalid(format!(
-                    "{} names no database; add one to the URL path",
-                    url.redacted()
-                ))),
-                Err(e) => Err(db_error_for(&url, "introspecting the database", &e)),
-            }
-        }
-    }
+    backend::of(conn.dialect()).introspect(conn, &|t| options.skips(t))
+}
+
+/// Connects to `url` for reading (a missing SQLite file is an empty
+/// database and is not created) and reads its schema.
+pub fn introspect_url(url: &DatabaseUrl, options: &IntrospectOptions) -> Result<Schema> {
+    introspect(&mut Connection::open_existing_or_empty(url)?, options)
 }
 
 /// `*` matches any run of characters, `?` one character; everything else

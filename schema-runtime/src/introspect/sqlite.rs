@@ -22,7 +22,6 @@ use schema_core::{
     UniqueConstraint,
 };
 
-use super::IntrospectOptions;
 use crate::conn::Connection;
 use crate::error::Result;
 
@@ -89,7 +88,8 @@ struct ForeignKeyRow {
 /// Uniqueness, origin (`c`, `u`) and column names of one index.
 type IndexEntry = (bool, String, Vec<Option<String>>);
 
-pub(super) fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> Result<Schema> {
+/// The schema of a SQLite connection, without the tables `skip` names.
+pub(crate) fn introspect(conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
     let tables: Vec<TableRow> = load(
         conn,
         &format!("SELECT m.name AS name, m.sql AS sql FROM sqlite_master m WHERE {TABLES}"),
@@ -126,7 +126,7 @@ pub(super) fn introspect(conn: &mut Connection, options: &IntrospectOptions) -> 
 
     let mut by_name: BTreeMap<String, (Table, String)> = BTreeMap::new();
     for t in tables {
-        if options.skips(&t.name) {
+        if skip(&t.name) {
             continue;
         }
         let sql = t.sql.unwrap_or_default();

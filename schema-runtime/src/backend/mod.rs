@@ -1,0 +1,312 @@
+//! One module per database, in the shape of sqlx's per-driver `Migrate`:
+//! each of [`sqlite`], [`postgres`] and [`mysql`] owns how a connection is
+//! opened, the migration lock, the transaction strategy, the SQL of the
+//! version table and the entry into introspection. The migration engine is
+//! a loop over the [`Migrate`] hooks and never asks which database it talks
+//! to; [`of`] is the one place that picks.
+
+pub(crate) mod mysql;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+use std::time::{Duration, Instant};
+
+use diesel::sql_types::{Nullable, Text};
+use diesel::QueryableByName;
+use schema_core::dialect::Dialect;
+use schema_core::migration::{Revision, SplitOptions};
+use schema_core::url::DatabaseUrl;
+use schema_core::Schema;
+
+use crate::conn::{describe, Connection, OpenMode};
+use crate::error::{Error, Result};
+use crate::sink::Sink;
+
+/// What the engine needs from one database.
+pub(crate) trait Migrate: Sync {
+    /// The SQL dialect this backend speaks.
+    fn dialect(&self) -> Dialect;
+
+    // -- connection ----------------------------------------------------------
+
+    /// Connects to `url` (a URL of this backend).
+    fn open(&self, url: &DatabaseUrl, mode: OpenMode) -> Result<Connection>;
+
+    /// Refuses a connection the migrator must not change.
+    fn check_writable(&self, _conn: &Connection) -> Result<()> {
+        Ok(())
+    }
+
+    // -- lock ----------------------------------------------------------------
+
+    /// Takes the migration lock for `version_table`, waiting up to
+    /// `timeout`; `on_wait` hears who holds it (when the database can tell)
+    /// the first time we wait and then every ten seconds.
+    fn lock(
+        &self,
+        conn: &mut Connection,
+        version_table: &str,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(Option<&str>),
+    ) -> Result<SessionLock>;
+
+    /// Releases what [`Migrate::lock`] took.
+    fn unlock(&self, conn: &mut Connection, lock: &SessionLock) -> Result<()>;
+
+    // -- transactions ----------------------------------------------------------
+
+    /// Whether DDL runs inside transactions and is rolled back with them.
+    /// Where it is not, the engine records a migration as dirty before it
+    /// runs and clean after it ran, so a failure half-way stays visible.
+    fn transactional_ddl(&self) -> bool;
+
+    /// Starts a transaction.
+    fn begin(&self, sink: &mut Sink<'_>) -> Result<()> {
+        sink.exec("BEGIN", "starting a transaction")
+    }
+
+    /// Runs before a migration's transaction begins; returns whether
+    /// [`Migrate::after_transaction`] has something to restore.
+    fn before_transaction(&self, _sink: &mut Sink<'_>) -> Result<bool> {
+        Ok(false)
+    }
+
+    /// Runs after a migration's transaction ended, committed or not.
+    fn after_transaction(&self, _sink: &mut Sink<'_>, _restore: bool) {}
+
+    /// Whether the version table must be read again inside the transaction,
+    /// because the transaction itself is the lock (a concurrent runner may
+    /// have applied a revision after we planned).
+    fn rechecks_in_transaction(&self) -> bool {
+        false
+    }
+
+    /// The last check before a migration (or, in transaction mode `all`, the
+    /// run) commits.
+    fn before_commit(&self, _sink: &mut Sink<'_>, _rev: &Revision) -> Result<()> {
+        Ok(())
+    }
+
+    /// How the statements of a migration section are split.
+    fn split_options(&self) -> SplitOptions {
+        SplitOptions::default()
+    }
+
+    // -- version table -------------------------------------------------------
+
+    /// `CREATE TABLE IF NOT EXISTS` of the version table named `quoted`.
+    fn version_table_ddl(&self, quoted: &str) -> String;
+
+    /// A query whose `name` column is non-null when the version table
+    /// `name` exists.
+    fn version_table_exists_sql(&self, name: &str) -> String;
+
+    /// The type to `CAST` a column to, to read it as text.
+    fn text_type(&self) -> &'static str {
+        "TEXT"
+    }
+
+    // -- introspection -------------------------------------------------------
+
+    /// The schema of the connected database, without the tables `skip`
+    /// names.
+    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema>;
+}
+
+/// The backend of `dialect`.
+pub(crate) fn of(dialect: Dialect) -> &'static dyn Migrate {
+    match dialect {
+        Dialect::Sqlite => &sqlite::Sqlite,
+        Dialect::Postgres => &postgres::Postgres,
+        Dialect::Mysql => &mysql::Mysql,
+    }
+}
+
+impl Connection {
+    /// Parses `url` and connects, creating a missing SQLite file.
+    pub fn establish(url: &str) -> Result<Connection> {
+        Connection::open(&DatabaseUrl::parse(url)?, OpenMode::CreateMissing)
+    }
+
+    /// Connects for a read-only command: a missing SQLite file is treated as
+    /// an empty database without creating it (see [`Connection::stand_in`]).
+    pub fn open_existing_or_empty(url: &DatabaseUrl) -> Result<Connection> {
+        Connection::open(url, OpenMode::ExistingOrEmpty)
+    }
+
+    /// Connects to `url`.
+    pub fn open(url: &DatabaseUrl, mode: OpenMode) -> Result<Connection> {
+        of(url.dialect()).open(url, mode)
+    }
+}
+
+/// A held session lock; release it with [`SessionLock::release`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionLock {
+    /// SQLite: serialisation happens per transaction (`BEGIN IMMEDIATE`).
+    SqliteTransactions,
+    /// A PostgreSQL advisory lock on this key.
+    PgAdvisory(i64),
+    /// A MySQL named lock.
+    MysqlNamed(String),
+}
+
+impl SessionLock {
+    /// Releases the lock (a no-op for SQLite).
+    pub fn release(&self, conn: &mut Connection) -> Result<()> {
+        of(conn.dialect()).unlock(conn, self)
+    }
+}
+
+/// One nullable text column named `value`.
+#[derive(QueryableByName)]
+pub(crate) struct ValueRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) value: Option<String>,
+}
+
+/// Runs `try_sql` (one `value` row) until it answers one of `ok`, with
+/// jittered backoff up to `timeout`; then a [`Error::LockTimeout`] naming
+/// the holder.
+pub(crate) fn poll(
+    conn: &mut Connection,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(Option<&str>),
+    try_sql: &str,
+    ok: &[&str],
+    holder: impl Fn(&mut Connection) -> Option<String>,
+) -> Result<()> {
+    let start = Instant::now();
+    let mut backoff = Duration::from_millis(25);
+    let mut next_report = start;
+    loop {
+        let rows: Vec<ValueRow> = conn
+            .load(try_sql)
+            .map_err(|e| conn.db_error("acquiring the migration lock", &e))?;
+        if rows
+            .first()
+            .and_then(|r| r.value.as_deref())
+            .is_some_and(|v| ok.contains(&v))
+        {
+            return Ok(());
+        }
+        let now = Instant::now();
+        if now.duration_since(start) >= timeout {
+            return Err(Error::LockTimeout {
+                database: conn.describe(),
+                waited: timeout,
+                holder: holder(conn),
+            });
+        }
+        if now >= next_report {
+            on_wait(holder(conn).as_deref());
+            next_report = now + Duration::from_secs(10);
+        }
+        let remaining = timeout.saturating_sub(now.duration_since(start));
+        std::thread::sleep(jitter(backoff).min(remaining));
+        backoff = (backoff * 2).min(Duration::from_secs(1));
+    }
+}
+
+/// The first `value` of `sql`, or `None` (also when the query fails: it
+/// only decorates a message).
+pub(crate) fn first_value(conn: &mut Connection, sql: &str) -> Option<String> {
+    let rows: Vec<ValueRow> = conn.load(sql).ok()?;
+    rows.into_iter().next().and_then(|r| r.value)
+}
+
+/// Runs a lock-releasing query (one `value` row, ignored).
+pub(crate) fn release_with(conn: &mut Connection, sql: &str) -> Result<()> {
+    let _: Vec<ValueRow> = conn
+        .load(sql)
+        .map_err(|e| conn.db_error("releasing the migration lock", &e))?;
+    Ok(())
+}
+
+/// `d` scaled by a random factor in [0.5, 1.5), so replicas started together
+/// do not poll in lockstep.
+fn jitter(d: Duration) -> Duration {
+    let mut b = [0u8; 2];
+    let r = if getrandom::fill(&mut b).is_ok() {
+        u16::from_le_bytes(b)
+    } else {
+        u16::MAX / 2
+    };
+    let factor = 0.5 + f64::from(r) / f64::from(u16::MAX) * 0.999;
+    d.mul_f64(factor)
+}
+
+pub(crate) fn connect_error(url: &DatabaseUrl, message: String) -> Error {
+    Error::Connect {
+        database: describe(url),
+        message,
+        hint: None,
+    }
+}
+
+pub(crate) fn connect_error_hint(url: &DatabaseUrl, message: String, hint: &str) -> Error {
+    Error::Connect {
+        database: describe(url),
+        message,
+        hint: Some(hint.to_string()),
+    }
+}
+
+/// A server's refusal, with a hint for the common causes.
+pub(crate) fn server_connect_error(url: &DatabaseUrl, message: String) -> Error {
+    let message = scrub(url, message.trim().to_string());
+    let lower = message.to_ascii_lowercase();
+    let hint = if lower.contains("does not exist") || lower.contains("unknown database") {
+        Some(format!(
+            "create the database first (e.g. `CREATE DATABASE {}`)",
+            url.database().unwrap_or("<name>")
+        ))
+    } else if lower.contains("password") || lower.contains("access denied") {
+        Some(
+            "check the user name and password in the URL (percent-encode special characters)"
+                .to_string(),
+        )
+    } else if lower.contains("connection refused") || lower.contains("can't connect") {
+        Some("is the server running and reachable at that host and port?".to_string())
+    } else {
+        None
+    };
+    Error::Connect {
+        database: describe(url),
+        message,
+        hint,
+    }
+}
+
+/// Drivers sometimes echo the connection string; never let a password out.
+fn scrub(url: &DatabaseUrl, message: String) -> String {
+    let full = url.diesel_url(false);
+    if message.contains(&full) {
+        message.replace(&full, &url.redacted())
+    } else {
+        message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_in_range() {
+        for _ in 0..100 {
+            let j = jitter(Duration::from_millis(100));
+            assert!(
+                j >= Duration::from_millis(50) && j < Duration::from_millis(150),
+                "{j:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_dialect_has_its_backend() {
+        for d in Dialect::ALL {
+            assert_eq!(of(d).dialect(), d);
+        }
+    }
+}

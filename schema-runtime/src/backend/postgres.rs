@@ -1,0 +1,133 @@
+//! PostgreSQL through diesel's libpq connection.
+//!
+//! - Lock: a session-level advisory lock (`pg_try_advisory_lock`) keyed on
+//!   the version table name, polled with jittered backoff; while waiting,
+//!   the holder is reported from `pg_locks` + `pg_stat_activity`.
+//! - Transactions: DDL is transactional; each migration commits with its
+//!   version row (or every pending one in one transaction).
+
+use std::time::Duration;
+
+use diesel::pg::PgConnection;
+use diesel::Connection as _;
+use schema_core::dialect::Dialect;
+use schema_core::url::DatabaseUrl;
+use schema_core::Schema;
+use sha2::{Digest, Sha256};
+
+use super::{first_value, poll, release_with, server_connect_error, Migrate, SessionLock};
+use crate::conn::{db_error_for, Connection, Inner, OpenMode};
+use crate::error::Result;
+
+/// The PostgreSQL backend.
+pub(crate) struct Postgres;
+
+/// The PostgreSQL advisory-lock key for a version table: the first 8 bytes
+/// of SHA-256("cargo-schema:" + table).
+pub fn pg_lock_key(version_table: &str) -> i64 {
+    let d = Sha256::digest(format!("cargo-schema:{version_table}").as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    i64::from_be_bytes(b)
+}
+
+/// Who holds the advisory lock `key`: pid, application, client address,
+/// state and start time.
+fn holder(conn: &mut Connection, key: i64) -> Option<String> {
+    // A bigint advisory key is stored as classid = high 32 bits, objid = low
+    // 32 bits, objsubid = 1.
+    let classid = ((key as u64) >> 32) as u32;
+    let objid = (key as u64 & 0xffff_ffff) as u32;
+    let sql = format!(
+        "SELECT 'pid ' || a.pid \
+         || COALESCE(' (' || NULLIF(a.application_name, '') || ')', '') \
+         || COALESCE(' from ' || host(a.client_addr), '') \
+         || COALESCE(', ' || a.state, '') \
+         || COALESCE(' since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') AS value \
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted \
+         AND CAST(l.classid AS TEXT) = '{classid}' AND CAST(l.objid AS TEXT) = '{objid}' \
+         AND l.objsubid = 1 \
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    );
+    first_value(conn, &sql)
+}
+
+impl Migrate for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
+        let conn = PgConnection::establish(&url.diesel_url(false))
+            .map_err(|e| server_connect_error(url, e.to_string()))?;
+        Ok(Connection::from_parts(Inner::Postgres(conn), url, None))
+    }
+
+    fn lock(
+        &self,
+        conn: &mut Connection,
+        version_table: &str,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(Option<&str>),
+    ) -> Result<SessionLock> {
+        let key = pg_lock_key(version_table);
+        let try_sql = format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT) AS value");
+        poll(conn, timeout, on_wait, &try_sql, &["true"], |c| {
+            holder(c, key)
+        })?;
+        Ok(SessionLock::PgAdvisory(key))
+    }
+
+    fn unlock(&self, conn: &mut Connection, lock: &SessionLock) -> Result<()> {
+        match lock {
+            SessionLock::PgAdvisory(key) => release_with(
+                conn,
+                &format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT) AS value"),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn version_table_ddl(&self, quoted: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT FALSE,\n    dirty_reason TEXT\n)"
+        )
+    }
+
+    fn version_table_exists_sql(&self, name: &str) -> String {
+        let d = self.dialect();
+        format!(
+            "SELECT CAST(to_regclass({}) AS TEXT) AS name",
+            d.quote_str(&d.quote_ident(name))
+        )
+    }
+
+    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
+        let url = conn.url().clone();
+        let pg = conn
+            .as_pg_mut()
+            .expect("a PostgreSQL URL opens a PgConnection");
+        crate::introspect::postgres::current_schema(pg)
+            .and_then(|schema| crate::introspect::postgres::introspect_postgres(pg, &schema, skip))
+            .map_err(|e| db_error_for(&url, "introspecting the schema", &e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stable_and_distinct() {
+        assert_eq!(
+            pg_lock_key("schema_revisions"),
+            pg_lock_key("schema_revisions")
+        );
+        assert_ne!(pg_lock_key("schema_revisions"), pg_lock_key("other"));
+    }
+}

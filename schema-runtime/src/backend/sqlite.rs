@@ -1,0 +1,315 @@
+//! SQLite: a file (or `:memory:`) opened through diesel's bundled
+//! libsqlite3.
+//!
+//! - Opening: [`plan_open`] is the one place that decides whether a missing
+//!   file is created, refused, or stood in for by an empty in-memory
+//!   database; a URL with `mode=ro`/`immutable=1` is never migrated.
+//! - Lock: there is no session lock. Every migration runs in a
+//!   `BEGIN IMMEDIATE` transaction (the database's single write lock) with
+//!   the busy timeout raised to the lock timeout, and the engine re-reads
+//!   the version table inside that transaction, so concurrent runners apply
+//!   each migration exactly once and all succeed.
+//! - Transactions: DDL is transactional. Foreign keys are switched off
+//!   around a migration (they cannot change inside a transaction) and
+//!   `PRAGMA foreign_key_check` must pass before it commits.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection as _;
+use schema_core::dialect::Dialect;
+use schema_core::migration::Revision;
+use schema_core::url::DatabaseUrl;
+use schema_core::Schema;
+
+use super::{connect_error, connect_error_hint, Migrate, SessionLock};
+use crate::conn::{absolute, Connection, Inner, OpenMode, DEFAULT_SQLITE_BUSY_TIMEOUT};
+use crate::error::{db_message, Error, Result};
+use crate::sink::Sink;
+
+/// The SQLite backend.
+pub(crate) struct Sqlite;
+
+/// How a SQLite URL is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Open {
+    /// A read-only command on a missing file: an empty in-memory database
+    /// stands in for it (this absolute path), and nothing is created.
+    StandIn(PathBuf),
+    /// Open the URL's database, creating a missing file when `create`.
+    Database { create: bool },
+}
+
+/// How `url` is opened for `mode`: whether a missing file is created,
+/// refused (with what to do instead), or stood in for.
+fn plan_open(url: &DatabaseUrl, mode: OpenMode) -> Result<Open> {
+    let Some(path) = url.sqlite_path() else {
+        return Ok(Open::Database { create: false });
+    };
+    if mode == OpenMode::ExistingOrEmpty && !path.exists() {
+        return Ok(Open::StandIn(absolute(path)));
+    }
+    let create = url.sqlite_creates_missing(mode == OpenMode::CreateMissing);
+    if create {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                return Err(connect_error_hint(
+                    url,
+                    format!("directory {} does not exist", dir.display()),
+                    "create the directory first; the migrator creates the database file, not its directory",
+                ));
+            }
+        }
+    } else if !path.exists() {
+        return Err(connect_error_hint(
+            url,
+            format!("database file {} does not exist", absolute(path).display()),
+            "run `cargo schema upgrade` to create it, or add `?mode=rwc` to the URL",
+        ));
+    }
+    Ok(Open::Database { create })
+}
+
+impl Migrate for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn open(&self, url: &DatabaseUrl, mode: OpenMode) -> Result<Connection> {
+        match plan_open(url, mode)? {
+            Open::StandIn(path) => {
+                let conn = SqliteConnection::establish(":memory:")
+                    .map_err(|e| connect_error(url, e.to_string()))?;
+                Ok(Connection::from_parts(Inner::Sqlite(conn), url, Some(path)))
+            }
+            Open::Database { create } => {
+                let mut conn = SqliteConnection::establish(&url.diesel_url(create))
+                    .map_err(|e| connect_error(url, e.to_string()))?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}",
+                    DEFAULT_SQLITE_BUSY_TIMEOUT.as_millis()
+                ))
+                .map_err(|e| connect_error(url, db_message(&e)))?;
+                Ok(Connection::from_parts(Inner::Sqlite(conn), url, None))
+            }
+        }
+    }
+
+    fn check_writable(&self, conn: &Connection) -> Result<()> {
+        if conn.url().sqlite_read_only() {
+            return Err(Error::Invalid(format!(
+                "{} is opened read-only (mode=ro/immutable); remove that option to migrate it",
+                conn.describe()
+            )));
+        }
+        Ok(())
+    }
+
+    fn lock(
+        &self,
+        conn: &mut Connection,
+        _version_table: &str,
+        timeout: Duration,
+        _on_wait: &mut dyn FnMut(Option<&str>),
+    ) -> Result<SessionLock> {
+        conn.set_busy_timeout(timeout)?;
+        Ok(SessionLock::SqliteTransactions)
+    }
+
+    fn unlock(&self, _conn: &mut Connection, _lock: &SessionLock) -> Result<()> {
+        Ok(())
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn begin(&self, sink: &mut Sink<'_>) -> Result<()> {
+        sink.try_exec("BEGIN IMMEDIATE").map_err(|e| {
+            // Another writer held the lock past the busy timeout.
+            if db_message(&e).contains("locked") {
+                Error::LockTimeout {
+                    database: sink.describe(),
+                    waited: Duration::ZERO,
+                    holder: None,
+                }
+            } else {
+                sink.db_error("starting a transaction", &e)
+            }
+        })
+    }
+
+    /// Foreign-key enforcement cannot change inside a transaction, so it is
+    /// switched off before; returns whether it was on. A script switches it
+    /// off unconditionally and leaves it off.
+    fn before_transaction(&self, sink: &mut Sink<'_>) -> Result<bool> {
+        #[derive(diesel::QueryableByName)]
+        struct Fk {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            foreign_keys: i32,
+        }
+        let on = match sink.query::<Fk>("PRAGMA foreign_keys", "reading PRAGMA foreign_keys")? {
+            Some(rows) => rows.first().is_some_and(|r| r.foreign_keys != 0),
+            None => true,
+        };
+        if on {
+            sink.exec("PRAGMA foreign_keys = OFF", "switching foreign keys off")?;
+        }
+        Ok(on && matches!(sink, Sink::Live(_)))
+    }
+
+    fn after_transaction(&self, sink: &mut Sink<'_>, restore: bool) {
+        if restore {
+            let _ = sink.try_exec("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    fn rechecks_in_transaction(&self) -> bool {
+        true
+    }
+
+    fn before_commit(&self, sink: &mut Sink<'_>, rev: &Revision) -> Result<()> {
+        #[derive(diesel::QueryableByName)]
+        struct Violation {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            tbl: String,
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+            row_id: Option<String>,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            parent: String,
+        }
+        let rows = sink.query::<Violation>(
+            "SELECT \"table\" AS tbl, CAST(rowid AS TEXT) AS row_id, parent \
+             FROM pragma_foreign_key_check LIMIT 20",
+            "running PRAGMA foreign_key_check",
+        )?;
+        let Some(rows) = rows else {
+            // A script cannot stop on violations; it lists them.
+            return sink.exec(
+                "PRAGMA foreign_key_check",
+                "running PRAGMA foreign_key_check",
+            );
+        };
+        if rows.is_empty() {
+            return Ok(());
+        }
+        Err(Error::ForeignKeyViolation {
+            revision: rev.id().to_string(),
+            file: rev.origin.clone(),
+            violations: rows
+                .into_iter()
+                .map(|v| {
+                    format!(
+                        "{} row {} references a missing row of {}",
+                        v.tbl,
+                        v.row_id.as_deref().unwrap_or("?"),
+                        v.parent
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    fn version_table_ddl(&self, quoted: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
+        )
+    }
+
+    fn version_table_exists_sql(&self, name: &str) -> String {
+        format!(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = {}",
+            self.dialect().quote_str(name)
+        )
+    }
+
+    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
+        crate::introspect::sqlite::introspect(conn, skip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(path: &std::path::Path, query: &str) -> DatabaseUrl {
+        DatabaseUrl::parse(&format!("sqlite://{}{query}", path.display())).unwrap()
+    }
+
+    #[test]
+    fn the_open_decision() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("app.db");
+        let u = url(&missing, "");
+        assert_eq!(
+            plan_open(&u, OpenMode::ExistingOrEmpty).unwrap(),
+            Open::StandIn(missing.clone())
+        );
+        assert_eq!(
+            plan_open(&u, OpenMode::CreateMissing).unwrap(),
+            Open::Database { create: true }
+        );
+        assert!(plan_open(&u, OpenMode::Existing).is_err());
+        assert_eq!(
+            plan_open(&url(&missing, "?mode=rwc"), OpenMode::Existing).unwrap(),
+            Open::Database { create: true }
+        );
+        assert!(plan_open(&url(&missing, "?mode=rw"), OpenMode::CreateMissing).is_err());
+        let memory = DatabaseUrl::parse("sqlite::memory:").unwrap();
+        assert_eq!(
+            plan_open(&memory, OpenMode::ExistingOrEmpty).unwrap(),
+            Open::Database { create: false }
+        );
+        assert!(!missing.exists(), "deciding never touches the file");
+    }
+
+    #[test]
+    fn missing_file_is_not_created_for_read_only_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        let url = url(&path, "");
+        let mut c = Connection::open_existing_or_empty(&url).unwrap();
+        assert_eq!(c.stand_in(), Some(path.as_path()));
+        assert!(c.notes()[0].contains("treated as an empty database"));
+        c.execute("CREATE TABLE t (x INTEGER)").unwrap();
+        assert!(!path.exists(), "stand-in must not create the file");
+
+        let err = Connection::open(&url, OpenMode::Existing)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("does not exist") && err.contains("mode=rwc"),
+            "{err}"
+        );
+        assert!(!path.exists());
+
+        let mut c = Connection::open(&url, OpenMode::CreateMissing).unwrap();
+        c.execute("CREATE TABLE t (x INTEGER)").unwrap();
+        assert!(path.exists());
+        assert!(c.stand_in().is_none());
+        assert_eq!(c.describe(), format!("sqlite {}", path.display()));
+    }
+
+    #[test]
+    fn explicit_mode_rw_refuses_to_create() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("app.db");
+        assert!(Connection::open(&url(&path, "?mode=rw"), OpenMode::CreateMissing).is_err());
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn missing_directory_is_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope/app.db");
+        let err = Connection::establish(&format!("sqlite://{}", path.display()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("directory") && err.contains("does not exist"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Models versus a live database: the comparison behind
+//! [`Migrator::check_models`](crate::Migrator::check_models) and the CLI's
+//! autogenerate, `check` and `diff`.
+
+use schema_core::dialect::Dialect;
+use schema_core::diff::{diff_with_hints, Diff};
+use schema_core::Schema;
+
+use crate::conn::Connection;
+use crate::error::Result;
+use crate::introspect::{introspect, IntrospectOptions};
+
+/// Which tables a comparison covers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompareOptions {
+    /// The version table and the tables the user excludes (glob patterns):
+    /// never compared, neither in the database nor in the models.
+    pub tables: IntrospectOptions,
+    /// Compare only the tables the models name (and their `renamed_from`
+    /// names), so tables the application does not model are not reported
+    /// (a drift check). Otherwise a table without a model is one to drop
+    /// (autogenerate).
+    pub only_modelled_tables: bool,
+}
+
+impl CompareOptions {
+    /// Whether `table` takes part in a comparison with `models`. The one
+    /// filter, applied to both sides.
+    pub fn compares(&self, table: &str, models: &Schema) -> bool {
+        if self.tables.skips(table) {
+            return false;
+        }
+        !self.only_modelled_tables
+            || models
+                .tables
+                .iter()
+                .any(|t| t.name == table || t.renamed_from.as_deref() == Some(table))
+    }
+}
+
+/// The outcome of [`compare_models`].
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The database's dialect (render the operations with it).
+    pub dialect: Dialect,
+    /// The database's tables that were compared.
+    pub live: Schema,
+    /// The model tables that were compared.
+    pub models: Schema,
+    /// The operations that turn the database into the models, and possible
+    /// renames.
+    pub diff: Diff,
+}
+
+/// Introspects `conn` and diffs it against `models`, both sides filtered by
+/// [`CompareOptions::compares`].
+pub fn compare_models(
+    conn: &mut Connection,
+    models: &Schema,
+    options: &CompareOptions,
+) -> Result<Comparison> {
+    let live = introspect(conn, &options.tables)?;
+    let keep = |s: Schema| -> Schema {
+        Schema::new(
+            s.tables
+                .into_iter()
+                .filter(|t| options.compares(&t.name, models))
+                .collect(),
+        )
+    };
+    let live = keep(live);
+    let models = keep(models.clone());
+    let dialect = conn.dialect();
+    let diff = diff_with_hints(&live, &models, dialect);
+    Ok(Comparison {
+        dialect,
+        live,
+        models,
+        diff,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema_core::{Column, LogicalType, Table};
+
+    fn table(name: &str) -> Table {
+        Table {
+            name: name.into(),
+            columns: vec![Column::new("id", LogicalType::BigInt)],
+            ..Table::default()
+        }
+    }
+
+    #[test]
+    fn one_filter_for_both_sides() {
+        let mut renamed = table("people");
+        renamed.renamed_from = Some("users".into());
+        let models = Schema::new(vec![table("orgs"), renamed, table("legacy_x")]);
+        let options = CompareOptions {
+            tables: IntrospectOptions {
+                version_table: "v".into(),
+                ignore_tables: vec!["legacy_*".into()],
+            },
+            only_modelled_tables: false,
+        };
+        assert!(options.compares("orgs", &models));
+        assert!(options.compares("unrelated", &models));
+        assert!(!options.compares("v", &models));
+        assert!(!options.compares("legacy_x", &models));
+        let only = CompareOptions {
+            only_modelled_tables: true,
+            ..options
+        };
+        assert!(only.compares("users", &models), "a renamed_from name");
+        assert!(!only.compares("unrelated", &models));
+        assert!(!only.compares("legacy_x", &models));
+    }
+
+    #[test]
+    fn compares_a_live_database() {
+        let mut conn = Connection::establish("sqlite::memory:").unwrap();
+        conn.execute("CREATE TABLE unrelated (x INTEGER); CREATE TABLE v (x INTEGER)")
+            .unwrap();
+        let models = Schema::new(vec![table("orgs")]);
+        let mut options = CompareOptions {
+            tables: IntrospectOptions {
+                version_table: "v".into(),
+                ignore_tables: Vec::new(),
+            },
+            only_modelled_tables: true,
+        };
+        let c = compare_models(&mut conn, &models, &options).unwrap();
+        assert!(c.live.tables.is_empty());
+        assert_eq!(c.diff.ops.len(), 1, "{:?}", c.diff.ops);
+        options.only_modelled_tables = false;
+        let c = compare_models(&mut conn, &models, &options).unwrap();
+        let names: Vec<&str> = c.live.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["unrelated"]);
+        assert_eq!(c.diff.ops.len(), 2, "drop unrelated, create orgs");
+    }
+}

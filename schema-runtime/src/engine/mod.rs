@@ -1,0 +1,599 @@
+//! The apply engine: plans a command from the version table's rows
+//! (`plan.rs`), then runs the plan as a loop over the backend hooks
+//! ([`crate::backend::Migrate`]). Nothing here depends on which database it
+//! talks to, and the same loop writes the offline `--sql` script through a
+//! [`Sink`], so a script is what a live run executes.
+//!
+//! Safety rules:
+//! - lock first (the backend's lock);
+//! - with transactional DDL (SQLite, PostgreSQL): each migration and its
+//!   version row commit in one transaction (one commit per migration), or
+//!   every pending migration in one transaction with
+//!   [`TransactionMode::All`]; the backend's checks run around it (SQLite:
+//!   foreign keys off, `PRAGMA foreign_key_check` before commit);
+//! - without it (MySQL/MariaDB): statements run one by one (DDL
+//!   auto-commits); the revision is recorded dirty before it runs, a
+//!   failure half-way leaves it dirty with an account of what took effect,
+//!   and the next run refuses until it is repaired.
+
+pub(crate) mod plan;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use schema_core::migration::{checksum, split_statements_with, Revision, RevisionGraph, Statement};
+use schema_core::url::DatabaseUrl;
+
+use self::plan::{
+    applied_set, checksum_problems, plan, preflight, stamp_steps, step, Command, Dir, Work,
+};
+use crate::backend::{self, Migrate};
+use crate::conn::{Connection, OpenMode};
+use crate::error::{one_line, Error, MigrationFailure, Result};
+use crate::report::{Progress, Report, Status, Step};
+use crate::sink::Sink;
+use crate::version::VersionTable;
+
+/// How pending migrations are grouped into transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransactionMode {
+    /// One transaction per migration (the default): each migration commits
+    /// together with its version row.
+    #[default]
+    PerMigration,
+    /// Every pending migration in one all-or-nothing transaction (SQLite,
+    /// PostgreSQL; MySQL cannot roll back DDL and runs per migration).
+    All,
+}
+
+impl std::str::FromStr for TransactionMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "per-migration" | "per_migration" => Ok(TransactionMode::PerMigration),
+            "all" => Ok(TransactionMode::All),
+            other => Err(Error::Invalid(format!(
+                "unknown transaction mode `{other}`; expected `per-migration` or `all`"
+            ))),
+        }
+    }
+}
+
+/// The progress callback.
+pub(crate) type ProgressFn = dyn Fn(&Progress<'_>) + Send + Sync;
+
+/// A migrator's settings over one revision graph.
+pub(crate) struct Engine<'a> {
+    pub(crate) graph: &'a RevisionGraph,
+    pub(crate) version_table: &'a str,
+    pub(crate) lock_timeout: Duration,
+    pub(crate) mode: TransactionMode,
+    pub(crate) strict: bool,
+    pub(crate) progress: Option<&'a ProgressFn>,
+}
+
+impl Engine<'_> {
+    fn emit(&self, p: Progress<'_>) {
+        if let Some(f) = self.progress {
+            f(&p);
+        }
+    }
+
+    fn version_table(&self, backend: &dyn Migrate) -> VersionTable {
+        VersionTable::for_dialect(self.version_table, backend.dialect())
+    }
+
+    /// Runs `command` against `url` (or plans it, with `dry_run`).
+    pub(crate) fn run(
+        &self,
+        url: &DatabaseUrl,
+        command: Command,
+        target: &str,
+        dry_run: bool,
+    ) -> Result<Report> {
+        let backend = backend::of(url.dialect());
+        let mode = if dry_run {
+            OpenMode::ExistingOrEmpty
+        } else {
+            OpenMode::CreateMissing
+        };
+        let mut conn = backend.open(url, mode)?;
+        let vt = self.version_table(backend);
+        if dry_run {
+            return self.dry(&mut conn, &vt, command, target);
+        }
+        backend.check_writable(&conn)?;
+        let held = backend.lock(&mut conn, self.version_table, self.lock_timeout, &mut |h| {
+            self.emit(Progress::WaitingForLock { holder: h })
+        })?;
+        let result = self.run_locked(&mut conn, backend, &vt, command, target);
+        let released = backend.unlock(&mut conn, &held);
+        let report = result?;
+        released?;
+        Ok(report)
+    }
+
+    fn dry(
+        &self,
+        conn: &mut Connection,
+        vt: &VersionTable,
+        command: Command,
+        target: &str,
+    ) -> Result<Report> {
+        let rows = vt.read(conn)?;
+        let applied = applied_set(&rows);
+        let warnings = checksum_problems(self.graph, &rows);
+        let work = plan(self.graph, &applied, command, target)?;
+        Ok(Report {
+            database: conn.describe(),
+            command: command.name(),
+            steps: work.dry_steps(self.graph, &applied),
+            heads: self.graph.current_heads(&applied),
+            warnings,
+            notes: conn.notes(),
+            dry_run: true,
+        })
+    }
+
+    fn run_locked(
+        &self,
+        conn: &mut Connection,
+        backend: &dyn Migrate,
+        vt: &VersionTable,
+        command: Command,
+        target: &str,
+    ) -> Result<Report> {
+        vt.ensure(conn)?;
+        let rows = vt.read_existing(conn)?;
+        let warnings = preflight(self.graph, vt.name(), &rows, command, self.strict)?;
+        let applied = applied_set(&rows);
+        let work = plan(self.graph, &applied, command, target)?;
+        let steps = match &work {
+            Work::Run { dir, revisions } => {
+                self.apply(&mut Sink::Live(conn), backend, vt, revisions, *dir)?
+            }
+            Work::Stamp { to, rehash } => {
+                let dirty: BTreeSet<String> = rows
+                    .iter()
+                    .filter(|r| r.dirty)
+                    .map(|r| r.revision.clone())
+                    .collect();
+                self.stamp(conn, backend, vt, &applied, to, &dirty, *rehash)?;
+                stamp_steps(self.graph, &applied, to)
+            }
+        };
+        let warnings = if matches!(work, Work::Stamp { .. }) {
+            let rows = vt.read_existing(conn)?;
+            checksum_problems(self.graph, &rows)
+        } else {
+            warnings
+        };
+        Ok(Report {
+            database: conn.describe(),
+            command: command.name(),
+            steps,
+            heads: self.graph.current_heads(&work.applied_after(&applied)),
+            warnings,
+            notes: conn.notes(),
+            dry_run: false,
+        })
+    }
+
+    /// The applied heads, pending revisions and checksum problems. Never
+    /// creates a missing SQLite file.
+    pub(crate) fn status(&self, url: &DatabaseUrl) -> Result<Status> {
+        let mut conn = Connection::open_existing_or_empty(url)?;
+        let vt = self.version_table(backend::of(conn.dialect()));
+        let rows = vt.read(&mut conn)?;
+        let applied = applied_set(&rows);
+        let mut problems = checksum_problems(self.graph, &rows);
+        for r in rows.iter().filter(|r| r.dirty) {
+            problems.push(format!(
+                "revision {} is dirty: {}",
+                r.revision,
+                r.dirty_reason.as_deref().unwrap_or("a previous run failed")
+            ));
+        }
+        Ok(Status {
+            database: conn.describe(),
+            heads: self.graph.current_heads(&applied),
+            file_heads: self.graph.heads(),
+            pending: self.graph.pending(&applied),
+            applied: rows,
+            problems,
+            notes: conn.notes(),
+        })
+    }
+
+    /// Runs the `dir` sections of `plan` (revision ids of the graph) on
+    /// `sink` with the backend's transaction strategy; returns a step per
+    /// revision that ran.
+    pub(crate) fn apply(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        vt: &VersionTable,
+        plan: &[String],
+        dir: Dir,
+    ) -> Result<Vec<Step>> {
+        let revs: Vec<&Revision> = plan
+            .iter()
+            .map(|id| {
+                self.graph
+                    .get(id)
+                    .expect("plans only name revisions of the graph")
+            })
+            .collect();
+        let mut steps = Vec::new();
+        if !backend.transactional_ddl() {
+            for (i, rev) in revs.iter().enumerate() {
+                let d = self.apply_autocommit(sink, backend, vt, rev, dir, i + 1, revs.len())?;
+                steps.push(step(rev, dir.action(), d));
+            }
+            return Ok(steps);
+        }
+        if self.mode == TransactionMode::All && !revs.is_empty() {
+            if let Some(r) = revs.iter().find(|r| !r.file.transaction) {
+                return Err(Error::Invalid(format!(
+                    "revision {} ({}) has `transaction: false` and cannot run inside a single \
+                     all-migrations transaction; use `--transaction per-migration`",
+                    r.id(),
+                    r.origin
+                )));
+            }
+            return self.apply_all(sink, backend, vt, &revs, dir);
+        }
+        for (i, rev) in revs.iter().enumerate() {
+            if let Some(d) = self.apply_one(sink, backend, vt, rev, dir, i + 1, revs.len())? {
+                steps.push(step(rev, dir.action(), d));
+            }
+        }
+        Ok(steps)
+    }
+
+    /// One migration in its own transaction (unless its file says
+    /// `transaction: false`). `None` when a concurrent runner got there
+    /// first.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_one(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        vt: &VersionTable,
+        rev: &Revision,
+        dir: Dir,
+        index: usize,
+        total: usize,
+    ) -> Result<Option<Duration>> {
+        sink.comment(&header(rev, dir));
+        let started = Progress::Started {
+            revision: rev.id(),
+            message: &rev.file.message,
+            index,
+            total,
+        };
+        if !rev.file.transaction {
+            self.emit(started);
+            let start = Instant::now();
+            self.run_statements(sink, backend, rev, dir)
+                .map_err(|f| f.into_error(rev, false, None))?;
+            let elapsed = sink.elapsed(start);
+            sink.exec(
+                &record_sql(dir, vt, rev, elapsed),
+                "recording the revision in the version table",
+            )?;
+            self.emit(finished(rev, elapsed, index, total));
+            return Ok(Some(elapsed));
+        }
+        let restore = backend.before_transaction(sink)?;
+        let result = (|| {
+            backend.begin(sink)?;
+            if backend.rechecks_in_transaction()
+                && vt.contains(sink, rev.id())? == Some(dir == Dir::Up)
+            {
+                // A concurrent runner applied (or reverted) it while we waited.
+                sink.rollback();
+                self.emit(Progress::Skipped { revision: rev.id() });
+                return Ok(None);
+            }
+            self.emit(started);
+            let start = Instant::now();
+            if let Err(f) = self.run_statements(sink, backend, rev, dir) {
+                sink.rollback();
+                return Err(f.into_error(rev, true, None));
+            }
+            let elapsed = sink.elapsed(start);
+            let finish = (|| {
+                backend.before_commit(sink, rev)?;
+                sink.exec(
+                    &record_sql(dir, vt, rev, elapsed),
+                    "recording the revision in the version table",
+                )?;
+                sink.exec("COMMIT", &format!("committing revision {}", rev.id()))
+            })();
+            if let Err(e) = finish {
+                sink.rollback();
+                return Err(e);
+            }
+            self.emit(finished(rev, elapsed, index, total));
+            Ok(Some(elapsed))
+        })();
+        backend.after_transaction(sink, restore);
+        result
+    }
+
+    /// Every migration of the plan in one transaction.
+    fn apply_all(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        vt: &VersionTable,
+        revs: &[&Revision],
+        dir: Dir,
+    ) -> Result<Vec<Step>> {
+        let restore = backend.before_transaction(sink)?;
+        let result = (|| {
+            backend.begin(sink)?;
+            // Inside the lock: drop what a concurrent runner did.
+            let mut todo = Vec::new();
+            for r in revs {
+                if backend.rechecks_in_transaction()
+                    && vt.contains(sink, r.id())? == Some(dir == Dir::Up)
+                {
+                    self.emit(Progress::Skipped { revision: r.id() });
+                } else {
+                    todo.push(*r);
+                }
+            }
+            let mut done = Vec::new();
+            for (i, rev) in todo.iter().enumerate() {
+                sink.comment(&header(rev, dir));
+                self.emit(Progress::Started {
+                    revision: rev.id(),
+                    message: &rev.file.message,
+                    index: i + 1,
+                    total: todo.len(),
+                });
+                let start = Instant::now();
+                if let Err(f) = self.run_statements(sink, backend, rev, dir) {
+                    sink.rollback();
+                    let note = format!(
+                        "all {} migration(s) of this run were rolled back (transaction mode `all`)",
+                        todo.len()
+                    );
+                    return Err(f.into_error(rev, true, Some(note)));
+                }
+                let elapsed = sink.elapsed(start);
+                if let Err(e) = sink.exec(
+                    &record_sql(dir, vt, rev, elapsed),
+                    "recording the revision in the version table",
+                ) {
+                    sink.rollback();
+                    return Err(e);
+                }
+                self.emit(finished(rev, elapsed, i + 1, todo.len()));
+                done.push(step(rev, dir.action(), elapsed));
+            }
+            if let Some(last) = todo.last() {
+                if let Err(e) = backend.before_commit(sink, last) {
+                    sink.rollback();
+                    return Err(e);
+                }
+            }
+            if let Err(e) = sink.exec("COMMIT", "committing the migrations") {
+                sink.rollback();
+                return Err(e);
+            }
+            Ok(done)
+        })();
+        backend.after_transaction(sink, restore);
+        result
+    }
+
+    /// Without transactional DDL: the row is written dirty first, so a crash
+    /// half-way is visible to the next run too.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_autocommit(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        vt: &VersionTable,
+        rev: &Revision,
+        dir: Dir,
+        index: usize,
+        total: usize,
+    ) -> Result<Duration> {
+        sink.comment(&header(rev, dir));
+        let sum = checksum(&rev.file.up);
+        let started = sink.in_progress_note(dir.verb());
+        let mark = match dir {
+            Dir::Up => vt.insert_dirty_sql(rev.id(), &sum, &started),
+            Dir::Down => vt.set_dirty_reason_sql(rev.id(), &started),
+        };
+        sink.exec(&mark, "marking the revision in progress")?;
+        self.emit(Progress::Started {
+            revision: rev.id(),
+            message: &rev.file.message,
+            index,
+            total,
+        });
+        let start = Instant::now();
+        if let Err(f) = self.run_statements(sink, backend, rev, dir) {
+            if f.applied.is_empty() {
+                // Nothing took effect: undo the mark so a fixed file can run.
+                let undo = match dir {
+                    Dir::Up => vt.delete_sql(rev.id()),
+                    Dir::Down => vt.mark_clean_sql(rev.id(), 0),
+                };
+                let _ = sink.try_exec(&undo);
+                return Err(f.into_error(rev, false, None));
+            }
+            let lines: Vec<String> = f.applied.iter().map(|l| l.to_string()).collect();
+            let account = format!(
+                "{} failed at {}:{}: {}; statements at line(s) {} had already taken effect",
+                dir.verb(),
+                rev.origin,
+                f.line,
+                f.message,
+                lines.join(", ")
+            );
+            let _ = sink.try_exec(&vt.set_dirty_reason_sql(rev.id(), &account));
+            let hint = format!(
+                "revision {} is now marked dirty in `{}`: undo or complete those statements by hand \
+                 (or fix forward), then run `cargo schema stamp {}` (it took effect) or `cargo schema stamp {}` \
+                 (it did not) and run the command again",
+                rev.id(),
+                vt.name(),
+                rev.id(),
+                rev.down_revisions().first().map(String::as_str).unwrap_or("base")
+            );
+            return Err(f.into_error(rev, false, Some(hint)));
+        }
+        let elapsed = sink.elapsed(start);
+        let done = match dir {
+            Dir::Up => vt.mark_clean_sql(rev.id(), elapsed.as_millis()),
+            Dir::Down => vt.delete_sql(rev.id()),
+        };
+        sink.exec(&done, "recording the revision in the version table")?;
+        self.emit(finished(rev, elapsed, index, total));
+        Ok(elapsed)
+    }
+
+    fn run_statements(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        rev: &Revision,
+        dir: Dir,
+    ) -> std::result::Result<(), Failure> {
+        let (sql, line) = dir.section(rev);
+        let mut applied = Vec::new();
+        for Statement { sql, line } in
+            split_statements_with(sql, line.max(1), backend.split_options())
+        {
+            if let Err(message) = sink.statement(&sql) {
+                return Err(Failure {
+                    line,
+                    statement: one_line(&sql),
+                    message,
+                    applied,
+                });
+            }
+            applied.push(line);
+        }
+        Ok(())
+    }
+
+    /// Makes the applied set `new` without running migration SQL.
+    #[allow(clippy::too_many_arguments)]
+    fn stamp(
+        &self,
+        conn: &mut Connection,
+        backend: &dyn Migrate,
+        vt: &VersionTable,
+        applied: &BTreeSet<String>,
+        new: &BTreeSet<String>,
+        dirty: &BTreeSet<String>,
+        rehash: bool,
+    ) -> Result<()> {
+        let mut sql = Vec::new();
+        // Stamping a dirty revision as applied declares it repaired.
+        for r in new.intersection(dirty) {
+            sql.push(vt.mark_clean_sql(r, 0));
+        }
+        for r in applied.difference(new) {
+            sql.push(vt.delete_sql(r));
+        }
+        for r in new.difference(applied) {
+            let sum = self
+                .graph
+                .get(r)
+                .map(|r| checksum(&r.file.up))
+                .unwrap_or_default();
+            sql.push(vt.insert_sql(r, &sum, 0));
+        }
+        if rehash {
+            for r in new.intersection(applied) {
+                if let Some(rev) = self.graph.get(r) {
+                    sql.push(vt.rehash_sql(r, &checksum(&rev.file.up)));
+                }
+            }
+        }
+        if sql.is_empty() {
+            return Ok(());
+        }
+        let sink = &mut Sink::Live(conn);
+        let transactional = backend.transactional_ddl();
+        if transactional {
+            backend.begin(sink)?;
+        }
+        for s in &sql {
+            if let Err(e) = sink.try_exec(s) {
+                if transactional {
+                    sink.rollback();
+                }
+                return Err(sink.db_error("stamping the version table", &e));
+            }
+        }
+        if transactional {
+            sink.exec("COMMIT", "committing the stamp")?;
+        }
+        Ok(())
+    }
+}
+
+/// A migration's header line in a script.
+fn header(rev: &Revision, dir: Dir) -> String {
+    format!(
+        "{} {}: {} ({})",
+        dir.verb(),
+        rev.id(),
+        rev.file.message,
+        rev.origin
+    )
+}
+
+fn finished(rev: &Revision, duration: Duration, index: usize, total: usize) -> Progress<'_> {
+    Progress::Finished {
+        revision: rev.id(),
+        duration,
+        index,
+        total,
+    }
+}
+
+/// A failed statement, before it becomes an [`Error::Migration`].
+struct Failure {
+    line: usize,
+    statement: String,
+    message: String,
+    /// Lines of the statements that ran before it.
+    applied: Vec<usize>,
+}
+
+impl Failure {
+    fn into_error(self, rev: &Revision, rolled_back: bool, hint: Option<String>) -> Error {
+        Error::Migration(Box::new(MigrationFailure {
+            revision: rev.id().to_string(),
+            file: rev.origin.clone(),
+            line: self.line,
+            statement: self.statement,
+            message: self.message,
+            rolled_back,
+            applied_statements: if rolled_back {
+                Vec::new()
+            } else {
+                self.applied
+            },
+            hint,
+        }))
+    }
+}
+
+/// The version-table change recording that `dir`'s section of `rev` ran.
+fn record_sql(dir: Dir, vt: &VersionTable, rev: &Revision, elapsed: Duration) -> String {
+    match dir {
+        Dir::Up => vt.insert_sql(rev.id(), &checksum(&rev.file.up), elapsed.as_millis()),
+        Dir::Down => vt.delete_sql(rev.id()),
+    }
+}
