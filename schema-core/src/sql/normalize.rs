@@ -83,6 +83,7 @@ enum Tok {
     Punct(String),
 }
 
+/// The tokens of an expression, comments dropped and quotes undone.
 fn tokenize(sql: &str) -> Vec<Tok> {
     Lexer::new(sql, 1, EXPRESSION)
         .filter_map(|t| {
