@@ -163,11 +163,15 @@ impl VersionTable {
 
     /// Whether the table exists.
     pub fn exists(&self, conn: &mut Connection) -> Result<bool> {
+        Ok(self.exists_in(&mut Sink::Live(conn))?.unwrap_or(false))
+    }
+
+    /// Whether the table exists; `None` in a script, which cannot read.
+    fn exists_in(&self, sink: &mut Sink<'_>) -> Result<Option<bool>> {
         let sql = self.backend().version_table_exists_sql(&self.name);
-        let rows: Vec<NameRow> = conn
-            .load(&sql)
-            .map_err(|e| conn.db_error("looking for the version table", &e))?;
-        Ok(rows.into_iter().any(|r| r.name.is_some()))
+        Ok(sink
+            .query::<NameRow>(&sql, "looking for the version table")?
+            .map(|rows| rows.into_iter().any(|r| r.name.is_some())))
     }
 
     /// Creates the table when it does not exist.
@@ -178,10 +182,8 @@ impl VersionTable {
     /// [`VersionTable::ensure`] on a sink: a script creates it
     /// `IF NOT EXISTS`.
     pub(crate) fn ensure_in(&self, sink: &mut Sink<'_>) -> Result<()> {
-        if let Sink::Live(conn) = sink {
-            if self.exists(conn)? {
-                return Ok(());
-            }
+        if self.exists_in(sink)? == Some(true) {
+            return Ok(());
         }
         sink.exec(
             &self.create_sql(),

@@ -16,7 +16,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection as _;
 use schema_core::dialect::Dialect;
@@ -85,14 +84,15 @@ impl Migrate for Sqlite {
                 Ok(Connection::from_parts(Inner::Sqlite(conn), url, Some(path)))
             }
             Open::Database { create } => {
-                let mut conn = SqliteConnection::establish(&url.diesel_url(create))
+                let conn = SqliteConnection::establish(&url.diesel_url(create))
                     .map_err(|e| connect_error(url, e.to_string()))?;
-                conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {}",
-                    DEFAULT_SQLITE_BUSY_TIMEOUT.as_millis()
-                ))
-                .map_err(|e| connect_error(url, db_message(&e)))?;
-                Ok(Connection::from_parts(Inner::Sqlite(conn), url, None))
+                let mut conn = Connection::from_parts(Inner::Sqlite(conn), url, None);
+                conn.set_busy_timeout(DEFAULT_SQLITE_BUSY_TIMEOUT)
+                    .map_err(|e| match e {
+                        Error::Database { message, .. } => connect_error(url, message),
+                        other => other,
+                    })?;
+                Ok(conn)
             }
         }
     }
@@ -150,14 +150,23 @@ impl Migrate for Sqlite {
             #[diesel(sql_type = diesel::sql_types::Integer)]
             foreign_keys: i32,
         }
-        let on = match sink.query::<Fk>("PRAGMA foreign_keys", "reading PRAGMA foreign_keys")? {
-            Some(rows) => rows.first().is_some_and(|r| r.foreign_keys != 0),
-            None => true,
-        };
-        if on {
-            sink.exec("PRAGMA foreign_keys = OFF", "switching foreign keys off")?;
+        let off = "PRAGMA foreign_keys = OFF";
+        let action = "switching foreign keys off";
+        match sink.query::<Fk>("PRAGMA foreign_keys", "reading PRAGMA foreign_keys")? {
+            Some(rows) => {
+                let on = rows.first().is_some_and(|r| r.foreign_keys != 0);
+                if on {
+                    sink.exec(off, action)?;
+                }
+                Ok(on)
+            }
+            // A script cannot read the setting: it switches enforcement off
+            // and leaves it so.
+            None => {
+                sink.exec(off, action)?;
+                Ok(false)
+            }
         }
-        Ok(on && matches!(sink, Sink::Live(_)))
     }
 
     fn after_transaction(&self, sink: &mut Sink<'_>, restore: bool) {
