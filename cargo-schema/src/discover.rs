@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cargo_metadata::{MetadataCommand, Package};
 use schema_core::{Schema, Table};
 
-use crate::error::CliError;
-use crate::project::{display_relative, Project};
+use crate::error::{CliError, ModelError};
+use crate::output::display_path;
+use crate::project::Project;
 
 /// A model found in the source tree.
 #[derive(Debug, Clone)]
@@ -21,32 +21,6 @@ pub struct FoundModel {
     pub line: usize,
     /// The parsed table.
     pub table: Table,
-}
-
-/// One problem found while discovering models, with its location.
-#[derive(Debug, Clone)]
-pub struct ModelError {
-    /// The file.
-    pub file: PathBuf,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for ModelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            display_relative(&self.file),
-            self.line,
-            self.column,
-            self.message
-        )
-    }
 }
 
 /// Everything discovery found.
@@ -65,80 +39,9 @@ impl Discovery {
     }
 }
 
-/// Finds the manifest of workspace package `spec` (a package name).
-pub fn package_manifest(any_manifest: &Path, spec: &str) -> Result<PathBuf, CliError> {
-    let meta = metadata(any_manifest)?;
-    let pkg = meta
-        .workspace_packages()
-        .into_iter()
-        .find(|p| p.name.as_str() == spec)
-        .ok_or_else(|| {
-            let names: Vec<String> = meta
-                .workspace_packages()
-                .iter()
-                .map(|p| p.name.to_string())
-                .collect();
-            CliError::Usage(format!(
-                "package `{spec}` is not a member of this workspace (members: {})",
-                names.join(", ")
-            ))
-        })?;
-    Ok(pkg.manifest_path.clone().into_std_path_buf())
-}
-
-fn metadata(manifest: &Path) -> Result<cargo_metadata::Metadata, CliError> {
-    MetadataCommand::new()
-        .manifest_path(manifest)
-        .no_deps()
-        .exec()
-        .map_err(|e| {
-            CliError::Other(format!(
-                "cargo metadata failed for {}: {e}",
-                manifest.display()
-            ))
-        })
-}
-
 /// Discovers the models of the project's package and of its `model_packages`.
 pub fn discover(project: &Project) -> Result<Discovery, CliError> {
-    let meta = metadata(&project.manifest_path)?;
-    let members = meta.workspace_packages();
-    let mut packages: Vec<&Package> = Vec::new();
-    let own = members
-        .iter()
-        .find(|p| p.manifest_path.as_std_path() == project.manifest_path);
-    if let Some(p) = own {
-        packages.push(p);
-    }
-    for name in &project.config.model_packages {
-        let p = members
-            .iter()
-            .find(|p| p.name.as_str() == name)
-            .ok_or_else(|| CliError::Config {
-                path: project.manifest_path.clone(),
-                message: format!("model_packages names `{name}`, which is not a workspace member"),
-            })?;
-        if !packages.iter().any(|q| q.id == p.id) {
-            packages.push(p);
-        }
-    }
-    let mut roots = Vec::new();
-    for p in packages {
-        for t in &p.targets {
-            let is_code = t.kind.iter().any(|k| {
-                matches!(
-                    k,
-                    cargo_metadata::TargetKind::Lib
-                        | cargo_metadata::TargetKind::RLib
-                        | cargo_metadata::TargetKind::Bin
-                )
-            });
-            let root = t.src_path.clone().into_std_path_buf();
-            if is_code && !roots.contains(&root) {
-                roots.push(root);
-            }
-        }
-    }
+    let roots = crate::cargo::model_roots(&project.manifest_path, &project.config.model_packages)?;
     discover_roots(&roots)
 }
 
@@ -162,7 +65,7 @@ pub fn discover_roots(roots: &[PathBuf]) -> Result<Discovery, CliError> {
                 message: format!(
                     "two models map to table `{table}`: {} and {}:{} (give one a different #[model(table = \"...\")])",
                     second.table.struct_name.as_deref().unwrap_or("?"),
-                    display_relative(&first.file),
+                    display_path(&first.file),
                     first.line
                 ),
             });

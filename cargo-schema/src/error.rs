@@ -1,8 +1,9 @@
-//! The CLI's one error type, mapped to documented exit codes.
+//! The CLI's errors: [`CliError`], mapped to documented exit codes, and the
+//! located [`ModelError`]s that model discovery collects.
 
 use std::path::{Path, PathBuf};
 
-use crate::discover::ModelError;
+use crate::output::display_path;
 
 /// Everything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +48,32 @@ pub enum CliError {
     /// Anything else, already phrased for people.
     #[error("{0}")]
     Other(String),
+}
+
+/// One problem found while discovering models, with its location.
+#[derive(Debug, Clone)]
+pub struct ModelError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            display_path(&self.file),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
 }
 
 fn models_message(errors: &[ModelError]) -> String {

@@ -3,8 +3,10 @@
 //! `main.rs` only calls [`run`]; tests may call it in process.
 #![deny(missing_docs)]
 
+pub mod cargo;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod discover;
 pub mod error;
 pub mod output;

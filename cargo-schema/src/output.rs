@@ -2,6 +2,7 @@
 //! colour only on a terminal or when asked.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 use crate::cli::{ColorChoice, Format, GlobalOpts};
 
@@ -98,4 +99,15 @@ fn write_out(s: &str) {
     if writeln!(out, "{s}").is_err() {
         std::process::exit(0);
     }
+}
+
+/// A path for messages: relative to the current directory when it is below
+/// it, so file names stay short; as given otherwise.
+pub fn display_path(path: &Path) -> String {
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Ok(rel) = path.strip_prefix(&cwd) {
+            return rel.display().to_string();
+        }
+    }
+    path.display().to_string()
 }

@@ -1,5 +1,5 @@
-//! Finding the project, reading `[package.metadata.schema]`, and resolving the
-//! database URL.
+//! Finding the project, reading `[package.metadata.schema]`, and resolving
+//! and parsing the database URL.
 //!
 //! This is on the hot path of every `cargo schema upgrade` at application
 //! start-up, so it reads `Cargo.toml` files directly and never spawns
@@ -9,67 +9,11 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use schema_core::url::DatabaseUrl;
+
 use crate::cli::GlobalOpts;
+use crate::config::Config;
 use crate::error::CliError;
-
-/// Default `file_template`.
-pub const DEFAULT_FILE_TEMPLATE: &str = "{year}_{month}_{day}_{hour}{minute}-{rev}_{slug}";
-
-/// `[package.metadata.schema]`, with `[workspace.metadata.schema]` filling
-/// keys the package does not set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    /// Migrations directory, relative to the package directory.
-    pub migrations_dir: PathBuf,
-    /// File name template for new migrations.
-    pub file_template: String,
-    /// Name of the environment variable holding the URL.
-    pub database_url_env: String,
-    /// Fallback URL when neither the flag nor the env var is set.
-    pub database_url: Option<String>,
-    /// Name of the version table.
-    pub version_table: String,
-    /// Other workspace packages holding models.
-    pub model_packages: Vec<String>,
-    /// Table names or `*` globs autogenerate leaves alone.
-    pub ignore_tables: Vec<String>,
-    /// `session` (default) or `table`.
-    pub lock_mode: Option<String>,
-    /// `per-migration` (default) or `all`.
-    pub transaction_mode: Option<String>,
-    /// Seconds to wait for the migration lock.
-    pub lock_timeout: Option<u64>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            migrations_dir: PathBuf::from("migrations"),
-            file_template: DEFAULT_FILE_TEMPLATE.to_string(),
-            database_url_env: "DATABASE_URL".to_string(),
-            database_url: None,
-            version_table: "schema_revisions".to_string(),
-            model_packages: Vec::new(),
-            ignore_tables: Vec::new(),
-            lock_mode: None,
-            transaction_mode: None,
-            lock_timeout: None,
-        }
-    }
-}
-
-const CONFIG_KEYS: &[&str] = &[
-    "migrations_dir",
-    "file_template",
-    "database_url_env",
-    "database_url",
-    "version_table",
-    "model_packages",
-    "ignore_tables",
-    "lock_mode",
-    "transaction_mode",
-    "lock_timeout",
-];
 
 /// The package (or virtual workspace) cargo-schema works on.
 #[derive(Debug, Clone)]
@@ -119,7 +63,7 @@ impl Project {
         let mut project = Project::from_manifest(&manifest)?;
         if let Some(spec) = &global.package {
             if project.package_name.as_deref() != Some(spec.as_str()) {
-                let path = crate::discover::package_manifest(&manifest, spec)?;
+                let path = crate::cargo::package_manifest(&manifest, spec)?;
                 project = Project::from_manifest(&path)?;
             }
         }
@@ -154,23 +98,26 @@ impl Project {
             }
         }
 
-        let mut config = Config::default();
-        if let Some(t) = &ws_table {
-            apply_config(
-                &mut config,
-                t,
-                workspace_manifest.as_deref().unwrap_or(manifest),
-            )?;
-            // Workspace-level paths are relative to the workspace root.
-            if let Some(root) = &workspace_manifest {
-                if t.contains_key("migrations_dir") {
-                    let root_dir = root.parent().unwrap_or(Path::new("."));
-                    config.migrations_dir = root_dir.join(&config.migrations_dir);
-                }
-            }
+        // The workspace table is read alone first so its errors name the
+        // workspace manifest; the package's keys then override its keys.
+        let ws_path = workspace_manifest.as_deref().unwrap_or(manifest);
+        let mut config = match &ws_table {
+            Some(t) => Config::from_table(t, ws_path)?,
+            None => Config::default(),
+        };
+        if let Some(pkg) = own_pkg {
+            let mut merged = ws_table.clone().unwrap_or_default();
+            merged.extend(pkg.iter().map(|(k, v)| (k.clone(), v.clone())));
+            config = Config::from_table(&merged, manifest)?;
         }
-        if let Some(t) = own_pkg {
-            apply_config(&mut config, t, manifest)?;
+        // Workspace-level paths are relative to the workspace root.
+        let sets_dir =
+            |t: Option<&toml::Table>| t.is_some_and(|t| t.contains_key("migrations_dir"));
+        if let Some(root) = &workspace_manifest {
+            if sets_dir(ws_table.as_ref()) && !sets_dir(own_pkg) {
+                let root_dir = root.parent().unwrap_or(Path::new("."));
+                config.migrations_dir = root_dir.join(&config.migrations_dir);
+            }
         }
         Ok(Project {
             manifest_path: manifest.to_path_buf(),
@@ -197,8 +144,19 @@ impl Project {
         let _ = dotenvy::dotenv();
     }
 
-    /// `--database-url` > env var (after `.env`) > `database_url` in config.
-    pub fn database_url(&self, flag: Option<&str>) -> Result<(String, UrlSource), CliError> {
+    /// The database URL, parsed: `--database-url` > env var (after `.env`) >
+    /// `database_url` in config. Commands call this once and hand the result
+    /// down.
+    pub fn database_url(&self, flag: Option<&str>) -> Result<ResolvedUrl, CliError> {
+        let (text, source) = self.database_url_text(flag)?;
+        Ok(ResolvedUrl {
+            url: DatabaseUrl::parse(&text)?,
+            source,
+            text,
+        })
+    }
+
+    fn database_url_text(&self, flag: Option<&str>) -> Result<(String, UrlSource), CliError> {
         if let Some(url) = flag {
             return Ok((url.to_string(), UrlSource::Flag));
         }
@@ -216,21 +174,37 @@ impl Project {
             env_var: var.clone(),
         })
     }
+}
 
-    /// Path for display, relative to the current directory when possible.
-    pub fn display_path(&self, path: &Path) -> String {
-        display_relative(path)
+/// The database URL of a command, resolved from its sources and parsed once.
+///
+/// `Debug` never shows the password.
+#[derive(Clone)]
+pub struct ResolvedUrl {
+    /// The parsed URL.
+    pub url: DatabaseUrl,
+    /// Where it came from.
+    pub source: UrlSource,
+    /// The URL as given; contains the password.
+    text: String,
+}
+
+impl ResolvedUrl {
+    /// The URL as given, for the runtime entry points that still take text
+    /// (`Migrator::upgrade_to` and friends). Contains the password: never
+    /// print it.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
-/// A path relative to the current directory when it is below it.
-pub fn display_relative(path: &Path) -> String {
-    if let Ok(cwd) = env::current_dir() {
-        if let Ok(rel) = path.strip_prefix(&cwd) {
-            return rel.display().to_string();
-        }
+impl std::fmt::Debug for ResolvedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResolvedUrl")
+            .field("url", &self.url)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
-    path.display().to_string()
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, CliError> {
@@ -288,66 +262,6 @@ fn table_at<'a>(doc: &'a toml::Table, keys: &[&str]) -> Option<&'a toml::Table> 
     }
     Some(cur)
 }
-
-fn apply_config(config: &mut Config, t: &toml::Table, path: &Path) -> Result<(), CliError> {
-    let bad = |key: &str, want: &str| CliError::Config {
-        path: path.to_path_buf(),
-        message: format!("[metadata.schema] key `{key}` must be {want}"),
-    };
-    for (key, value) in t {
-        let as_str = || {
-            value
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| bad(key, "a string"))
-        };
-        let as_list = || -> Result<Vec<String>, CliError> {
-            value
-                .as_array()
-                .and_then(|a| {
-                    a.iter()
-                        .map(|v| v.as_str().map(str::to_string))
-                        .collect::<Option<Vec<_>>>()
-                })
-                .ok_or_else(|| bad(key, "a list of strings"))
-        };
-        match key.as_str() {
-            "migrations_dir" => config.migrations_dir = PathBuf::from(as_str()?),
-            "file_template" => config.file_template = as_str()?,
-            "database_url_env" => config.database_url_env = as_str()?,
-            "database_url" => config.database_url = Some(as_str()?),
-            "version_table" => config.version_table = as_str()?,
-            "model_packages" => config.model_packages = as_list()?,
-            "ignore_tables" => config.ignore_tables = as_list()?,
-            "lock_mode" => config.lock_mode = Some(as_str()?),
-            "transaction_mode" => config.transaction_mode = Some(as_str()?),
-            "lock_timeout" => {
-                config.lock_timeout = Some(
-                    value
-                        .as_integer()
-                        .and_then(|n| u64::try_from(n).ok())
-                        .ok_or_else(|| bad(key, "a whole number of seconds"))?,
-                )
-            }
-            other => {
-                let hint = schema_core::suggest::did_you_mean(other, CONFIG_KEYS)
-                    .map(|k| format!("; did you mean `{k}`?"))
-                    .unwrap_or_default();
-                return Err(CliError::Config {
-                    path: path.to_path_buf(),
-                    message: format!(
-                        "unknown key `{other}` in [metadata.schema]{hint} (known keys: {})",
-                        CONFIG_KEYS.join(", ")
-                    ),
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Text to add to a manifest by `init`.
-pub const INIT_CONFIG: &str = "\n[package.metadata.schema]\nmigrations_dir = \"migrations\"\n# database_url = \"sqlite://app.db\"   # fallback when DATABASE_URL is not set\n";
 
 #[cfg(test)]
 mod tests {

@@ -65,20 +65,14 @@ fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
     Ok(m)
 }
 
-fn resolve_url(ctx: &Ctx) -> Result<String, CliError> {
-    let (url, _) = ctx
-        .project
-        .database_url(ctx.global.database_url.as_deref())?;
-    // Parse once here so a bad URL fails before anything else happens.
-    let parsed = DatabaseUrl::parse(&url)?;
-    ctx.out.note(format!(
-        "database: {}",
-        schema_runtime::conn::describe(&parsed)
-    ));
-    for n in parsed.notes() {
+/// Names the database once at the top of a command that connects, with
+/// any password hidden, and any notes from parsing its URL.
+fn announce(ctx: &Ctx, url: &DatabaseUrl) {
+    ctx.out
+        .note(format!("database: {}", schema_runtime::conn::describe(url)));
+    for n in url.notes() {
         ctx.out.note(format!("note: {n}"));
     }
-    Ok(url)
 }
 
 /// `upgrade [TARGET]` and `downgrade [TARGET]`.
@@ -89,10 +83,11 @@ pub fn apply(
     opts: &ApplyOpts,
 ) -> Result<ExitCode, CliError> {
     let m = migrator(ctx, Some(opts))?;
+    let db = ctx.database_url()?;
     if opts.sql {
-        return print_sql(ctx, &m, direction, target);
+        return print_sql(ctx, &m, &db.url, direction, target);
     }
-    let url = resolve_url(ctx)?;
+    announce(ctx, &db.url);
     let out = ctx.out.clone();
     let tty = std::io::stderr().is_terminal();
     let m = m.on_progress(move |p| match p {
@@ -123,8 +118,8 @@ pub fn apply(
         _ => {}
     });
     let report = match direction {
-        Direction::Up => m.upgrade_to(&url, target)?,
-        Direction::Down => m.downgrade(&url, target)?,
+        Direction::Up => m.upgrade_to(db.text(), target)?,
+        Direction::Down => m.downgrade(db.text(), target)?,
     };
     print_report(ctx, &report);
     Ok(ExitCode::SUCCESS)
@@ -133,13 +128,11 @@ pub fn apply(
 fn print_sql(
     ctx: &Ctx,
     m: &Migrator,
+    url: &DatabaseUrl,
     direction: Direction,
     target: &str,
 ) -> Result<ExitCode, CliError> {
-    let (url, _) = ctx
-        .project
-        .database_url(ctx.global.database_url.as_deref())?;
-    let backend = DatabaseUrl::parse(&url)?.backend();
+    let backend = url.backend();
     // Offline mode cannot read the version table: `FROM:TO` says where to
     // start, as in Alembic; otherwise upgrade starts at base and downgrade
     // at the heads.
@@ -205,10 +198,11 @@ fn print_report(ctx: &Ctx, report: &Report) {
 /// `stamp TARGET` / `stamp --rehash REV`
 pub fn stamp(ctx: &Ctx, target: Option<&str>, rehash: Option<&str>) -> Result<ExitCode, CliError> {
     let m = migrator(ctx, None)?;
-    let url = resolve_url(ctx)?;
+    let db = ctx.database_url()?;
+    announce(ctx, &db.url);
     let report = match (target, rehash) {
-        (_, Some(rev)) => m.stamp(&url, rev, true)?,
-        (Some(t), None) => m.stamp(&url, t, false)?,
+        (_, Some(rev)) => m.stamp(db.text(), rev, true)?,
+        (Some(t), None) => m.stamp(db.text(), t, false)?,
         (None, None) => {
             return Err(CliError::Usage(
                 "stamp needs a TARGET (head, base, a revision) or --rehash REV".to_string(),
@@ -222,8 +216,9 @@ pub fn stamp(ctx: &Ctx, target: Option<&str>, rehash: Option<&str>) -> Result<Ex
 /// `current [--verbose]`
 pub fn current(ctx: &Ctx, verbose: bool) -> Result<ExitCode, CliError> {
     let m = migrator(ctx, None)?;
-    let url = resolve_url(ctx)?;
-    let status = m.current(&url)?;
+    let db = ctx.database_url()?;
+    announce(ctx, &db.url);
+    let status = m.current(db.text())?;
     let graph = m.graph()?;
     for n in &status.notes {
         ctx.out.note(format!("note: {n}"));

@@ -40,12 +40,8 @@ struct Comparison {
 
 /// Opens the database read-only (a missing SQLite file is an empty database
 /// and is not created), prints the target once, and returns the connection.
-pub fn open_read_only(ctx: &Ctx) -> Result<Connection, CliError> {
-    let (url, _) = ctx
-        .project
-        .database_url(ctx.global.database_url.as_deref())?;
-    let url = DatabaseUrl::parse(&url)?;
-    let conn = Connection::open_existing_or_empty(&url)?;
+pub fn open_read_only(ctx: &Ctx, url: &DatabaseUrl) -> Result<Connection, CliError> {
+    let conn = Connection::open_existing_or_empty(url)?;
     ctx.out.note(format!("database: {}", conn.describe()));
     for n in conn.notes() {
         ctx.out.note(format!("note: {n}"));
@@ -62,7 +58,8 @@ fn compare(
 ) -> Result<Comparison, CliError> {
     // Discovery first: a model error is reported before any connection.
     let models = discover(&ctx.project)?.schema();
-    let mut conn = open_read_only(ctx)?;
+    let db = ctx.database_url()?;
+    let mut conn = open_read_only(ctx, &db.url)?;
     let config = &ctx.project.config;
     let vt = VersionTable::new(&config.version_table, conn.backend());
     let applied: BTreeSet<String> = vt

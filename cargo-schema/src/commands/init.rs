@@ -4,8 +4,9 @@ use std::fs;
 use std::process::ExitCode;
 
 use crate::commands::Ctx;
+use crate::config::INIT_CONFIG;
 use crate::error::CliError;
-use crate::project::INIT_CONFIG;
+use crate::output::display_path;
 
 /// Creates the migrations directory and adds `[package.metadata.schema]`
 /// when the manifest has no configuration yet. Running it twice is harmless.
@@ -13,15 +14,16 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, CliError> {
     let project = &ctx.project;
     let dir = project.migrations_dir();
     if dir.is_dir() {
-        ctx.out.line(format!("{} already exists", ctx.show(&dir)));
+        ctx.out
+            .line(format!("{} already exists", display_path(&dir)));
     } else {
         fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
-        ctx.out.line(format!("created {}", ctx.show(&dir)));
+        ctx.out.line(format!("created {}", display_path(&dir)));
     }
     if project.has_config {
         ctx.out.line(format!(
             "{} already has a [metadata.schema] table",
-            ctx.show(&project.manifest_path)
+            display_path(&project.manifest_path)
         ));
     } else if project.package_name.is_none() {
         return Err(CliError::Usage(format!(
@@ -38,7 +40,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, CliError> {
         fs::write(path, text).map_err(|e| CliError::io(path, e))?;
         ctx.out.line(format!(
             "added [package.metadata.schema] to {}",
-            ctx.show(path)
+            display_path(path)
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -1,12 +1,12 @@
 //! One module per command; [`dispatch`] picks the one the user asked for.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, GlobalOpts};
 use crate::error::CliError;
-use crate::output::Output;
-use crate::project::{display_relative, Project};
+use crate::output::{display_path, Output};
+use crate::project::{Project, ResolvedUrl};
 use schema_core::migration::{MigrationFile, RevisionGraph};
 use schema_runtime::Migrator;
 
@@ -28,9 +28,10 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// A path for messages: relative to the current directory when below it.
-    pub fn show(&self, path: &Path) -> String {
-        display_relative(path)
+    /// The database URL, resolved and parsed; a command calls this once.
+    pub fn database_url(&self) -> Result<ResolvedUrl, CliError> {
+        self.project
+            .database_url(self.global.database_url.as_deref())
     }
 }
 
@@ -72,10 +73,10 @@ pub fn migrations_dir(ctx: &Ctx) -> Result<PathBuf, CliError> {
     if !dir.is_dir() {
         return Err(CliError::Usage(format!(
             "no migrations directory at {}: run `cargo schema init`, or point --migrations-dir / `migrations_dir` at it",
-            ctx.show(&dir)
+            display_path(&dir)
         )));
     }
-    Ok(PathBuf::from(ctx.show(&dir)))
+    Ok(PathBuf::from(display_path(&dir)))
 }
 
 /// A migrator over the project's migrations directory.

@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::commands::Ctx;
 use crate::discover::discover;
 use crate::error::CliError;
+use crate::output::display_path;
 
 /// Lists every model discovery finds: file:line → table and columns. The
 /// answer to "autogenerate doesn't see my model".
@@ -18,7 +19,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, CliError> {
             .iter()
             .map(|m| {
                 json!({
-                    "file": ctx.show(&m.file),
+                    "file": display_path(&m.file),
                     "line": m.line,
                     "struct": m.table.struct_name,
                     "table": m.table.name,
@@ -34,7 +35,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     }
     if found.models.is_empty() {
-        let roots: Vec<String> = found.roots.iter().map(|r| ctx.show(r)).collect();
+        let roots: Vec<String> = found.roots.iter().map(|r| display_path(r)).collect();
         ctx.out.answer(format!(
             "no models found (searched the module trees of {}); a model is a struct with #[derive(Model)] reachable through `mod` declarations",
             roots.join(", ")
@@ -50,7 +51,7 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode, CliError> {
             .collect();
         ctx.out.answer(format!(
             "{}:{} {} -> {} ({})",
-            ctx.show(&m.file),
+            display_path(&m.file),
             m.line,
             m.table.struct_name.as_deref().unwrap_or("?"),
             m.table.name,

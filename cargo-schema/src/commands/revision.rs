@@ -11,6 +11,7 @@ use crate::cli::RevisionArgs;
 use crate::commands::graph::single;
 use crate::commands::{autogen, load_graph_for_write, Ctx};
 use crate::error::CliError;
+use crate::output::display_path;
 
 /// `revision -m MSG [--autogenerate] [--head REV] [--branch-label L] [--depends-on REV] [--empty]`
 pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
@@ -55,7 +56,7 @@ pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
         }
     }
     let path = write_new(ctx, files, file)?;
-    ctx.out.answer(format!("created {}", ctx.show(&path)));
+    ctx.out.answer(format!("created {}", display_path(&path)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -95,7 +96,7 @@ pub fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> Result<ExitCode,
         ..MigrationFile::default()
     };
     let path = write_new(ctx, files, file)?;
-    ctx.out.answer(format!("created {}", ctx.show(&path)));
+    ctx.out.answer(format!("created {}", display_path(&path)));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -152,12 +153,12 @@ fn write_new(
     let text = file.render();
     // Round-trip through the parser and the graph before touching the disk.
     let reparsed = MigrationFile::parse(&text, &name)?;
-    files.push((ctx.show(&path), reparsed));
+    files.push((display_path(&path), reparsed));
     RevisionGraph::new(files)?;
     if path.exists() {
         return Err(CliError::Other(format!(
             "{} already exists; not overwriting it",
-            ctx.show(&path)
+            display_path(&path)
         )));
     }
     let parent = path.parent().unwrap_or(&dir);
