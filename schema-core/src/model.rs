@@ -109,7 +109,7 @@ impl Column {
     }
 }
 
-/// Dialect-independent column types (SPEC §2 type table).
+/// Dialect-independent column types; each dialect maps them to its own SQL types.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LogicalType {
     /// `bool`

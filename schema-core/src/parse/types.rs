@@ -1,4 +1,4 @@
-//! Rust field types → logical column types (SPEC §2 type table).
+//! Rust field types → logical column types (the README's type table).
 //!
 //! Only the last path segment is looked at, so `chrono::NaiveDate` and an
 //! imported `NaiveDate` are the same type; `Option<T>` makes a column
