@@ -61,7 +61,7 @@ impl Default for Config {
             file_template: schema_core::migration::DEFAULT_FILE_TEMPLATE.to_string(),
             database_url_env: "DATABASE_URL".to_string(),
             database_url: None,
-            version_table: schema_runtime::DEFAULT_VERSION_TABLE.to_string(),
+            version_table: schema_core::migration::DEFAULT_VERSION_TABLE.to_string(),
             model_packages: Vec::new(),
             ignore_tables: Vec::new(),
             lock_mode: None,

@@ -152,7 +152,6 @@ impl Project {
         Ok(ResolvedUrl {
             url: DatabaseUrl::parse(&text)?,
             source,
-            text,
         })
     }
 
@@ -178,33 +177,13 @@ impl Project {
 
 /// The database URL of a command, resolved from its sources and parsed once.
 ///
-/// `Debug` never shows the password.
-#[derive(Clone)]
+/// `Debug` never shows the password (`DatabaseUrl` redacts it).
+#[derive(Clone, Debug)]
 pub struct ResolvedUrl {
     /// The parsed URL.
     pub url: DatabaseUrl,
     /// Where it came from.
     pub source: UrlSource,
-    /// The URL as given; contains the password.
-    text: String,
-}
-
-impl ResolvedUrl {
-    /// The URL as given, for the runtime entry points that still take text
-    /// (`Migrator::upgrade_to` and friends). Contains the password: never
-    /// print it.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-}
-
-impl std::fmt::Debug for ResolvedUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResolvedUrl")
-            .field("url", &self.url)
-            .field("source", &self.source)
-            .finish_non_exhaustive()
-    }
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, CliError> {

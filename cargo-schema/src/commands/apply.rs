@@ -118,8 +118,8 @@ pub fn apply(
         _ => {}
     });
     let report = match direction {
-        Direction::Up => m.upgrade_to(db.text(), target)?,
-        Direction::Down => m.downgrade(db.text(), target)?,
+        Direction::Up => m.upgrade_to(&db.url, target)?,
+        Direction::Down => m.downgrade(&db.url, target)?,
     };
     print_report(ctx, &report);
     Ok(ExitCode::SUCCESS)
@@ -201,8 +201,8 @@ pub fn stamp(ctx: &Ctx, target: Option<&str>, rehash: Option<&str>) -> Result<Ex
     let db = ctx.database_url()?;
     announce(ctx, &db.url);
     let report = match (target, rehash) {
-        (_, Some(rev)) => m.stamp(db.text(), rev, true)?,
-        (Some(t), None) => m.stamp(db.text(), t, false)?,
+        (_, Some(rev)) => m.stamp(&db.url, rev, true)?,
+        (Some(t), None) => m.stamp(&db.url, t, false)?,
         (None, None) => {
             return Err(CliError::Usage(
                 "stamp needs a TARGET (head, base, a revision) or --rehash REV".to_string(),
@@ -218,7 +218,7 @@ pub fn current(ctx: &Ctx, verbose: bool) -> Result<ExitCode, CliError> {
     let m = migrator(ctx, None)?;
     let db = ctx.database_url()?;
     announce(ctx, &db.url);
-    let status = m.current(db.text())?;
+    let status = m.current(&db.url)?;
     let graph = m.graph()?;
     for n in &status.notes {
         ctx.out.note(format!("note: {n}"));

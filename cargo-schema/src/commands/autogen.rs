@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use schema_core::dialect::{Dialect, RenderedMigration};
-use schema_core::diff::{diff_with_hints, Diff};
+use schema_core::dialect::RenderedMigration;
 use schema_core::migration::RevisionGraph;
 use schema_core::url::DatabaseUrl;
 use schema_runtime::conn::Connection;
-use schema_runtime::introspect::{introspect, IntrospectOptions};
+use schema_runtime::introspect::IntrospectOptions;
 use schema_runtime::version::VersionTable;
+use schema_runtime::{compare_models, CompareOptions, Comparison};
 use serde_json::json;
 
 use crate::commands::{load_graph, Ctx};
@@ -30,12 +30,6 @@ pub struct Generated {
     pub warnings: Vec<String>,
     /// Possible renames.
     pub hints: Vec<String>,
-}
-
-/// A finished comparison.
-struct Comparison {
-    dialect: Dialect,
-    diff: Diff,
 }
 
 /// Opens the database read-only (a missing SQLite file is an empty database
@@ -92,24 +86,14 @@ fn compare(
             }
         )));
     }
-    let options = IntrospectOptions {
-        version_table: config.version_table.clone(),
-        ignore_tables: config.ignore_tables.clone(),
+    let options = CompareOptions {
+        tables: IntrospectOptions {
+            version_table: config.version_table.clone(),
+            ignore_tables: config.ignore_tables.clone(),
+        },
+        only_modelled_tables: false,
     };
-    let live = introspect(&mut conn, &options)?;
-    let dialect = conn.backend().dialect();
-    // Ignored tables are left alone on the model side too.
-    let models = schema_core::Schema::new(
-        models
-            .tables
-            .into_iter()
-            .filter(|t| !options.skips(&t.name))
-            .collect(),
-    );
-    Ok(Comparison {
-        dialect,
-        diff: diff_with_hints(&live, &models, dialect),
-    })
+    Ok(compare_models(&mut conn, &models, &options)?)
 }
 
 fn preamble(rendered: &RenderedMigration) -> String {
