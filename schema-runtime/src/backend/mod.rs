@@ -1,9 +1,10 @@
 //! One module per database, in the shape of sqlx's per-driver `Migrate`:
 //! each of [`sqlite`], [`postgres`] and [`mysql`] owns how a connection is
-//! opened, the migration lock, the transaction strategy, the SQL of the
-//! version table and the entry into introspection. The migration engine is
-//! a loop over the [`Migrate`] hooks and never asks which database it talks
-//! to; [`of`] is the one place that picks.
+//! opened, the migration lock, the transaction strategy, the queries on the
+//! version table (its DDL is the dialect's) and the entry into
+//! introspection. The migration engine is a loop over the [`Migrate`] hooks
+//! and never asks which database it talks to; [`of`] is the one place that
+//! picks.
 
 pub(crate) mod mysql;
 pub(crate) mod postgres;
@@ -93,9 +94,6 @@ pub(crate) trait Migrate: Sync {
     }
 
     // -- version table -------------------------------------------------------
-
-    /// `CREATE TABLE IF NOT EXISTS` of the version table named `quoted`.
-    fn version_table_ddl(&self, quoted: &str) -> String;
 
     /// A query whose `name` column is non-null when the version table
     /// `name` exists.

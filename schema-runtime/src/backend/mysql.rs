@@ -88,12 +88,6 @@ impl Migrate for Mysql {
         }
     }
 
-    fn version_table_ddl(&self, quoted: &str) -> String {
-        format!(
-            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOL NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
-        )
-    }
-
     fn version_table_exists_sql(&self, name: &str) -> String {
         format!(
             "SELECT CAST(table_name AS CHAR) AS name FROM information_schema.tables \

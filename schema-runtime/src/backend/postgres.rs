@@ -93,12 +93,6 @@ impl Migrate for Postgres {
         true
     }
 
-    fn version_table_ddl(&self, quoted: &str) -> String {
-        format!(
-            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT FALSE,\n    dirty_reason TEXT\n)"
-        )
-    }
-
     fn version_table_exists_sql(&self, name: &str) -> String {
         let d = self.dialect();
         format!(
