@@ -204,7 +204,7 @@ impl VersionTable {
 
     /// Every row of a table known to exist.
     pub(crate) fn read_existing(&self, conn: &mut Connection) -> Result<Vec<AppliedRevision>> {
-        let text = self.backend().text_type();
+        let text = self.dialect.text_cast_type();
         let sql = format!(
             "SELECT revision, checksum, CAST(applied_at AS {text}) AS applied_at, \
              CAST(execution_ms AS {text}) AS execution_ms, CAST(dirty AS {text}) AS dirty, \

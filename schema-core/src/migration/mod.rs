@@ -11,7 +11,7 @@
 //! - [`RevisionGraph`]: the DAG of revisions, target resolution (`head`,
 //!   `base`, prefixes, `label@head`, `+N`, `-N`, `REV+N`, ...) and upgrade,
 //!   downgrade and stamp plans over a set of applied revisions.
-//! - [`checksum`]: the SHA-256 recorded for each applied revision.
+//! - [`checksum()`]: the SHA-256 recorded for each applied revision.
 //! - [`migration_files`]: which entries of a migrations directory are
 //!   migration files, in the order they are read (the callers do the I/O).
 

@@ -131,23 +131,20 @@ impl Migrate for Sqlite {
         Ok(())
     }
 
-    fn transactional_ddl(&self) -> bool {
-        true
-    }
-
     fn begin(&self, sink: &mut Sink<'_>) -> Result<()> {
-        sink.try_exec("BEGIN IMMEDIATE").map_err(|e| {
-            // Another writer held the lock past the busy timeout.
-            if db_message(&e).contains("locked") {
-                Error::LockTimeout {
-                    database: sink.describe(),
-                    waited: Duration::ZERO,
-                    holder: None,
+        sink.try_exec(self.dialect().begin_transaction_sql())
+            .map_err(|e| {
+                // Another writer held the lock past the busy timeout.
+                if db_message(&e).contains("locked") {
+                    Error::LockTimeout {
+                        database: sink.describe(),
+                        waited: Duration::ZERO,
+                        holder: None,
+                    }
+                } else {
+                    sink.db_error("starting a transaction", &e)
                 }
-            } else {
-                sink.db_error("starting a transaction", &e)
-            }
-        })
+            })
     }
 
     /// Foreign-key enforcement cannot change inside a transaction, so it is
@@ -159,7 +156,9 @@ impl Migrate for Sqlite {
             #[diesel(sql_type = diesel::sql_types::Integer)]
             foreign_keys: i32,
         }
-        let off = "PRAGMA foreign_keys = OFF";
+        let Some(off) = self.dialect().foreign_keys_off_sql() else {
+            return Ok(false);
+        };
         let action = "switching foreign keys off";
         match sink.query::<Fk>("PRAGMA foreign_keys", "reading PRAGMA foreign_keys")? {
             Some(rows) => {
@@ -179,8 +178,8 @@ impl Migrate for Sqlite {
     }
 
     fn after_transaction(&self, sink: &mut Sink<'_>, restore: bool) {
-        if restore {
-            let _ = sink.try_exec("PRAGMA foreign_keys = ON");
+        if let (true, Some(on)) = (restore, self.dialect().foreign_keys_on_sql()) {
+            let _ = sink.try_exec(on);
         }
     }
 
@@ -205,10 +204,10 @@ impl Migrate for Sqlite {
         )?;
         let Some(rows) = rows else {
             // A script cannot stop on violations; it lists them.
-            return sink.exec(
-                "PRAGMA foreign_key_check",
-                "running PRAGMA foreign_key_check",
-            );
+            return match self.dialect().foreign_key_check_sql() {
+                Some(check) => sink.exec(check, "running PRAGMA foreign_key_check"),
+                None => Ok(()),
+            };
         };
         if rows.is_empty() {
             return Ok(());
