@@ -1,7 +1,7 @@
 //! Pure core of cargo-schema: no I/O.
 //!
 //! Data flows one way: Rust model source or a live database → [`Schema`] →
-//! [`diff`] → [`Op`]s → [`Dialect`] → SQL text → migration file → graph.
+//! [`diff`] → [`Op`](ops::Op)s → [`Dialect`](dialect::Dialect) → SQL text → migration file → graph.
 #![deny(missing_docs)]
 
 pub mod dialect;

@@ -894,7 +894,7 @@ fn redact_params(params: &[(String, String)]) -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------
 // SQLite
 
-/// SQLite's own URI options (https://sqlite.org/uri.html) besides `mode`.
+/// SQLite's own URI options (<https://sqlite.org/uri.html>) besides `mode`.
 const SQLITE_URI_PARAMS: &[&str] = &["cache", "vfs", "immutable", "psow", "nolock", "modeof"];
 
 /// A bare path, `:memory:`, or a Windows drive path.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use schema_core::migration::MigrationFile;
+use schema_core::migration::{migration_files, MigrationFile};
 
 /// Expands `embed_migrations!()` / `embed_migrations!("dir")`.
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -68,7 +68,11 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// `*.sql` files of `dir`, sorted by name.
+/// `*.sql` files of `dir`, sorted by name. Which names count and their
+/// order are the core's rule ([`migration_files`]), the same the runtime's
+/// `Migrator::from_dir` reads a directory by; the macro cannot use the
+/// runtime's lister (the runtime depends on this crate), and the core does
+/// no I/O, so the directory reading is here.
 fn read_dir(dir: &Path, shown: &str) -> Result<Vec<(String, PathBuf)>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         format!(
@@ -81,11 +85,9 @@ fn read_dir(dir: &Path, shown: &str) -> Result<Vec<(String, PathBuf)>, String> {
     for entry in entries {
         let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         let path = entry.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "sql") {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            files.push((name, path));
+        if path.is_file() {
+            files.push((entry.file_name().to_string_lossy().into_owned(), path));
         }
     }
-    files.sort();
-    Ok(files)
+    Ok(migration_files(files))
 }

@@ -27,17 +27,10 @@ use crate::error::{db_message, Error, Result};
 /// lock timeout while it waits for the write lock).
 pub const DEFAULT_SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How to treat a SQLite file that does not exist yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenMode {
-    /// Create it (`upgrade`, `stamp`), unless the URL says `mode=rw`/`mode=ro`.
-    CreateMissing,
-    /// It must exist (unless the URL says `mode=rwc`).
-    Existing,
-    /// Read-only commands: a missing file is an empty database, and it is
-    /// *not* created (an empty in-memory database stands in for it).
-    ExistingOrEmpty,
-}
+/// How to treat a SQLite file that does not exist yet: the core's type, so
+/// the command's wish and the URL's `mode=` are combined in one place
+/// ([`DatabaseUrl::sqlite_open`]).
+pub use schema_core::url::OpenMode;
 
 /// Anything that names a database: a parsed [`DatabaseUrl`] (used as is) or
 /// URL text (`&str`, `String`), parsed once on the way in.

@@ -1,25 +1,27 @@
 //! The migration files of a directory: its `*.sql` files, sorted by name.
 //!
-//! The one lister [`Migrator::from_dir`](crate::Migrator::from_dir) reads
-//! directories with. It uses only `std`, so the compile-time
-//! `embed_migrations!` can share it once it lives in a crate the macro
-//! depends on.
+//! The lister [`Migrator::from_dir`](crate::Migrator::from_dir) reads
+//! directories with. Which names count and their order are the core's rule
+//! ([`schema_core::migration::migration_files`]), shared with the
+//! compile-time `embed_migrations!`; only the directory reading is here,
+//! because the core does no I/O.
 
 use std::path::{Path, PathBuf};
+
+use schema_core::migration::migration_files;
 
 /// The `*.sql` files directly in `dir` as `(file name, path)`, sorted by
 /// name. Subdirectories and other files are left out.
 pub fn sql_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
-    let mut files = Vec::new();
+    let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "sql") {
-            files.push((entry.file_name().to_string_lossy().into_owned(), path));
+        if path.is_file() {
+            entries.push((entry.file_name().to_string_lossy().into_owned(), path));
         }
     }
-    files.sort();
-    Ok(files)
+    Ok(migration_files(entries))
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //!
 //! Layers, each using only the ones below it: [`conn`] (a diesel connection
 //! of any backend) → `backend` (one module per database: opening, lock,
-//! transactions, version-table SQL, introspection entry) → [`version`],
-//! [`introspect`] and the engine (planning, and one loop over the backend
+//! transactions, version-table queries, introspection entry) → [`version`],
+//! [`introspect`](mod@introspect) and the engine (planning, and one loop over the backend
 //! hooks for live runs and `--sql` scripts alike) → [`Migrator`] and
 //! [`compare`].
 //!

@@ -1,6 +1,6 @@
 //! The migration lock: only one migrator changes a database at a time.
 //!
-//! Each backend ([`crate::backend`]) takes it its own way:
+//! Each backend (`backend`) takes it its own way:
 //!
 //! - SQLite: there is no session lock; every migration runs in a
 //!   `BEGIN IMMEDIATE` transaction (the database's single write lock) with

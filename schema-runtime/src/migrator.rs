@@ -2,8 +2,8 @@
 //! stamp, current, pending, the models drift check and the offline `--sql`
 //! scripts.
 //!
-//! The work happens in [`crate::engine`] (planning and the loop over the
-//! backend hooks), [`crate::script`] (the offline renderer, through the same
+//! The work happens in `engine` (planning and the loop over the
+//! backend hooks), `script` (the offline renderer, through the same
 //! loop) and [`crate::compare`]; the results are the types of
 //! [`crate::report`], re-exported here.
 

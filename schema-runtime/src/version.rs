@@ -1,9 +1,10 @@
 //! The version table: one row per applied revision.
 //!
-//! Columns: `revision` (primary key), `checksum` (SHA-256 of the normalised
-//! up section), `applied_at`, `execution_ms`, and `dirty` + `dirty_reason`
-//! for a migration that failed half-way on a database whose DDL auto-commits
-//! (MySQL/MariaDB): the next run refuses until someone repairs it.
+//! The table itself (its columns, and its DDL per database) is declared by
+//! the dialect ([`Dialect::version_table`]); this module reads and writes
+//! its rows. A dirty row marks a migration that failed half-way on a
+//! database whose DDL auto-commits (MySQL/MariaDB): the next run refuses
+//! until someone repairs it.
 
 use diesel::sql_types::{Nullable, Text};
 use diesel::QueryableByName;
@@ -15,8 +16,8 @@ use crate::conn::Connection;
 use crate::error::Result;
 use crate::sink::Sink;
 
-/// The default version table name.
-pub const DEFAULT_VERSION_TABLE: &str = "schema_revisions";
+/// The default version table name (the core's, re-exported).
+pub use schema_core::migration::DEFAULT_VERSION_TABLE;
 
 /// One row of the version table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +94,11 @@ impl VersionTable {
         self.dialect.quote_ident(&self.name)
     }
 
-    /// `CREATE TABLE IF NOT EXISTS ...` for this backend.
+    /// `CREATE TABLE IF NOT EXISTS ...` for this backend, rendered by the
+    /// dialect from the table it declares
+    /// ([`Dialect::create_version_table_sql`]).
     pub fn create_sql(&self) -> String {
-        self.backend().version_table_ddl(&self.quoted())
+        self.dialect.create_version_table_sql(&self.name)
     }
 
     /// `INSERT` of a clean row.
@@ -201,7 +204,7 @@ impl VersionTable {
 
     /// Every row of a table known to exist.
     pub(crate) fn read_existing(&self, conn: &mut Connection) -> Result<Vec<AppliedRevision>> {
-        let text = self.backend().text_type();
+        let text = self.dialect.text_cast_type();
         let sql = format!(
             "SELECT revision, checksum, CAST(applied_at AS {text}) AS applied_at, \
              CAST(execution_ms AS {text}) AS execution_ms, CAST(dirty AS {text}) AS dirty, \

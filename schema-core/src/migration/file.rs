@@ -515,6 +515,7 @@ pub fn file_name(
             "renders to `{out}`, which is not a file name"
         )));
     }
-    out.push_str(".sql");
+    out.push('.');
+    out.push_str(super::MIGRATION_FILE_EXTENSION);
     Ok(out)
 }

@@ -11,11 +11,14 @@
 //! - [`RevisionGraph`]: the DAG of revisions, target resolution (`head`,
 //!   `base`, prefixes, `label@head`, `+N`, `-N`, `REV+N`, ...) and upgrade,
 //!   downgrade and stamp plans over a set of applied revisions.
-//! - [`checksum`]: the SHA-256 recorded for each applied revision.
+//! - [`checksum()`]: the SHA-256 recorded for each applied revision.
+//! - [`migration_files`]: which entries of a migrations directory are
+//!   migration files, in the order they are read (the callers do the I/O).
 
 mod checksum;
 mod file;
 mod graph;
+mod listing;
 mod split;
 
 pub use checksum::{checksum, normalize_section};
@@ -24,6 +27,7 @@ pub use file::{
     DEFAULT_FILE_TEMPLATE, HEADER_KEYS,
 };
 pub use graph::{Revision, RevisionGraph};
+pub use listing::{is_migration_file_name, migration_files, MIGRATION_FILE_EXTENSION};
 pub use split::{split_statements, split_statements_with, SplitOptions, Statement};
 
 use std::fmt;

@@ -1,9 +1,10 @@
 //! One module per database, in the shape of sqlx's per-driver `Migrate`:
 //! each of [`sqlite`], [`postgres`] and [`mysql`] owns how a connection is
-//! opened, the migration lock, the transaction strategy, the SQL of the
-//! version table and the entry into introspection. The migration engine is
-//! a loop over the [`Migrate`] hooks and never asks which database it talks
-//! to; [`of`] is the one place that picks.
+//! opened, the migration lock, the transaction strategy, the queries on the
+//! version table (its DDL is the dialect's) and the entry into
+//! introspection. The migration engine is a loop over the [`Migrate`] hooks
+//! and never asks which database it talks to; [`of`] is the one place that
+//! picks.
 
 pub(crate) mod mysql;
 pub(crate) mod postgres;
@@ -18,7 +19,7 @@ use schema_core::migration::{Revision, SplitOptions};
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use crate::conn::{describe, Connection, OpenMode};
+use crate::conn::{describe, Connection, Inner, OpenMode};
 use crate::error::{Error, Result};
 use crate::sink::Sink;
 
@@ -55,14 +56,20 @@ pub(crate) trait Migrate: Sync {
 
     // -- transactions ----------------------------------------------------------
 
-    /// Whether DDL runs inside transactions and is rolled back with them.
-    /// Where it is not, the engine records a migration as dirty before it
-    /// runs and clean after it ran, so a failure half-way stays visible.
-    fn transactional_ddl(&self) -> bool;
+    /// Whether DDL runs inside transactions and is rolled back with them
+    /// (the dialect's fact). Where it is not, the engine records a migration
+    /// as dirty before it runs and clean after it ran, so a failure half-way
+    /// stays visible.
+    fn transactional_ddl(&self) -> bool {
+        self.dialect().transactional_ddl()
+    }
 
-    /// Starts a transaction.
+    /// Starts a transaction with the dialect's statement.
     fn begin(&self, sink: &mut Sink<'_>) -> Result<()> {
-        sink.exec("BEGIN", "starting a transaction")
+        sink.exec(
+            self.dialect().begin_transaction_sql(),
+            "starting a transaction",
+        )
     }
 
     /// Runs before a migration's transaction begins; returns whether
@@ -87,24 +94,19 @@ pub(crate) trait Migrate: Sync {
         Ok(())
     }
 
-    /// How the statements of a migration section are split.
+    /// How the statements of a migration section are split: with
+    /// backslash escapes where the dialect's strings have them.
     fn split_options(&self) -> SplitOptions {
-        SplitOptions::default()
+        SplitOptions {
+            backslash_escapes: self.dialect().backslash_escapes(),
+        }
     }
 
     // -- version table -------------------------------------------------------
 
-    /// `CREATE TABLE IF NOT EXISTS` of the version table named `quoted`.
-    fn version_table_ddl(&self, quoted: &str) -> String;
-
     /// A query whose `name` column is non-null when the version table
     /// `name` exists.
     fn version_table_exists_sql(&self, name: &str) -> String;
-
-    /// The type to `CAST` a column to, to read it as text.
-    fn text_type(&self) -> &'static str {
-        "TEXT"
-    }
 
     // -- introspection -------------------------------------------------------
 
@@ -250,6 +252,18 @@ pub(crate) fn connect_error_hint(url: &DatabaseUrl, message: String, hint: &str)
         message,
         hint: Some(hint.to_string()),
     }
+}
+
+/// Connects to a server URL (PostgreSQL, MySQL) with diesel's connection
+/// `C`, wrapped by `inner`. Servers have no file to create, so the
+/// [`OpenMode`] does not matter.
+pub(crate) fn open_server<C: diesel::Connection>(
+    url: &DatabaseUrl,
+    inner: fn(C) -> Inner,
+) -> Result<Connection> {
+    let conn = C::establish(&url.diesel_url(false))
+        .map_err(|e| server_connect_error(url, e.to_string()))?;
+    Ok(Connection::from_parts(inner(conn), url, None))
 }
 
 /// A server's refusal, with a hint for the common causes.

@@ -10,13 +10,11 @@
 use std::time::Duration;
 
 use diesel::mysql::MysqlConnection;
-use diesel::Connection as _;
 use schema_core::dialect::Dialect;
-use schema_core::migration::SplitOptions;
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use super::{first_value, poll, release_with, server_connect_error, Migrate, SessionLock};
+use super::{first_value, open_server, poll, release_with, Migrate, SessionLock};
 use crate::conn::{db_error_for, Connection, Inner, OpenMode};
 use crate::error::{Error, Result};
 
@@ -44,9 +42,7 @@ impl Migrate for Mysql {
     }
 
     fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        let conn = MysqlConnection::establish(&url.diesel_url(false))
-            .map_err(|e| server_connect_error(url, e.to_string()))?;
-        Ok(Connection::from_parts(Inner::Mysql(conn), url, None))
+        open_server::<MysqlConnection>(url, Inner::Mysql)
     }
 
     fn lock(
@@ -78,32 +74,12 @@ impl Migrate for Mysql {
         }
     }
 
-    fn transactional_ddl(&self) -> bool {
-        false
-    }
-
-    fn split_options(&self) -> SplitOptions {
-        SplitOptions {
-            backslash_escapes: true,
-        }
-    }
-
-    fn version_table_ddl(&self, quoted: &str) -> String {
-        format!(
-            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOL NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
-        )
-    }
-
     fn version_table_exists_sql(&self, name: &str) -> String {
         format!(
             "SELECT CAST(table_name AS CHAR) AS name FROM information_schema.tables \
              WHERE table_schema = DATABASE() AND table_name = {}",
             self.dialect().quote_str(name)
         )
-    }
-
-    fn text_type(&self) -> &'static str {
-        "CHAR"
     }
 
     fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {

@@ -9,13 +9,12 @@
 use std::time::Duration;
 
 use diesel::pg::PgConnection;
-use diesel::Connection as _;
 use schema_core::dialect::Dialect;
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 use sha2::{Digest, Sha256};
 
-use super::{first_value, poll, release_with, server_connect_error, Migrate, SessionLock};
+use super::{first_value, open_server, poll, release_with, Migrate, SessionLock};
 use crate::conn::{db_error_for, Connection, Inner, OpenMode};
 use crate::error::Result;
 
@@ -59,9 +58,7 @@ impl Migrate for Postgres {
     }
 
     fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        let conn = PgConnection::establish(&url.diesel_url(false))
-            .map_err(|e| server_connect_error(url, e.to_string()))?;
-        Ok(Connection::from_parts(Inner::Postgres(conn), url, None))
+        open_server::<PgConnection>(url, Inner::Postgres)
     }
 
     fn lock(
@@ -87,16 +84,6 @@ impl Migrate for Postgres {
             ),
             _ => Ok(()),
         }
-    }
-
-    fn transactional_ddl(&self) -> bool {
-        true
-    }
-
-    fn version_table_ddl(&self, quoted: &str) -> String {
-        format!(
-            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT FALSE,\n    dirty_reason TEXT\n)"
-        )
     }
 
     fn version_table_exists_sql(&self, name: &str) -> String {

@@ -1,9 +1,11 @@
 //! SQLite: a file (or `:memory:`) opened through diesel's bundled
 //! libsqlite3.
 //!
-//! - Opening: [`plan_open`] is the one place that decides whether a missing
-//!   file is created, refused, or stood in for by an empty in-memory
-//!   database; a URL with `mode=ro`/`immutable=1` is never migrated.
+//! - Opening: whether a missing file is created is decided by the core
+//!   ([`DatabaseUrl::sqlite_open`]); [`plan_open`] holds that decision
+//!   against the file system (refusing a missing directory or file, or
+//!   standing in an empty in-memory database). A URL with
+//!   `mode=ro`/`immutable=1` is never migrated.
 //! - Lock: there is no session lock. Every migration runs in a
 //!   `BEGIN IMMEDIATE` transaction (the database's single write lock) with
 //!   the busy timeout raised to the lock timeout, and the engine re-reads
@@ -20,7 +22,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::Connection as _;
 use schema_core::dialect::Dialect;
 use schema_core::migration::Revision;
-use schema_core::url::DatabaseUrl;
+use schema_core::url::{DatabaseUrl, SqliteOpen};
 use schema_core::Schema;
 
 use super::{connect_error, connect_error_hint, Migrate, SessionLock};
@@ -41,34 +43,41 @@ enum Open {
     Database { create: bool },
 }
 
-/// How `url` is opened for `mode`: whether a missing file is created,
-/// refused (with what to do instead), or stood in for.
+/// How `url` is opened for `mode`. Whether a missing file may be created is
+/// the core's decision ([`DatabaseUrl::sqlite_open`], the one place that
+/// combines the URL's `mode=` with the command); this only holds it against
+/// the file system: a missing directory or file is refused with what to do
+/// instead, and a missing file a read-only command opens is stood in for.
 fn plan_open(url: &DatabaseUrl, mode: OpenMode) -> Result<Open> {
-    let Some(path) = url.sqlite_path() else {
-        return Ok(Open::Database { create: false });
-    };
-    if mode == OpenMode::ExistingOrEmpty && !path.exists() {
-        return Ok(Open::StandIn(absolute(path)));
-    }
-    let create = url.sqlite_creates_missing(mode == OpenMode::CreateMissing);
-    if create {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
+    Ok(match url.sqlite_open(mode) {
+        None | Some(SqliteOpen::Memory { .. }) => Open::Database { create: false },
+        Some(SqliteOpen::ExistingOrEmpty { path, .. }) if !path.exists() => {
+            Open::StandIn(absolute(&path))
+        }
+        Some(SqliteOpen::ExistingOrEmpty { .. }) => Open::Database { create: false },
+        Some(SqliteOpen::Create { path, .. }) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.exists() {
+                    return Err(connect_error_hint(
+                        url,
+                        format!("directory {} does not exist", dir.display()),
+                        "create the directory first; the migrator creates the database file, not its directory",
+                    ));
+                }
+            }
+            Open::Database { create: true }
+        }
+        Some(SqliteOpen::Existing { path, .. }) => {
+            if !path.exists() {
                 return Err(connect_error_hint(
                     url,
-                    format!("directory {} does not exist", dir.display()),
-                    "create the directory first; the migrator creates the database file, not its directory",
+                    format!("database file {} does not exist", absolute(&path).display()),
+                    "run `cargo schema upgrade` to create it, or add `?mode=rwc` to the URL",
                 ));
             }
+            Open::Database { create: false }
         }
-    } else if !path.exists() {
-        return Err(connect_error_hint(
-            url,
-            format!("database file {} does not exist", absolute(path).display()),
-            "run `cargo schema upgrade` to create it, or add `?mode=rwc` to the URL",
-        ));
-    }
-    Ok(Open::Database { create })
+    })
 }
 
 impl Migrate for Sqlite {
@@ -122,23 +131,20 @@ impl Migrate for Sqlite {
         Ok(())
     }
 
-    fn transactional_ddl(&self) -> bool {
-        true
-    }
-
     fn begin(&self, sink: &mut Sink<'_>) -> Result<()> {
-        sink.try_exec("BEGIN IMMEDIATE").map_err(|e| {
-            // Another writer held the lock past the busy timeout.
-            if db_message(&e).contains("locked") {
-                Error::LockTimeout {
-                    database: sink.describe(),
-                    waited: Duration::ZERO,
-                    holder: None,
+        sink.try_exec(self.dialect().begin_transaction_sql())
+            .map_err(|e| {
+                // Another writer held the lock past the busy timeout.
+                if db_message(&e).contains("locked") {
+                    Error::LockTimeout {
+                        database: sink.describe(),
+                        waited: Duration::ZERO,
+                        holder: None,
+                    }
+                } else {
+                    sink.db_error("starting a transaction", &e)
                 }
-            } else {
-                sink.db_error("starting a transaction", &e)
-            }
-        })
+            })
     }
 
     /// Foreign-key enforcement cannot change inside a transaction, so it is
@@ -150,7 +156,9 @@ impl Migrate for Sqlite {
             #[diesel(sql_type = diesel::sql_types::Integer)]
             foreign_keys: i32,
         }
-        let off = "PRAGMA foreign_keys = OFF";
+        let Some(off) = self.dialect().foreign_keys_off_sql() else {
+            return Ok(false);
+        };
         let action = "switching foreign keys off";
         match sink.query::<Fk>("PRAGMA foreign_keys", "reading PRAGMA foreign_keys")? {
             Some(rows) => {
@@ -170,8 +178,8 @@ impl Migrate for Sqlite {
     }
 
     fn after_transaction(&self, sink: &mut Sink<'_>, restore: bool) {
-        if restore {
-            let _ = sink.try_exec("PRAGMA foreign_keys = ON");
+        if let (true, Some(on)) = (restore, self.dialect().foreign_keys_on_sql()) {
+            let _ = sink.try_exec(on);
         }
     }
 
@@ -196,10 +204,10 @@ impl Migrate for Sqlite {
         )?;
         let Some(rows) = rows else {
             // A script cannot stop on violations; it lists them.
-            return sink.exec(
-                "PRAGMA foreign_key_check",
-                "running PRAGMA foreign_key_check",
-            );
+            return match self.dialect().foreign_key_check_sql() {
+                Some(check) => sink.exec(check, "running PRAGMA foreign_key_check"),
+                None => Ok(()),
+            };
         };
         if rows.is_empty() {
             return Ok(());
@@ -219,12 +227,6 @@ impl Migrate for Sqlite {
                 })
                 .collect(),
         })
-    }
-
-    fn version_table_ddl(&self, quoted: &str) -> String {
-        format!(
-            "CREATE TABLE IF NOT EXISTS {quoted} (\n    revision VARCHAR(64) NOT NULL PRIMARY KEY,\n    checksum VARCHAR(64) NOT NULL,\n    applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    execution_ms BIGINT NOT NULL DEFAULT 0,\n    dirty BOOLEAN NOT NULL DEFAULT 0,\n    dirty_reason TEXT\n)"
-        )
     }
 
     fn version_table_exists_sql(&self, name: &str) -> String {

@@ -2,7 +2,7 @@
 //! for the whole schema (never one query per table).
 //!
 //! [`introspect`] enters through the connection's backend
-//! ([`crate::backend`]), which calls the reader of its dialect here.
+//! (`backend`), which calls the reader of its dialect here.
 //!
 //! What each dialect reports is the shape `Dialect::normalize_schema`
 //! documents, so `diff(introspect(db), models)` is empty right after the

@@ -36,6 +36,9 @@ use schema_core::{
     Schema, Table,
 };
 
+/// The dialect this module reads the catalog of.
+const DIALECT: Dialect = Dialect::Mysql;
+
 /// Reads every base table of the database `database` (usually the
 /// connection's `DATABASE()`) into a [`Schema`], leaving out tables for
 /// which `exclude(name)` is true (the version table, ignored tables).
@@ -234,7 +237,6 @@ fn assemble(
     checks: Vec<CheckRow>,
     exclude: &dyn Fn(&str) -> bool,
 ) -> Schema {
-    let d = Dialect::Mysql;
     let mut by_name: BTreeMap<String, Table> = tables
         .into_iter()
         .filter(|t| !exclude(&t.table_name))
@@ -264,7 +266,7 @@ fn assemble(
         table.columns.push(Column {
             name: c.column_name,
             field: None,
-            ty: d.parse_type(&c.column_type),
+            ty: DIALECT.parse_type(&c.column_type),
             nullable: c.is_nullable.eq_ignore_ascii_case("YES"),
             default,
             auto_increment: extra.split_whitespace().any(|w| w == "auto_increment"),
@@ -345,10 +347,7 @@ fn assemble(
 /// marks the column as `Json` and returns true (the check is MariaDB's own,
 /// not the user's).
 fn mark_json_column(table: &mut Table, ck: &CheckRow) -> bool {
-    let expected = format!(
-        "json_valid({})",
-        Dialect::Mysql.quote_ident(&ck.constraint_name)
-    );
+    let expected = format!("json_valid({})", DIALECT.quote_ident(&ck.constraint_name));
     let clause: String = ck.check_clause.split_whitespace().collect();
     if !clause.eq_ignore_ascii_case(&expected.replace(' ', "")) {
         return false;
@@ -411,7 +410,7 @@ fn column_default(
             if numeric {
                 Some(DefaultValue::Sql(raw))
             } else {
-                Some(DefaultValue::Sql(Dialect::Mysql.quote_str(&raw)))
+                Some(DefaultValue::Sql(DIALECT.quote_str(&raw)))
             }
         }
     }

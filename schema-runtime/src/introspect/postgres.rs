@@ -31,6 +31,9 @@ use schema_core::{
     Schema, Table, UniqueConstraint,
 };
 
+/// The dialect this module reads the catalog of.
+const DIALECT: Dialect = Dialect::Postgres;
+
 /// Reads every ordinary and partitioned table of the schema `schema_name`
 /// (usually `public`; partitions themselves are skipped) into a
 /// [`Schema`], leaving out tables for which `exclude(name)` is true (the
@@ -229,7 +232,6 @@ fn assemble(
     indexes: Vec<IndexRow>,
     exclude: &dyn Fn(&str) -> bool,
 ) -> Schema {
-    let d = Dialect::Postgres;
     let mut by_oid: BTreeMap<i64, Table> = tables
         .into_iter()
         .filter(|t| !exclude(&t.name))
@@ -256,7 +258,7 @@ fn assemble(
         table.columns.push(Column {
             name: c.name,
             field: None,
-            ty: d.parse_type(&c.declared),
+            ty: DIALECT.parse_type(&c.declared),
             nullable: !c.not_null,
             default,
             auto_increment: matches!(c.identity.as_str(), "a" | "d"),

@@ -25,6 +25,9 @@ use schema_core::{
 use crate::conn::Connection;
 use crate::error::Result;
 
+/// The dialect this module reads the catalog of.
+const DIALECT: Dialect = Dialect::Sqlite;
+
 const TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
 #[derive(QueryableByName)]
@@ -148,7 +151,7 @@ pub(crate) fn introspect(conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> 
             continue;
         }
         let declared = c.ty.unwrap_or_default();
-        let mut col = Column::new(c.name.clone(), Dialect::Sqlite.parse_type(&declared));
+        let mut col = Column::new(c.name.clone(), DIALECT.parse_type(&declared));
         col.nullable = c.notnull == 0;
         col.default = c.dflt.map(DefaultValue::Sql);
         if c.pk > 0 {
