@@ -1,5 +1,5 @@
-//! One connection type over diesel's sync SQLite, PostgreSQL and MySQL
-//! connections.
+//! One connection type over diesel's SQLite, PostgreSQL and MySQL
+//! connections, whichever of them this build compiles in.
 //!
 //! [`Connection::open`] picks the backend from a [`DatabaseUrl`] and lets
 //! it open the connection (the backend modules own how each database is
@@ -11,16 +11,16 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
-use diesel::mysql::MysqlConnection;
-use diesel::pg::PgConnection;
-use diesel::query_builder::QueryFragment;
-use diesel::query_builder::QueryId;
 use diesel::query_dsl::RunQueryDsl;
-use diesel::sqlite::SqliteConnection;
 use diesel::QueryableByName;
 use schema_core::dialect::Dialect;
 use schema_core::url::{Backend, DatabaseUrl, UrlError};
 
+#[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
+pub use crate::driver::MysqlConnection;
+#[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
+pub use crate::driver::PgConnection;
+use crate::driver::Run;
 use crate::error::{db_message, Error, Result};
 
 /// Busy timeout set on every SQLite connection (the migrator raises it to the
@@ -69,10 +69,44 @@ impl<T: AsDatabaseUrl + ?Sized> AsDatabaseUrl for &T {
 
 /// The diesel connection of one backend.
 pub(crate) enum Inner {
-    Sqlite(SqliteConnection),
-    Postgres(PgConnection),
-    Mysql(MysqlConnection),
+    #[cfg(feature = "sqlite")]
+    Sqlite(diesel::sqlite::SqliteConnection),
+    #[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
+    Postgres(crate::driver::PgHandle),
+    #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
+    Mysql(crate::driver::MysqlHandle),
+    /// Keeps the enum inhabited-looking in a build with no backend at all
+    /// (the derive and `embed_migrations!` still work there).
+    #[allow(dead_code)]
+    Never(std::convert::Infallible),
 }
+
+/// A row type every compiled-in backend can load.
+pub(crate) trait Row: SqliteRow + PgRow + MysqlRow + Send + 'static {}
+impl<T: SqliteRow + PgRow + MysqlRow + Send + 'static> Row for T {}
+
+/// Declares `$name` as "loadable from `$db`" when `$feature` is on, and as
+/// nothing otherwise, so [`Row`] names only the backends of this build.
+macro_rules! row_for {
+    ($name:ident, $db:ty, $($feature:literal),+) => {
+        #[cfg(any($(feature = $feature),+))]
+        pub(crate) trait $name: QueryableByName<$db> {}
+        #[cfg(any($(feature = $feature),+))]
+        impl<T: QueryableByName<$db>> $name for T {}
+        #[cfg(not(any($(feature = $feature),+)))]
+        pub(crate) trait $name {}
+        #[cfg(not(any($(feature = $feature),+)))]
+        impl<T> $name for T {}
+    };
+}
+row_for!(SqliteRow, diesel::sqlite::Sqlite, "sqlite");
+row_for!(PgRow, diesel::pg::Pg, "postgres", "postgres-libpq");
+row_for!(
+    MysqlRow,
+    diesel::mysql::Mysql,
+    "mysql",
+    "mysql-libmysqlclient"
+);
 
 /// A live connection to one of the three backends.
 pub struct Connection {
@@ -90,12 +124,17 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+/// Runs `$e` with `$c` bound to the diesel connection, whichever it is.
 macro_rules! dispatch {
     ($self:expr, $c:ident => $e:expr) => {
         match &mut $self.inner {
-            Inner::Sqlite($c) => $e,
-            Inner::Postgres($c) => $e,
-            Inner::Mysql($c) => $e,
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(h) => h.run(|$c| $e),
+            #[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
+            Inner::Postgres(h) => h.run(|$c| $e),
+            #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
+            Inner::Mysql(h) => h.run(|$c| $e),
+            Inner::Never(never) => match *never {},
         }
     };
 }
@@ -162,33 +201,52 @@ impl Connection {
 
     /// Sets SQLite's busy timeout (no-op on servers).
     pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
+        #[cfg(feature = "sqlite")]
         if let Inner::Sqlite(c) = &mut self.inner {
             c.batch_execute(&format!("PRAGMA busy_timeout = {}", timeout.as_millis()))
                 .map_err(|e| db_error_for(&self.url, "setting the SQLite busy timeout", &e))?;
         }
+        let _ = timeout;
         Ok(())
     }
 
-    /// The underlying diesel SQLite connection, for your own queries.
-    pub fn as_sqlite_mut(&mut self) -> Option<&mut SqliteConnection> {
+    /// Runs `f` on the underlying diesel SQLite connection, for your own
+    /// queries; `None` for other databases.
+    #[cfg(feature = "sqlite")]
+    pub fn with_sqlite<R: Send>(
+        &mut self,
+        f: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> R + Send,
+    ) -> Option<R> {
         match &mut self.inner {
-            Inner::Sqlite(c) => Some(c),
+            Inner::Sqlite(c) => Some(c.run(f)),
+            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
 
-    /// The underlying diesel PostgreSQL connection, for your own queries.
-    pub fn as_pg_mut(&mut self) -> Option<&mut PgConnection> {
+    /// Runs `f` on the underlying diesel PostgreSQL connection (see
+    /// [`PgConnection`] for which driver it is), for your own queries;
+    /// `None` for other databases. Safe to call inside a tokio runtime.
+    #[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
+    pub fn with_pg<R: Send>(&mut self, f: impl FnOnce(&mut PgConnection) -> R + Send) -> Option<R> {
         match &mut self.inner {
-            Inner::Postgres(c) => Some(c),
+            Inner::Postgres(c) => Some(c.run(f)),
+            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
 
-    /// The underlying diesel MySQL connection, for your own queries.
-    pub fn as_mysql_mut(&mut self) -> Option<&mut MysqlConnection> {
+    /// Runs `f` on the underlying diesel MySQL connection (see
+    /// [`MysqlConnection`] for which driver it is), for your own queries;
+    /// `None` for other databases. Safe to call inside a tokio runtime.
+    #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
+    pub fn with_mysql<R: Send>(
+        &mut self,
+        f: impl FnOnce(&mut MysqlConnection) -> R + Send,
+    ) -> Option<R> {
         match &mut self.inner {
-            Inner::Mysql(c) => Some(c),
+            Inner::Mysql(c) => Some(c.run(f)),
+            #[allow(unreachable_patterns)]
             _ => None,
         }
     }
@@ -201,17 +259,7 @@ impl Connection {
     }
 
     /// Loads rows of a `#[derive(QueryableByName)]` struct.
-    pub(crate) fn load<T>(&mut self, sql: &str) -> diesel::QueryResult<Vec<T>>
-    where
-        T: QueryableByName<diesel::sqlite::Sqlite>
-            + QueryableByName<diesel::pg::Pg>
-            + QueryableByName<diesel::mysql::Mysql>
-            + 'static,
-        diesel::query_builder::SqlQuery: QueryFragment<diesel::sqlite::Sqlite>
-            + QueryFragment<diesel::pg::Pg>
-            + QueryFragment<diesel::mysql::Mysql>
-            + QueryId,
-    {
+    pub(crate) fn load<T: Row>(&mut self, sql: &str) -> diesel::QueryResult<Vec<T>> {
         dispatch!(self, c => diesel::sql_query(sql).load::<T>(c))
     }
 

@@ -33,6 +33,23 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// The URL names a database whose driver this build does not include.
+    #[error(
+        "{database}: this build has no {name} driver; enable the `{feature}` feature of \
+         schema-runtime (`schema-runtime = {{ version = \"{version}\", features = [\"{feature}\"] }}`), \
+         or install the CLI with `cargo install cargo-schema --features {feature}`"
+    )]
+    BackendNotCompiled {
+        /// The redacted target.
+        database: String,
+        /// The database's name for people (`PostgreSQL`).
+        name: &'static str,
+        /// The Cargo feature that compiles its driver in.
+        feature: &'static str,
+        /// This crate's version, for the line to paste.
+        version: &'static str,
+    },
+
     /// A query the runtime itself issued failed (reading the version table,
     /// introspection, locking).
     #[error("{action} failed on {database}: {message}")]

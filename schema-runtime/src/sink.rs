@@ -6,10 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use diesel::query_builder::{QueryFragment, QueryId, SqlQuery};
-use diesel::QueryableByName;
-
-use crate::conn::Connection;
+use crate::conn::{Connection, Row};
 use crate::error::{db_message, Error, Result};
 
 /// A live connection or a script being written.
@@ -53,17 +50,7 @@ impl Sink<'_> {
 
     /// Rows a live run reads to decide what to do next; `None` in a script,
     /// where the caller writes what the script should do instead.
-    pub(crate) fn query<T>(&mut self, sql: &str, action: &str) -> Result<Option<Vec<T>>>
-    where
-        T: QueryableByName<diesel::sqlite::Sqlite>
-            + QueryableByName<diesel::pg::Pg>
-            + QueryableByName<diesel::mysql::Mysql>
-            + 'static,
-        SqlQuery: QueryFragment<diesel::sqlite::Sqlite>
-            + QueryFragment<diesel::pg::Pg>
-            + QueryFragment<diesel::mysql::Mysql>
-            + QueryId,
-    {
+    pub(crate) fn query<T: Row>(&mut self, sql: &str, action: &str) -> Result<Option<Vec<T>>> {
         match self {
             Sink::Live(c) => c.load(sql).map(Some).map_err(|e| c.db_error(action, &e)),
             Sink::Script(_) => Ok(None),

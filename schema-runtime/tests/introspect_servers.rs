@@ -8,7 +8,6 @@
 mod server_db;
 
 use diesel::connection::SimpleConnection;
-use diesel::{MysqlConnection, PgConnection};
 use schema_core::dialect::Dialect;
 use schema_core::diff::diff;
 use schema_core::migration::{split_statements, split_statements_with, SplitOptions};
@@ -17,6 +16,7 @@ use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
     Schema, Table, UniqueConstraint,
 };
+use schema_runtime::conn::{MysqlConnection, PgConnection};
 use schema_runtime::introspect::mysql::introspect_mysql;
 use schema_runtime::introspect::postgres::introspect_postgres;
 use server_db::{Server, TestDb};

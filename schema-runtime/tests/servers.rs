@@ -56,9 +56,10 @@ impl TestDb {
         }
         let mut c = self.conn();
         let rows: Vec<Row> = match self.backend {
-            Backend::Postgres => diesel::sql_query(sql).load(c.as_pg_mut().unwrap()),
-            _ => diesel::sql_query(sql).load(c.as_mysql_mut().unwrap()),
+            Backend::Postgres => c.with_pg(|pg| diesel::sql_query(sql).load(pg)),
+            _ => c.with_mysql(|my| diesel::sql_query(sql).load(my)),
         }
+        .unwrap()
         .unwrap();
         rows.into_iter().map(|r| r.v.unwrap_or_default()).collect()
     }

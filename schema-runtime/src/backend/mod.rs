@@ -19,7 +19,7 @@ use schema_core::migration::{Revision, SplitOptions};
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use crate::conn::{describe, Connection, Inner, OpenMode};
+use crate::conn::{describe, Connection, OpenMode};
 use crate::error::{Error, Result};
 use crate::sink::Sink;
 
@@ -27,6 +27,22 @@ use crate::sink::Sink;
 pub(crate) trait Migrate: Sync {
     /// The SQL dialect this backend speaks.
     fn dialect(&self) -> Dialect;
+
+    /// The database's name for people (`PostgreSQL`).
+    fn product(&self) -> &'static str;
+
+    /// The Cargo feature that compiles this backend's driver in.
+    fn feature(&self) -> &'static str;
+
+    /// The error for a URL of this backend in a build without its driver.
+    fn not_compiled(&self, url: &DatabaseUrl) -> Error {
+        Error::BackendNotCompiled {
+            database: describe(url),
+            name: self.product(),
+            feature: self.feature(),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
 
     // -- connection ----------------------------------------------------------
 
@@ -112,7 +128,11 @@ pub(crate) trait Migrate: Sync {
 
     /// The schema of the connected database, without the tables `skip`
     /// names.
-    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema>;
+    fn introspect(
+        &self,
+        conn: &mut Connection,
+        skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema>;
 }
 
 /// The backend of `dialect`.
@@ -255,18 +275,37 @@ pub(crate) fn connect_error_hint(url: &DatabaseUrl, message: String, hint: &str)
 }
 
 /// Connects to a server URL (PostgreSQL, MySQL) with diesel's connection
-/// `C`, wrapped by `inner`. Servers have no file to create, so the
-/// [`OpenMode`] does not matter.
-pub(crate) fn open_server<C: diesel::Connection>(
+/// `C`, held as `H` and wrapped by `inner`. Servers have no file to create,
+/// so the [`OpenMode`] does not matter.
+#[cfg(any(
+    feature = "postgres",
+    feature = "postgres-libpq",
+    feature = "mysql",
+    feature = "mysql-libmysqlclient"
+))]
+pub(crate) fn open_server<C, H>(
     url: &DatabaseUrl,
-    inner: fn(C) -> Inner,
-) -> Result<Connection> {
-    let conn = C::establish(&url.diesel_url(false))
+    inner: fn(H) -> crate::conn::Inner,
+) -> Result<Connection>
+where
+    C: diesel::Connection + Send + Into<H>,
+    H: crate::driver::Run<Conn = C>,
+{
+    let conn = crate::driver::establish::<C, H>(&url.diesel_url(false))
         .map_err(|e| server_connect_error(url, e.to_string()))?;
     Ok(Connection::from_parts(inner(conn), url, None))
 }
 
 /// A server's refusal, with a hint for the common causes.
+#[cfg_attr(
+    not(any(
+        feature = "postgres",
+        feature = "postgres-libpq",
+        feature = "mysql",
+        feature = "mysql-libmysqlclient"
+    )),
+    allow(dead_code)
+)]
 pub(crate) fn server_connect_error(url: &DatabaseUrl, message: String) -> Error {
     let message = scrub(url, message.trim().to_string());
     let lower = message.to_ascii_lowercase();
@@ -293,6 +332,15 @@ pub(crate) fn server_connect_error(url: &DatabaseUrl, message: String) -> Error 
 }
 
 /// Drivers sometimes echo the connection string; never let a password out.
+#[cfg_attr(
+    not(any(
+        feature = "postgres",
+        feature = "postgres-libpq",
+        feature = "mysql",
+        feature = "mysql-libmysqlclient"
+    )),
+    allow(dead_code)
+)]
 fn scrub(url: &DatabaseUrl, message: String) -> String {
     let full = url.diesel_url(false);
     if message.contains(&full) {

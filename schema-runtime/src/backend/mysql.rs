@@ -1,4 +1,5 @@
-//! MySQL and MariaDB through diesel's libmysqlclient connection.
+//! MySQL and MariaDB, through the pure-Rust driver (`mysql` feature) or
+//! libmysqlclient (`mysql-libmysqlclient`); see the `driver` module.
 //!
 //! - Lock: a named lock (`GET_LOCK(name, 0)`), polled with jittered backoff;
 //!   the holder comes from `IS_USED_LOCK` + the process list.
@@ -9,14 +10,13 @@
 
 use std::time::Duration;
 
-use diesel::mysql::MysqlConnection;
 use schema_core::dialect::Dialect;
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use super::{first_value, open_server, poll, release_with, Migrate, SessionLock};
-use crate::conn::{db_error_for, Connection, Inner, OpenMode};
-use crate::error::{Error, Result};
+use super::{first_value, poll, release_with, Migrate, SessionLock};
+use crate::conn::{Connection, OpenMode};
+use crate::error::Result;
 
 /// The MySQL/MariaDB backend.
 pub(crate) struct Mysql;
@@ -41,8 +41,22 @@ impl Migrate for Mysql {
         Dialect::Mysql
     }
 
+    fn product(&self) -> &'static str {
+        "MySQL/MariaDB"
+    }
+
+    fn feature(&self) -> &'static str {
+        "mysql"
+    }
+
+    #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
     fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        open_server::<MysqlConnection>(url, Inner::Mysql)
+        super::open_server::<crate::conn::MysqlConnection, _>(url, crate::conn::Inner::Mysql)
+    }
+
+    #[cfg(not(any(feature = "mysql", feature = "mysql-libmysqlclient")))]
+    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
+        Err(self.not_compiled(url))
     }
 
     fn lock(
@@ -82,20 +96,37 @@ impl Migrate for Mysql {
         )
     }
 
-    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
+    #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
+    fn introspect(
+        &self,
+        conn: &mut Connection,
+        skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema> {
+        use crate::introspect::mysql::{current_database, introspect_mysql};
         let url = conn.url().clone();
-        let my = conn
-            .as_mysql_mut()
-            .expect("a MySQL URL opens a MysqlConnection");
-        match crate::introspect::mysql::current_database(my) {
-            Ok(Some(db)) => crate::introspect::mysql::introspect_mysql(my, &db, skip)
-                .map_err(|e| db_error_for(&url, "introspecting the database", &e)),
-            Ok(None) => Err(Error::Invalid(format!(
+        let found = conn
+            .with_mysql(|my| match current_database(my) {
+                Ok(Some(db)) => introspect_mysql(my, &db, skip).map(Some),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            })
+            .ok_or_else(|| self.not_compiled(&url))?
+            .map_err(|e| crate::conn::db_error_for(&url, "introspecting the database", &e))?;
+        found.ok_or_else(|| {
+            crate::error::Error::Invalid(format!(
                 "{} names no database; add one to the URL path",
                 url.redacted()
-            ))),
-            Err(e) => Err(db_error_for(&url, "introspecting the database", &e)),
-        }
+            ))
+        })
+    }
+
+    #[cfg(not(any(feature = "mysql", feature = "mysql-libmysqlclient")))]
+    fn introspect(
+        &self,
+        conn: &mut Connection,
+        _skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema> {
+        Err(self.not_compiled(conn.url()))
     }
 }
 

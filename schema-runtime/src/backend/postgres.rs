@@ -1,4 +1,5 @@
-//! PostgreSQL through diesel's libpq connection.
+//! PostgreSQL, through the pure-Rust driver (`postgres` feature) or
+//! libpq (`postgres-libpq`); see the `driver` module.
 //!
 //! - Lock: a session-level advisory lock (`pg_try_advisory_lock`) keyed on
 //!   the version table name, polled with jittered backoff; while waiting,
@@ -8,14 +9,13 @@
 
 use std::time::Duration;
 
-use diesel::pg::PgConnection;
 use schema_core::dialect::Dialect;
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 use sha2::{Digest, Sha256};
 
-use super::{first_value, open_server, poll, release_with, Migrate, SessionLock};
-use crate::conn::{db_error_for, Connection, Inner, OpenMode};
+use super::{first_value, poll, release_with, Migrate, SessionLock};
+use crate::conn::{Connection, OpenMode};
 use crate::error::Result;
 
 /// The PostgreSQL backend.
@@ -57,8 +57,22 @@ impl Migrate for Postgres {
         Dialect::Postgres
     }
 
+    fn product(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    fn feature(&self) -> &'static str {
+        "postgres"
+    }
+
+    #[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
     fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        open_server::<PgConnection>(url, Inner::Postgres)
+        super::open_server::<crate::conn::PgConnection, _>(url, crate::conn::Inner::Postgres)
+    }
+
+    #[cfg(not(any(feature = "postgres", feature = "postgres-libpq")))]
+    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
+        Err(self.not_compiled(url))
     }
 
     fn lock(
@@ -94,14 +108,28 @@ impl Migrate for Postgres {
         )
     }
 
-    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
+    #[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
+    fn introspect(
+        &self,
+        conn: &mut Connection,
+        skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema> {
+        use crate::introspect::postgres::{current_schema, introspect_postgres};
         let url = conn.url().clone();
-        let pg = conn
-            .as_pg_mut()
-            .expect("a PostgreSQL URL opens a PgConnection");
-        crate::introspect::postgres::current_schema(pg)
-            .and_then(|schema| crate::introspect::postgres::introspect_postgres(pg, &schema, skip))
-            .map_err(|e| db_error_for(&url, "introspecting the schema", &e))
+        conn.with_pg(|pg| {
+            current_schema(pg).and_then(|schema| introspect_postgres(pg, &schema, skip))
+        })
+        .ok_or_else(|| self.not_compiled(&url))?
+        .map_err(|e| crate::conn::db_error_for(&url, "introspecting the schema", &e))
+    }
+
+    #[cfg(not(any(feature = "postgres", feature = "postgres-libpq")))]
+    fn introspect(
+        &self,
+        conn: &mut Connection,
+        _skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema> {
+        Err(self.not_compiled(conn.url()))
     }
 }
 

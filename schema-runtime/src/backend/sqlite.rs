@@ -18,15 +18,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use diesel::sqlite::SqliteConnection;
-use diesel::Connection as _;
 use schema_core::dialect::Dialect;
 use schema_core::migration::Revision;
 use schema_core::url::{DatabaseUrl, SqliteOpen};
 use schema_core::Schema;
 
-use super::{connect_error, connect_error_hint, Migrate, SessionLock};
-use crate::conn::{absolute, Connection, Inner, OpenMode, DEFAULT_SQLITE_BUSY_TIMEOUT};
+use super::{connect_error_hint, Migrate, SessionLock};
+use crate::conn::{absolute, Connection, OpenMode};
 use crate::error::{db_message, Error, Result};
 use crate::sink::Sink;
 
@@ -85,7 +83,26 @@ impl Migrate for Sqlite {
         Dialect::Sqlite
     }
 
+    fn product(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn feature(&self) -> &'static str {
+        "sqlite"
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
+        Err(self.not_compiled(url))
+    }
+
+    #[cfg(feature = "sqlite")]
     fn open(&self, url: &DatabaseUrl, mode: OpenMode) -> Result<Connection> {
+        use super::connect_error;
+        use crate::conn::{Inner, DEFAULT_SQLITE_BUSY_TIMEOUT};
+        use diesel::sqlite::SqliteConnection;
+        use diesel::Connection as _;
+
         match plan_open(url, mode)? {
             Open::StandIn(path) => {
                 let conn = SqliteConnection::establish(":memory:")
@@ -236,7 +253,11 @@ impl Migrate for Sqlite {
         )
     }
 
-    fn introspect(&self, conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
+    fn introspect(
+        &self,
+        conn: &mut Connection,
+        skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema> {
         crate::introspect::sqlite::introspect(conn, skip)
     }
 }

@@ -8,7 +8,9 @@
 //! documents, so `diff(introspect(db), models)` is empty right after the
 //! generated migration ran.
 
+#[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
 pub mod mysql;
+#[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
 pub mod postgres;
 pub(crate) mod sqlite;
 

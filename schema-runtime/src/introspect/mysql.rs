@@ -29,12 +29,14 @@
 use std::collections::BTreeMap;
 
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::{sql_query, MysqlConnection, QueryableByName, RunQueryDsl};
+use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
     Schema, Table,
 };
+
+use crate::conn::MysqlConnection;
 
 /// The dialect this module reads the catalog of.
 const DIALECT: Dialect = Dialect::Mysql;

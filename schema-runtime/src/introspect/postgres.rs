@@ -24,12 +24,14 @@
 use std::collections::BTreeMap;
 
 use diesel::sql_types::{Array, Bool, Int8, Nullable, Text};
-use diesel::{sql_query, PgConnection, QueryableByName, RunQueryDsl};
+use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
     Schema, Table, UniqueConstraint,
 };
+
+use crate::conn::PgConnection;
 
 /// The dialect this module reads the catalog of.
 const DIALECT: Dialect = Dialect::Postgres;

@@ -92,7 +92,10 @@ struct ForeignKeyRow {
 type IndexEntry = (bool, String, Vec<Option<String>>);
 
 /// The schema of a SQLite connection, without the tables `skip` names.
-pub(crate) fn introspect(conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> Result<Schema> {
+pub(crate) fn introspect(
+    conn: &mut Connection,
+    skip: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Schema> {
     let tables: Vec<TableRow> = load(
         conn,
         &format!("SELECT m.name AS name, m.sql AS sql FROM sqlite_master m WHERE {TABLES}"),
@@ -251,13 +254,7 @@ pub(crate) fn introspect(conn: &mut Connection, skip: &dyn Fn(&str) -> bool) -> 
     Ok(Schema::new(by_name.into_values().map(|(t, _)| t).collect()))
 }
 
-fn load<T>(conn: &mut Connection, sql: &str) -> Result<Vec<T>>
-where
-    T: QueryableByName<diesel::sqlite::Sqlite>
-        + QueryableByName<diesel::pg::Pg>
-        + QueryableByName<diesel::mysql::Mysql>
-        + 'static,
-{
+fn load<T: crate::conn::Row>(conn: &mut Connection, sql: &str) -> Result<Vec<T>> {
     conn.load(sql)
         .map_err(|e| conn.db_error("reading the SQLite schema", &e))
 }

@@ -9,7 +9,8 @@
 #![allow(dead_code)]
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, MysqlConnection, PgConnection};
+use diesel::Connection;
+use schema_runtime::conn::{MysqlConnection, PgConnection};
 
 /// Which server a test database lives on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -86,8 +86,9 @@ impl Project {
             v: Option<String>,
         }
         let mut c = schema_runtime::Connection::establish(&self.url()).unwrap();
-        let rows: Vec<Row> = diesel::sql_query(sql)
-            .load(c.as_sqlite_mut().unwrap())
+        let rows: Vec<Row> = c
+            .with_sqlite(|c| diesel::sql_query(sql).load(c))
+            .unwrap()
             .unwrap();
         rows.into_iter().map(|r| r.v.unwrap_or_default()).collect()
     }
