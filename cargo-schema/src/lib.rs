@@ -10,6 +10,7 @@ pub mod config;
 pub mod discover;
 pub mod error;
 pub mod output;
+pub mod progress;
 pub mod project;
 
 use std::ffi::OsString;

@@ -102,6 +102,7 @@ mod tests {
             tables: IntrospectOptions {
                 version_table: "v".into(),
                 ignore_tables: vec!["legacy_*".into()],
+                on_table: None,
             },
             only_modelled_tables: false,
         };
@@ -128,6 +129,7 @@ mod tests {
             tables: IntrospectOptions {
                 version_table: "v".into(),
                 ignore_tables: Vec::new(),
+                on_table: None,
             },
             only_modelled_tables: true,
         };

@@ -244,6 +244,7 @@ impl Migrator {
             tables: IntrospectOptions {
                 version_table: self.version_table.clone(),
                 ignore_tables: Vec::new(),
+                on_table: None,
             },
             only_modelled_tables: true,
         };

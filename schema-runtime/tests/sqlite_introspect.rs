@@ -175,6 +175,7 @@ fn version_table_option_is_honoured() {
         &IntrospectOptions {
             version_table: "my_versions".into(),
             ignore_tables: vec![],
+            on_table: None,
         },
     )
     .unwrap();

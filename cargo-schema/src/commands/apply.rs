@@ -1,17 +1,17 @@
 //! `upgrade`, `downgrade`, `stamp`, `current`: the commands that read or
 //! change the version table, all through `schema_runtime::Migrator`.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use schema_core::url::DatabaseUrl;
-use schema_runtime::migrator::{Action, Migrator, Progress, Report, TransactionMode};
+use schema_runtime::migrator::{Action, Migrator, Report, TransactionMode};
 use serde_json::{json, Value};
 
 use crate::cli::{ApplyOpts, LockModeArg, TransactionArg};
 use crate::commands::{load_migrator, Ctx};
 use crate::error::CliError;
+use crate::progress::MigrationProgress;
 
 /// Which way `apply` goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,39 +88,14 @@ pub fn apply(
         return print_sql(ctx, &m, &db.url, direction, target);
     }
     announce(ctx, &db.url);
-    let out = ctx.out.clone();
-    let tty = std::io::stderr().is_terminal();
-    let m = m.on_progress(move |p| match p {
-        Progress::WaitingForLock { holder } => out.note(format!(
-            "waiting for the migration lock{}",
-            holder
-                .map(|h| format!(" (held by {h})"))
-                .unwrap_or_default()
-        )),
-        Progress::Started {
-            revision,
-            message,
-            index,
-            total,
-        } if tty => out.note(format!("[{index}/{total}] {revision} {message} ...")),
-        Progress::Finished {
-            revision,
-            duration,
-            index,
-            total,
-        } => out.note(format!(
-            "[{index}/{total}] {revision} done in {} ms",
-            duration.as_millis()
-        )),
-        Progress::Skipped { revision } => {
-            out.note(format!("{revision}: already handled by another migrator"))
-        }
-        _ => {}
-    });
+    // Dropped on an error too, which clears the bar before the error prints.
+    let progress = MigrationProgress::new(ctx.out);
+    let m = m.on_progress(progress.handler());
     let report = match direction {
         Direction::Up => m.upgrade_to(&db.url, target)?,
         Direction::Down => m.downgrade(&db.url, target)?,
     };
+    progress.finish();
     print_report(ctx, &report);
     Ok(ExitCode::SUCCESS)
 }

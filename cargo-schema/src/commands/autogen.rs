@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::commands::{load_graph, Ctx};
 use crate::discover::discover;
 use crate::error::CliError;
+use crate::progress::TableProgress;
 
 /// The migration text autogenerate produced.
 #[derive(Debug)]
@@ -86,14 +87,19 @@ fn compare(
             }
         )));
     }
+    // Dropped on an error too, which clears the bar before the error prints.
+    let progress = TableProgress::start(ctx.out);
     let options = CompareOptions {
         tables: IntrospectOptions {
             version_table: config.version_table.clone(),
             ignore_tables: config.ignore_tables.clone(),
+            on_table: Some(progress.hook()),
         },
         only_modelled_tables: false,
     };
-    Ok(compare_models(&mut conn, &models, &options)?)
+    let cmp = compare_models(&mut conn, &models, &options)?;
+    progress.finish();
+    Ok(cmp)
 }
 
 fn preamble(rendered: &RenderedMigration) -> String {

@@ -4,4 +4,5 @@ mod support;
 
 mod flow;
 mod graph;
+mod progress;
 mod project;
