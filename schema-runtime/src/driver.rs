@@ -17,6 +17,8 @@
 //! waits for it. Dropping the connection (and its runtime) follows the same
 //! rule.
 
+use schema_core::url::DatabaseUrl;
+
 /// Runs a closure against a driver's diesel connection.
 pub(crate) trait Run {
     /// The diesel connection the closure receives.
@@ -84,19 +86,123 @@ pub(crate) type MysqlHandle = MysqlConnection;
 #[cfg(all(feature = "mysql", not(feature = "mysql-libmysqlclient")))]
 pub(crate) type MysqlHandle = Detached<MysqlConnection>;
 
-/// Opens a connection of driver `C` and holds it as `H`.
+/// How a driver is handed a URL.
+pub(crate) trait ConnectionString {
+    /// The connection string for `url`, or why this driver cannot serve it
+    /// (with what to do instead).
+    fn connection_string(url: &DatabaseUrl) -> Result<String, String> {
+        Ok(url.diesel_url(false))
+    }
+}
+
+#[cfg(feature = "postgres-libpq")]
+impl ConnectionString for diesel::pg::PgConnection {}
+#[cfg(feature = "mysql-libmysqlclient")]
+impl ConnectionString for diesel::mysql::MysqlConnection {}
+
+/// tokio-postgres reads libpq's URL format but knows fewer parameters, and
+/// this build gives it no TLS implementation.
+#[cfg(all(feature = "postgres", not(feature = "postgres-libpq")))]
+impl ConnectionString for PgConnection {
+    fn connection_string(url: &DatabaseUrl) -> Result<String, String> {
+        const KNOWN: &[&str] = &[
+            "user",
+            "password",
+            "dbname",
+            "options",
+            "application_name",
+            "host",
+            "hostaddr",
+            "port",
+            "connect_timeout",
+            "tcp_user_timeout",
+            "keepalives",
+            "keepalives_idle",
+            "keepalives_interval",
+            "keepalives_retries",
+            "target_session_attrs",
+            "load_balance_hosts",
+        ];
+        rewrite_query(&url.diesel_url(false), |key, value| match key {
+            // Without TLS, `prefer` and `allow` both mean a plain connection.
+            "sslmode" => match value {
+                "disable" | "allow" | "prefer" => Ok(Some(("sslmode", "disable".into()))),
+                _ => Err(format!(
+                    "`sslmode={value}` needs TLS, which the pure-Rust PostgreSQL driver of this \
+                     build does not do; use the `postgres-libpq` feature (libpq) for TLS"
+                )),
+            },
+            _ => match KNOWN.iter().find(|k| **k == key) {
+                Some(k) => Ok(Some((*k, value.to_string()))),
+                None => Err(format!(
+                    "the pure-Rust PostgreSQL driver does not know the URL parameter `{key}`; \
+                     remove it, or use the `postgres-libpq` feature (libpq)"
+                )),
+            },
+        })
+    }
+}
+
+/// mysql_async names the socket `socket` and has no TLS in this build.
+#[cfg(all(feature = "mysql", not(feature = "mysql-libmysqlclient")))]
+impl ConnectionString for MysqlConnection {
+    fn connection_string(url: &DatabaseUrl) -> Result<String, String> {
+        rewrite_query(&url.diesel_url(false), |key, value| match key {
+            "unix_socket" => Ok(Some(("socket", value.to_string()))),
+            "ssl_mode" if value.eq_ignore_ascii_case("disabled") => Ok(None),
+            "ssl_mode" if value.eq_ignore_ascii_case("preferred") => Ok(None),
+            _ => Err(format!(
+                "`{key}={value}` needs TLS, which the pure-Rust MySQL driver of this build \
+                 does not do; use the `mysql-libmysqlclient` feature (libmysqlclient) for TLS"
+            )),
+        })
+    }
+}
+
+/// `url` with each `key=value` of its query (still percent-encoded) passed
+/// through `f`: kept as returned, dropped on `None`, refused on `Err`.
+#[cfg(any(
+    all(feature = "postgres", not(feature = "postgres-libpq")),
+    all(feature = "mysql", not(feature = "mysql-libmysqlclient"))
+))]
+fn rewrite_query(
+    url: &str,
+    f: impl Fn(&str, &str) -> Result<Option<(&'static str, String)>, String>,
+) -> Result<String, String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok(url.to_string());
+    };
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if let Some((k, v)) = f(key, value)? {
+            kept.push(format!("{k}={v}"));
+        }
+    }
+    Ok(if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    })
+}
+
+/// Opens a connection of driver `C` and holds it as `H`; `Err` carries the
+/// driver's refusal or why it cannot serve this URL.
 #[cfg(any(
     feature = "postgres",
     feature = "postgres-libpq",
     feature = "mysql",
     feature = "mysql-libmysqlclient"
 ))]
-pub(crate) fn establish<C, H>(url: &str) -> diesel::ConnectionResult<H>
+pub(crate) fn establish<C, H>(url: &DatabaseUrl) -> Result<H, String>
 where
-    C: diesel::Connection + Into<H>,
+    C: diesel::Connection + ConnectionString + Into<H>,
     H: Run<Conn = C>,
 {
-    off_runtime(|| C::establish(url)).map(Into::into)
+    let conn_str = C::connection_string(url)?;
+    off_runtime(|| C::establish(&conn_str))
+        .map(Into::into)
+        .map_err(|e| e.to_string())
 }
 
 /// An async driver's connection, used only from outside any tokio runtime.
@@ -105,8 +211,9 @@ where
     all(feature = "mysql", not(feature = "mysql-libmysqlclient"))
 ))]
 pub(crate) struct Detached<C: Send> {
-    /// `None` only while it is being dropped.
-    conn: Option<C>,
+    /// `None` only while it is being dropped; boxed because these
+    /// connections are several hundred bytes.
+    conn: Option<Box<C>>,
 }
 
 #[cfg(any(
@@ -115,7 +222,9 @@ pub(crate) struct Detached<C: Send> {
 ))]
 impl<C: Send> From<C> for Detached<C> {
     fn from(conn: C) -> Self {
-        Detached { conn: Some(conn) }
+        Detached {
+            conn: Some(Box::new(conn)),
+        }
     }
 }
 
@@ -131,7 +240,7 @@ impl<C: Send> Run for Detached<C> {
             .conn
             .as_mut()
             .expect("a detached connection is only taken while dropped");
-        off_runtime(|| f(conn))
+        off_runtime(|| f(&mut **conn))
     }
 }
 
@@ -176,4 +285,48 @@ pub(crate) fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 )))]
 pub(crate) fn off_runtime<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     f()
+}
+
+#[cfg(test)]
+mod tests {
+    #[allow(unused_imports)]
+    use super::*;
+
+    #[cfg(all(feature = "postgres", not(feature = "postgres-libpq")))]
+    #[test]
+    fn postgres_urls_for_the_pure_rust_driver() {
+        let conn = |u: &str| PgConnection::connection_string(&DatabaseUrl::parse(u).unwrap());
+        assert_eq!(
+            conn("postgres://app:pw@db:5432/app?application_name=web&sslmode=prefer").unwrap(),
+            "postgres://app:pw@db:5432/app?application_name=web&sslmode=disable"
+        );
+        assert_eq!(
+            conn("postgres://db/app").unwrap(),
+            "postgres://db/app",
+            "no query stays no query"
+        );
+        let tls = conn("postgresql+asyncpg://app@db/app?ssl=require").unwrap_err();
+        assert!(
+            tls.contains("sslmode=require") && tls.contains("postgres-libpq"),
+            "{tls}"
+        );
+        let unknown = conn("postgres://db/app?sslrootcert=/ca.pem").unwrap_err();
+        assert!(unknown.contains("`sslrootcert`"), "{unknown}");
+    }
+
+    #[cfg(all(feature = "mysql", not(feature = "mysql-libmysqlclient")))]
+    #[test]
+    fn mysql_urls_for_the_pure_rust_driver() {
+        let conn = |u: &str| MysqlConnection::connection_string(&DatabaseUrl::parse(u).unwrap());
+        assert_eq!(
+            conn("mysql://root@localhost/app?socket=/run/mysqld.sock").unwrap(),
+            "mysql://root@localhost/app?socket=/run/mysqld.sock"
+        );
+        assert_eq!(
+            conn("mysql://root@db/app?ssl-mode=disabled").unwrap(),
+            "mysql://root@db/app"
+        );
+        let tls = conn("mysql://root@db/app?ssl-mode=required").unwrap_err();
+        assert!(tls.contains("mysql-libmysqlclient"), "{tls}");
+    }
 }

@@ -379,3 +379,70 @@ fn mysql_introspection_round_trips() {
     };
     introspection_round_trip(&db);
 }
+
+/// Upgrade, introspect and downgrade with plain sync calls made from async
+/// code, where blocking on a driver's own runtime would panic if the
+/// runtime did not move the work off this thread.
+async fn sync_calls_inside_tokio(db: &TestDb) {
+    let p = project(USERS);
+    let m = Migrator::from_dir(p.migrations()).unwrap();
+    assert_eq!(m.upgrade(&db.url).unwrap().steps.len(), 3);
+    let mut c = db.conn();
+    let live =
+        schema_runtime::introspect(&mut c, &schema_runtime::IntrospectOptions::default()).unwrap();
+    assert!(live.table("users").is_some(), "{live:#?}");
+    drop(c); // dropping a connection inside the runtime is safe too
+    assert_eq!(m.downgrade(&db.url, R1).unwrap().steps.len(), 2);
+    assert_eq!(db.applied(), [R1]);
+    // The runtime is still usable afterwards.
+    tokio::task::yield_now().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_sync_calls_inside_a_current_thread_runtime() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_POSTGRES_URL") else {
+        return;
+    };
+    sync_calls_inside_tokio(&db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sync_calls_inside_a_multi_thread_runtime() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_POSTGRES_URL") else {
+        return;
+    };
+    sync_calls_inside_tokio(&db).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn mysql_sync_calls_inside_a_current_thread_runtime() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_MYSQL_URL") else {
+        return;
+    };
+    sync_calls_inside_tokio(&db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mysql_sync_calls_inside_a_multi_thread_runtime() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_MYSQL_URL") else {
+        return;
+    };
+    sync_calls_inside_tokio(&db).await;
+}
+
+#[test]
+fn unreachable_servers_are_clear_errors() {
+    // Port 9 (discard) is closed on the test machine: nothing listens there.
+    for url in [
+        "postgres://app:s3cret@127.0.0.1:9/app",
+        "mysql://app:s3cret@127.0.0.1:9/app",
+    ] {
+        let err = Migrator::from_texts(Vec::<(String, &str)>::new())
+            .upgrade(url)
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Connect { .. }), "{url}: {text}");
+        assert!(text.contains("cannot connect to"), "{text}");
+        assert!(!text.contains("s3cret"), "password leaked: {text}");
+    }
+}

@@ -4,5 +4,6 @@ mod support;
 
 mod flow;
 mod graph;
+mod links;
 mod progress;
 mod project;

@@ -288,11 +288,10 @@ pub(crate) fn open_server<C, H>(
     inner: fn(H) -> crate::conn::Inner,
 ) -> Result<Connection>
 where
-    C: diesel::Connection + Send + Into<H>,
+    C: diesel::Connection + crate::driver::ConnectionString + Send + Into<H>,
     H: crate::driver::Run<Conn = C>,
 {
-    let conn = crate::driver::establish::<C, H>(&url.diesel_url(false))
-        .map_err(|e| server_connect_error(url, e.to_string()))?;
+    let conn = crate::driver::establish::<C, H>(url).map_err(|e| server_connect_error(url, e))?;
     Ok(Connection::from_parts(inner(conn), url, None))
 }
 
