@@ -446,3 +446,108 @@ fn unreachable_servers_are_clear_errors() {
         assert!(!text.contains("s3cret"), "password leaked: {text}");
     }
 }
+
+/// Whether this PostgreSQL session is encrypted.
+fn pg_session_is_tls(c: &mut Connection) -> bool {
+    use diesel::{QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Tls {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ssl: bool,
+    }
+    let rows: Vec<Tls> = c
+        .with_pg(|pg| {
+            diesel::sql_query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").load(pg)
+        })
+        .unwrap()
+        .unwrap();
+    rows[0].ssl
+}
+
+#[test]
+fn postgres_tls_follows_sslmode() {
+    let Ok(base) = std::env::var("SCHEMA_TEST_POSTGRES_URL") else {
+        println!("skipped: SCHEMA_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let with = |q: &str| format!("{base}{sep}{q}");
+    let mut plain = Connection::establish(&with("sslmode=disable")).unwrap();
+    assert!(!pg_session_is_tls(&mut plain));
+    let ssl_on = plain
+        .with_pg(|pg| {
+            use diesel::RunQueryDsl;
+            #[derive(diesel::QueryableByName)]
+            struct Setting {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                ssl: String,
+            }
+            diesel::sql_query("SHOW ssl").load::<Setting>(pg)
+        })
+        .unwrap()
+        .unwrap()[0]
+        .ssl
+        == "on";
+    if !ssl_on {
+        println!("skipped: the test server has ssl = off");
+        return;
+    }
+    let mut tls = Connection::establish(&with("sslmode=require")).unwrap();
+    assert!(pg_session_is_tls(&mut tls), "sslmode=require must encrypt");
+
+    // Debian's server certificate is self-signed: trusting it as the root
+    // passes verify-ca; its name is the machine's, not 127.0.0.1, so
+    // verify-full must refuse it.
+    let cert = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    if std::path::Path::new(cert).exists() {
+        let mut ca = Connection::establish(&with(&format!("sslmode=verify-ca&sslrootcert={cert}")))
+            .unwrap_or_else(|e| panic!("verify-ca with the server's own certificate: {e}"));
+        assert!(pg_session_is_tls(&mut ca));
+        if base.contains("127.0.0.1") {
+            let err =
+                Connection::establish(&with(&format!("sslmode=verify-full&sslrootcert={cert}")))
+                    .unwrap_err()
+                    .to_string();
+            assert!(err.contains("cannot connect to"), "{err}");
+        }
+    }
+    let err = Connection::establish(&with("sslmode=verify-full&sslrootcert=/nonexistent/ca.pem"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/nonexistent/ca.pem"), "{err}");
+}
+
+#[test]
+fn mysql_required_tls_on_a_server_without_it_is_a_clear_error() {
+    let Ok(base) = std::env::var("SCHEMA_TEST_MYSQL_URL") else {
+        println!("skipped: SCHEMA_TEST_MYSQL_URL not set");
+        return;
+    };
+    let mut c = Connection::establish(&base).unwrap();
+    let have_ssl = {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        c.with_mysql(|my| diesel::sql_query("SELECT CAST(@@have_ssl AS CHAR) AS v").load::<V>(my))
+            .unwrap()
+            .unwrap()[0]
+            .v
+            .clone()
+    };
+    if have_ssl == "YES" {
+        println!("skipped: the test server has TLS; this checks a server without it");
+        return;
+    }
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let err = Connection::establish(&format!("{base}{sep}ssl-mode=REQUIRED"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot connect to"), "{err}");
+    assert!(
+        err.to_ascii_lowercase().contains("ssl") || err.contains("TLS"),
+        "{err}"
+    );
+}

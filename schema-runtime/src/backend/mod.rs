@@ -288,7 +288,7 @@ pub(crate) fn open_server<C, H>(
     inner: fn(H) -> crate::conn::Inner,
 ) -> Result<Connection>
 where
-    C: diesel::Connection + crate::driver::ConnectionString + Send + Into<H>,
+    C: crate::driver::Establish + Send + Into<H>,
     H: crate::driver::Run<Conn = C>,
 {
     let conn = crate::driver::establish::<C, H>(url).map_err(|e| server_connect_error(url, e))?;
