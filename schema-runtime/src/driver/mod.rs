@@ -9,13 +9,13 @@
 //! module reaches a connection through [`Run::run`], so it never knows which
 //! driver it talks to.
 //!
-//! The pure-Rust drivers are async. Each connection drives its I/O on a
-//! private current-thread runtime, never on the application's: a runtime
-//! cannot be blocked on from inside another (tokio panics), so when the
-//! caller is itself inside a tokio runtime (`#[tokio::main]`, an axum
-//! handler) the call runs on a short-lived thread of its own and the caller
-//! waits for it. Dropping the connection (and its runtime) follows the same
-//! rule.
+//! The pure-Rust drivers are async. Their I/O runs on one private runtime
+//! with a single worker thread ([`DriverRuntime`]), never on the
+//! application's: a runtime cannot be blocked on from inside another (tokio
+//! panics), so when the caller is itself inside a tokio runtime
+//! (`#[tokio::main]`, an axum handler) the call runs on a short-lived thread
+//! of its own and the caller waits for it. Dropping a connection follows the
+//! same rule.
 
 use schema_core::url::DatabaseUrl;
 
