@@ -166,6 +166,13 @@ pub enum Command {
         /// A revision id, prefix, `head` or `base`.
         rev: String,
     },
+    /// Write one migration creating the live database's current schema and
+    /// stamp that database at it (adopting an existing database).
+    Baseline {
+        /// Message of the baseline migration.
+        #[arg(short, long)]
+        message: String,
+    },
     /// Set the version table to TARGET without running any SQL.
     Stamp {
         /// head, base, a revision, ...
@@ -216,4 +223,8 @@ pub struct RevisionArgs {
     /// without `--autogenerate`; says so explicitly in scripts).
     #[arg(long, conflicts_with = "autogenerate")]
     pub empty: bool,
+    /// With `--autogenerate`: write the migration even when no model is
+    /// found and it would drop every table of the database.
+    #[arg(long, requires = "autogenerate")]
+    pub allow_drop_all: bool,
 }

@@ -442,7 +442,7 @@ fn fk_same(a: &ForeignKey, b: &ForeignKey) -> bool {
 }
 
 fn columns_differ(d: Dialect, o: &Column, n: &Column) -> bool {
-    d.canonical_type(&o.ty) != d.canonical_type(&n.ty)
+    !d.stores_alike(&o.ty, &n.ty)
         || o.nullable != n.nullable
         || !d.defaults_equal(o.default.as_ref(), n.default.as_ref(), &n.ty)
         || o.auto_increment != n.auto_increment

@@ -551,3 +551,41 @@ fn mysql_required_tls_on_a_server_without_it_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn mysql_integer_display_widths_converge() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_MYSQL_URL") else {
+        return;
+    };
+    // Written by another tool, as MariaDB then reports it: tinyint(4),
+    // mediumint(9), int(10) unsigned, int(5) unsigned zerofill.
+    db.conn()
+        .execute(
+            "CREATE TABLE legacy (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, \
+             flags TINYINT NOT NULL, hits MEDIUMINT NOT NULL, code INT(5) UNSIGNED ZEROFILL NOT NULL)",
+        )
+        .unwrap();
+    use schema_core::{Column, LogicalType, PrimaryKey, Schema, Table};
+    let col = |name: &str, ty: &str| Column::new(name, LogicalType::Custom(ty.into()));
+    let mut id = col("id", "INT UNSIGNED");
+    id.auto_increment = true;
+    let model = Table {
+        name: "legacy".into(),
+        columns: vec![
+            id,
+            col("flags", "TINYINT"),
+            col("hits", "MEDIUMINT"),
+            col("code", "INT(5) UNSIGNED ZEROFILL"),
+        ],
+        primary_key: Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        }),
+        ..Table::default()
+    };
+    let mut c = db.conn();
+    let live =
+        schema_runtime::introspect(&mut c, &schema_runtime::IntrospectOptions::default()).unwrap();
+    let ops = schema_core::diff::diff(&live, &Schema::new(vec![model]), db.backend.dialect());
+    assert!(ops.is_empty(), "{ops:#?}\n{live:#?}");
+}

@@ -231,3 +231,28 @@ fn check_models_reports_drift_and_then_none() {
     assert!(drift.is_empty(), "{drift}\n{:#?}", drift.ops);
     assert!(drift.to_string().contains("matches the models"));
 }
+
+#[test]
+fn an_integer_rowid_key_described_as_i64_is_left_alone() {
+    // A table another tool wrote: `INTEGER PRIMARY KEY` is the rowid alias.
+    let mut c = mem("CREATE TABLE actor (actor_id INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (actor_id));");
+    let live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    // The model says `actor_id: i64` without auto-increment.
+    let model = Table {
+        name: "actor".into(),
+        columns: vec![
+            schema_core::Column::new("actor_id", LogicalType::BigInt),
+            schema_core::Column::new("name", LogicalType::Text),
+        ],
+        primary_key: Some(PrimaryKey {
+            name: None,
+            columns: vec!["actor_id".into()],
+        }),
+        ..Table::default()
+    };
+    let ops = schema_core::diff::diff(&live, &Schema::new(vec![model]), Dialect::Sqlite);
+    assert!(ops.is_empty(), "no rebuild for the same storage: {ops:#?}");
+    // The rowid alias still fills the key.
+    c.execute("INSERT INTO actor (name) VALUES ('Penelope')")
+        .unwrap();
+}

@@ -24,7 +24,7 @@ pub enum Direction {
 
 /// The migrator over the project's migrations directory, with the config's
 /// settings applied (flags override them).
-fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
+pub(crate) fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, CliError> {
     let config = &ctx.project.config;
     let mut m = load_migrator(ctx)?.version_table(&config.version_table);
     let timeout = opts.and_then(|o| o.lock_timeout).or(config.lock_timeout);

@@ -46,13 +46,18 @@ pub fn open_read_only(ctx: &Ctx, url: &DatabaseUrl) -> Result<Connection, CliErr
 
 /// Models versus the live database, which must be at `expected_heads` (the
 /// parents of the revision about to be written).
+///
+/// With no model found at all, the comparison would propose to drop every
+/// table; that is refused unless `allow_drop_all` says it is meant.
 fn compare(
     ctx: &Ctx,
     graph: &RevisionGraph,
     expected_heads: &[String],
+    allow_drop_all: bool,
 ) -> Result<Comparison, CliError> {
     // Discovery first: a model error is reported before any connection.
-    let models = discover(&ctx.project)?.schema();
+    let discovery = discover(&ctx.project)?;
+    let models = discovery.schema();
     let db = ctx.database_url()?;
     let mut conn = open_read_only(ctx, &db.url)?;
     let config = &ctx.project.config;
@@ -99,7 +104,39 @@ fn compare(
     };
     let cmp = compare_models(&mut conn, &models, &options)?;
     progress.finish();
+    if models.tables.is_empty() && !cmp.live.tables.is_empty() {
+        let why = no_models_error(&discovery.roots, &cmp);
+        if !allow_drop_all {
+            return Err(why);
+        }
+        ctx.out.warn(why.to_string());
+    }
     Ok(cmp)
+}
+
+/// Why autogenerate will not drop every table because no model was found.
+fn no_models_error(roots: &[std::path::PathBuf], cmp: &Comparison) -> CliError {
+    let looked = if roots.is_empty() {
+        "no crate root".to_string()
+    } else {
+        roots
+            .iter()
+            .map(|r| crate::output::display_path(r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let names: Vec<&str> = cmp.live.tables.iter().map(|t| t.name.as_str()).collect();
+    let shown = if names.len() > 8 {
+        format!("{}, … ({} in all)", names[..8].join(", "), names.len())
+    } else {
+        names.join(", ")
+    };
+    CliError::Other(format!(
+        "no models found (looked for #[derive(Model)] structs in the module trees of {looked}), \
+         so autogenerate would drop every table of the database: {shown}; add models, or list \
+         the crates that hold them in `model_packages` under [package.metadata.schema], or \
+         pass `--allow-drop-all` to `revision --autogenerate` if dropping everything is meant"
+    ))
 }
 
 fn preamble(rendered: &RenderedMigration) -> String {
@@ -116,8 +153,9 @@ pub fn generate(
     ctx: &Ctx,
     graph: &RevisionGraph,
     parents: &[String],
+    allow_drop_all: bool,
 ) -> Result<Option<Generated>, CliError> {
-    let cmp = compare(ctx, graph, parents)?;
+    let cmp = compare(ctx, graph, parents, allow_drop_all)?;
     let hints: Vec<String> = cmp.diff.hints.iter().map(ToString::to_string).collect();
     if cmp.diff.is_empty() {
         for h in &hints {
@@ -147,7 +185,9 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
             heads.join(", ")
         )));
     }
-    let cmp = compare(ctx, &graph, &heads)?;
+    // `diff` only prints, so it shows the drops with the warning; `check`
+    // refuses like autogenerate.
+    let cmp = compare(ctx, &graph, &heads, print_sql)?;
     let hints: Vec<String> = cmp.diff.hints.iter().map(ToString::to_string).collect();
     let rendered = cmp.dialect.render_migration(&cmp.diff.ops);
     let changed = !cmp.diff.is_empty();

@@ -12,6 +12,7 @@ use schema_runtime::Migrator;
 
 pub mod apply;
 pub mod autogen;
+pub mod baseline;
 pub mod graph;
 pub mod init;
 pub mod models;
@@ -48,6 +49,7 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Models => models::run(&ctx),
         Command::Revision(args) => revision::revision(&ctx, args),
         Command::Merge { message, revisions } => revision::merge(&ctx, message, revisions),
+        Command::Baseline { message } => baseline::baseline(&ctx, message),
         Command::History { range, verbose } => graph::history(&ctx, range.as_deref(), *verbose),
         Command::Heads => graph::heads(&ctx),
         Command::Branches => graph::branches(&ctx),

@@ -37,7 +37,7 @@ pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
         ..MigrationFile::default()
     };
     if args.autogenerate {
-        match autogen::generate(ctx, &graph, &file.down_revisions)? {
+        match autogen::generate(ctx, &graph, &file.down_revisions, args.allow_drop_all)? {
             None => {
                 ctx.out.answer("no changes detected; no migration written");
                 return Ok(ExitCode::SUCCESS);
@@ -136,7 +136,7 @@ fn one_line(message: &str) -> String {
 
 /// Validates the new file against the whole graph, then writes it; nothing
 /// is written when the result would not load.
-fn write_new(
+pub(crate) fn write_new(
     ctx: &Ctx,
     mut files: Vec<(String, MigrationFile)>,
     file: MigrationFile,

@@ -293,3 +293,33 @@ fn unknown_targets_and_a_database_ahead_of_the_files_are_explained() {
     p.schema(&["current"]).ok().says(&rev);
     p.schema(&["upgrade", "--strict"]).code(1).says(&rev);
 }
+
+#[test]
+fn no_models_never_drops_every_table_unless_asked() {
+    let p = shop(V1);
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
+    p.schema(&["upgrade"]).ok();
+    // The models vanish (a wrong package, a moved module): autogenerate
+    // must not turn that into a migration dropping everything.
+    p.write("src/models.rs", "// no models here any more\n");
+    let before = p.migrations().len();
+    p.schema(&["revision", "--autogenerate", "-m", "oops"])
+        .code(1)
+        .says("no models found")
+        .says("src/lib.rs")
+        .says("orgs, users")
+        .says("--allow-drop-all");
+    p.schema(&["check"]).code(1).says("no models found");
+    assert_eq!(p.migrations().len(), before, "nothing written");
+    p.schema(&[
+        "revision",
+        "--autogenerate",
+        "--allow-drop-all",
+        "-m",
+        "drop everything",
+    ])
+    .ok();
+    let (_, text) = p.migration("drop everything");
+    assert!(text.contains("DROP TABLE"), "{text}");
+}

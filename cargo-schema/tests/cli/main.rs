@@ -2,6 +2,7 @@
 
 mod support;
 
+mod baseline;
 mod flow;
 mod graph;
 mod links;

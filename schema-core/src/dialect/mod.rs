@@ -98,6 +98,16 @@ trait DialectImpl {
 
     /// Reported type → logical type (`None`: not a known spelling).
     fn parse_type(&self, ty: &DeclaredType) -> Option<LogicalType>;
+    /// Whether two canonical types store values identically, so changing
+    /// one into the other is no change at all.
+    fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
+        a == b
+    }
+    /// The `Custom` spelling of a type with no logical equivalent: two
+    /// spellings the database stores alike must give the same string.
+    fn custom_spelling(&self, ty: &DeclaredType) -> String {
+        ty.canonical()
+    }
     /// Logical type → SQL type.
     fn render_type(&self, ty: &LogicalType) -> String;
     /// The logical type a column is stored with; `col.ty` unless the
@@ -198,7 +208,7 @@ impl Dialect {
         let ty = DeclaredType::parse(declared);
         self.imp()
             .parse_type(&ty)
-            .unwrap_or_else(|| LogicalType::Custom(ty.canonical()))
+            .unwrap_or_else(|| LogicalType::Custom(self.imp().custom_spelling(&ty)))
     }
 
     /// The SQL type of a logical type in this dialect.
@@ -221,6 +231,15 @@ impl Dialect {
     /// SQLite, `Json`/`Text` on SQLite).
     pub fn canonical_type(&self, ty: &LogicalType) -> LogicalType {
         self.parse_type(&self.render_logical_type(ty))
+    }
+
+    /// Whether a column of type `a` and one of type `b` hold the same
+    /// values the same way in this dialect (their canonical types are equal,
+    /// or the dialect knows they are stored alike): the differ changes a
+    /// column's type only when they do not.
+    pub fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
+        let (a, b) = (self.canonical_type(a), self.canonical_type(b));
+        a == b || self.imp().stores_alike(&a, &b)
     }
 
     /// Quotes an identifier: `"name"` (SQLite, PostgreSQL) or `` `name` ``
@@ -768,11 +787,22 @@ mod tests {
         assert_eq!(d.parse_type("int(11)"), Integer);
         assert_eq!(d.parse_type("int"), Integer);
         assert_eq!(d.parse_type("tinyint(1)"), Boolean);
-        assert_eq!(d.parse_type("tinyint(4)"), Custom("TINYINT(4)".into()));
+        // Display widths change nothing stored (MariaDB reports them).
+        assert_eq!(d.parse_type("tinyint(4)"), Custom("TINYINT".into()));
+        assert_eq!(d.parse_type("TINYINT"), Custom("TINYINT".into()));
+        assert_eq!(d.parse_type("mediumint(9)"), Custom("MEDIUMINT".into()));
+        assert_eq!(
+            d.parse_type("integer unsigned"),
+            Custom("INT UNSIGNED".into())
+        );
+        assert_eq!(
+            d.parse_type("int(5) unsigned zerofill"),
+            Custom("INT(5) UNSIGNED ZEROFILL".into())
+        );
         assert_eq!(d.parse_type("bigint(20)"), BigInt);
         assert_eq!(
             d.parse_type("int(10) unsigned"),
-            Custom("INT(10) UNSIGNED".into())
+            Custom("INT UNSIGNED".into())
         );
         assert_eq!(d.parse_type("datetime(6)"), Timestamp);
         assert_eq!(d.parse_type("datetime"), Custom("DATETIME".into()));

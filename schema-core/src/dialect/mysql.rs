@@ -31,6 +31,44 @@ impl DialectImpl for Mysql {
         render_type(ty)
     }
 
+    /// Integer display widths (`tinyint(4)`, `int(10) unsigned`: what
+    /// MariaDB and MySQL before 8.0.19 report) change nothing stored, so
+    /// they are dropped, except with `ZEROFILL` (where the width pads the
+    /// value) and `TINYINT(1)` (the boolean spelling). `INTEGER` is `INT`.
+    fn custom_spelling(&self, ty: &DeclaredType) -> String {
+        // Without parentheses the attributes are still in `base`
+        // (`INTEGER UNSIGNED`).
+        let (base, rest) = ty.base.split_once(' ').unwrap_or((&ty.base, ""));
+        let integer = matches!(
+            base,
+            "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "INTEGER" | "BIGINT"
+        );
+        let suffix = [rest, ty.suffix.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !integer || suffix.contains("ZEROFILL") {
+            return ty.canonical();
+        }
+        let keep_width = base == "TINYINT" && ty.one_param() == Some(1);
+        DeclaredType {
+            base: if base == "INTEGER" {
+                "INT".to_string()
+            } else {
+                base.to_string()
+            },
+            params: if keep_width || ty.params.len() > 1 {
+                ty.params.clone()
+            } else {
+                Vec::new()
+            },
+            suffix,
+        }
+        .canonical()
+    }
+
     fn ident_quote(&self) -> char {
         '`'
     }

@@ -51,6 +51,14 @@ impl DialectImpl for Sqlite {
         '"'
     }
 
+    /// Every integer type is one 64-bit integer storage class: turning
+    /// `INTEGER` into `BIGINT` would rebuild the table for nothing, and on
+    /// an `INTEGER PRIMARY KEY` lose the rowid alias.
+    fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
+        use LogicalType::{BigInt, Integer, SmallInt};
+        matches!(a, SmallInt | Integer | BigInt) && matches!(b, SmallInt | Integer | BigInt)
+    }
+
     fn backslash_escapes(&self) -> bool {
         false
     }

@@ -26,6 +26,18 @@ pub fn mysql_lock_name(database: &str, version_table: &str) -> String {
     schema_core::naming::shorten(&format!("cargo-schema:{database}.{version_table}"), 64)
 }
 
+/// Whether the URL asks for an encrypted connection.
+fn requires_tls(url: &DatabaseUrl) -> bool {
+    let full = url.diesel_url(false);
+    let query = full.split_once('?').map(|(_, q)| q).unwrap_or("");
+    query.split('&').any(|pair| {
+        matches!(
+            pair.split_once('='),
+            Some(("ssl_mode", v)) if !v.eq_ignore_ascii_case("disabled") && !v.eq_ignore_ascii_case("preferred")
+        )
+    })
+}
+
 /// Who holds the named lock (`name_lit` is its SQL literal).
 fn holder(conn: &mut Connection, name_lit: &str) -> Option<String> {
     let sql = format!(
@@ -51,7 +63,33 @@ impl Migrate for Mysql {
 
     #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
     fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        super::open_server::<crate::conn::MysqlConnection, _>(url, crate::conn::Inner::Mysql)
+        let mut conn =
+            super::open_server::<crate::conn::MysqlConnection, _>(url, crate::conn::Inner::Mysql)?;
+        if requires_tls(url) {
+            // Some client libraries (MariaDB's, installed as libmysqlclient)
+            // ignore `ssl_mode` and fall back to plain text; a URL that asks
+            // for TLS must never get an unencrypted session.
+            let cipher = first_value(
+                &mut conn,
+                "SELECT CAST(VARIABLE_VALUE AS CHAR) AS value FROM information_schema.SESSION_STATUS \
+                 WHERE VARIABLE_NAME = 'SSL_CIPHER'",
+            )
+            .or_else(|| {
+                first_value(
+                    &mut conn,
+                    "SELECT CAST(VARIABLE_VALUE AS CHAR) AS value FROM performance_schema.session_status \
+                     WHERE VARIABLE_NAME = 'Ssl_cipher'",
+                )
+            });
+            if cipher.as_deref().unwrap_or("").is_empty() {
+                return Err(super::connect_error_hint(
+                    url,
+                    "the URL requires TLS (ssl_mode), but the session is not encrypted".to_string(),
+                    "enable TLS on the server, or use a client library that enforces ssl_mode",
+                ));
+            }
+        }
+        Ok(conn)
     }
 
     #[cfg(not(any(feature = "mysql", feature = "mysql-libmysqlclient")))]
@@ -133,6 +171,16 @@ impl Migrate for Mysql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn which_urls_require_tls() {
+        let req = |u: &str| requires_tls(&DatabaseUrl::parse(u).unwrap());
+        assert!(req("mysql://root@db/app?ssl-mode=REQUIRED"));
+        assert!(req("mysql://root@db/app?ssl_mode=verify_identity"));
+        assert!(!req("mysql://root@db/app?ssl-mode=preferred"));
+        assert!(!req("mysql://root@db/app?ssl-mode=DISABLED"));
+        assert!(!req("mysql://root@db/app"));
+    }
 
     #[test]
     fn lock_names_fit_in_64_characters() {

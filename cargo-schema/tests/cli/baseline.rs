@@ -1,0 +1,100 @@
+//! `baseline`: adopting a database that was built without migrations.
+
+use crate::support::project;
+
+/// A schema made by hand, as a team without migrations would have it.
+/// Declared types are spelled the way the renderer writes them
+/// (`NUMERIC(10,2)`, `INTEGER NOT NULL PRIMARY KEY`): SQLite reports
+/// declared types verbatim, and keeping another spelling through a rebuild
+/// is not done yet.
+const EXISTING: &str = "
+CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, email VARCHAR(200) NOT NULL UNIQUE, vip BOOLEAN NOT NULL DEFAULT 0);
+CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, customer_id BIGINT NOT NULL REFERENCES customers (id) ON DELETE CASCADE, total NUMERIC(10,2) NOT NULL, CHECK (total >= 0));
+CREATE INDEX ix_orders_customer_id ON orders (customer_id);
+INSERT INTO customers (email) VALUES ('ada@example.com');
+";
+
+/// Each table's columns and indexes as SQLite itself reports them.
+fn catalog(db: &std::path::Path) -> String {
+    let sql = "SELECT m.name || ': ' || group_concat(p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' || coalesce(p.dflt_value, '-') || ' ' || p.pk, ', ') \
+               FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+               WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'schema_revisions' \
+               GROUP BY m.name ORDER BY m.name; \
+               SELECT m.name || ' fk ' || f.\"from\" || '->' || f.\"table\" || '.' || f.\"to\" || ' ' || f.on_delete \
+               FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1; \
+               SELECT m.name || ' index ' || i.name || ' unique=' || i.\"unique\" \
+               FROM sqlite_master m JOIN pragma_index_list(m.name) i \
+               WHERE m.type = 'table' AND m.name <> 'schema_revisions' ORDER BY 1;";
+    let out = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("sqlite3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn baseline_writes_the_schema_and_stamps_the_database() {
+    let p = project("adopt").file("src/lib.rs", "").build();
+    p.schema(&["init"]).ok();
+    let db = p.path().join("app.db");
+    let out = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg(EXISTING)
+        .output()
+        .expect("sqlite3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    p.schema(&["baseline", "-m", "baseline"])
+        .ok()
+        .says("created migrations/")
+        .says("(2 tables) and stamped");
+    let (_, text) = p.migration("baseline");
+    assert!(text.contains("CREATE TABLE \"customers\""), "{text}");
+    assert!(text.contains("DROP TABLE \"orders\""), "{text}");
+
+    // The adopted database is at head: nothing runs, its data stays.
+    p.schema(&["upgrade"]).ok().says("nothing to do");
+    let rows = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT email FROM customers")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&rows.stdout).trim(),
+        "ada@example.com"
+    );
+
+    // A new database gets the same schema from the baseline.
+    let fresh = p.path().join("fresh.db");
+    let fresh_url = format!("sqlite://{}", fresh.display());
+    p.schema_env(&["upgrade"], &[("DATABASE_URL", &fresh_url)])
+        .ok()
+        .says("applied 1 migration");
+    assert_eq!(catalog(&fresh), catalog(&db));
+
+    // Twice is refused: the history has begun.
+    p.schema(&["baseline", "-m", "again"])
+        .code(1)
+        .says("already has 1 migration");
+    assert_eq!(p.migrations().len(), 1);
+}
+
+#[test]
+fn baseline_of_an_empty_database_writes_nothing() {
+    let p = project("adopt_empty").file("src/lib.rs", "").build();
+    p.schema(&["init"]).ok();
+    p.schema(&["baseline", "-m", "baseline"])
+        .code(1)
+        .says("has no tables to baseline");
+    assert!(p.migrations().is_empty());
+}
