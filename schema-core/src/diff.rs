@@ -275,6 +275,21 @@ fn new_column_renamed_from(new: &Schema, table: &str, column: &str) -> Option<St
 }
 
 /// The table as the database will store it: no model-only metadata.
+/// `new` with each column whose type does not change (it is stored alike)
+/// declared as the database declares it now, so a rebuild keeps spellings
+/// such as `NVARCHAR(160)` that the models write as `String`.
+fn keeping_stored_types(old: &Table, new: &Table, d: Dialect) -> Table {
+    let mut t = new.clone();
+    for c in &mut t.columns {
+        if let Some(oc) = old.column(&c.name) {
+            if oc.ty != c.ty && d.stores_alike(&oc.ty, &c.ty) {
+                c.ty = oc.ty.clone();
+            }
+        }
+    }
+    t
+}
+
 fn without_renamed_from(t: &Table) -> Table {
     let mut t = t.clone();
     t.renamed_from = None;
@@ -743,7 +758,7 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         let all: Vec<Op> = groups.iter().flat_map(|ops| ops.iter().cloned()).collect();
         phases.columns.push(Op::RebuildTable {
             old: o.clone(),
-            new: without_renamed_from(n),
+            new: keeping_stored_types(o, &without_renamed_from(n), d),
             changes: all,
         });
         return;

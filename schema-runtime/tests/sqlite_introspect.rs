@@ -256,3 +256,72 @@ fn an_integer_rowid_key_described_as_i64_is_left_alone() {
     c.execute("INSERT INTO actor (name) VALUES ('Penelope')")
         .unwrap();
 }
+
+/// `name type notnull dflt pk` of each column, as SQLite reports them.
+fn table_info(c: &mut Connection, table: &str) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Info {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let sql = format!(
+        "SELECT name || ' ' || type || ' ' || \"notnull\" || ' ' || coalesce(dflt_value, '-') || ' ' || pk AS v \
+         FROM pragma_table_info('{table}') ORDER BY cid"
+    );
+    c.with_sqlite(|c| diesel::sql_query(sql).load::<Info>(c))
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .map(|i| i.v)
+        .collect()
+}
+
+const CHINOOK_STYLE: &str = "CREATE TABLE track (
+    track_id INTEGER NOT NULL PRIMARY KEY,
+    name NVARCHAR(200) NOT NULL,
+    composer nvarchar(220),
+    milliseconds INT NOT NULL,
+    unit_price NUMERIC(10, 2) NOT NULL,
+    released DATETIME
+);";
+
+#[test]
+fn declared_types_survive_a_drop_and_its_down_section() {
+    let mut c = mem(CHINOOK_STYLE);
+    let before = table_info(&mut c, "track");
+    let live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    // Models without the table: the up drops it, the down re-creates it
+    // from what introspection read.
+    let ops = schema_core::diff::diff(&live, &Schema::default(), Dialect::Sqlite);
+    let m = Dialect::Sqlite.render_migration(&ops);
+    c.execute(&m.up).unwrap();
+    c.execute(&m.down).unwrap();
+    assert_eq!(table_info(&mut c, "track"), before, "{}", m.down);
+}
+
+#[test]
+fn a_rebuild_keeps_the_declared_types_of_unchanged_columns() {
+    let mut c = mem(CHINOOK_STYLE);
+    let before = table_info(&mut c, "track");
+    let mut live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    // The model adds a check (a rebuild on SQLite) and describes
+    // `milliseconds` as an i64: stored alike, so it keeps `INT`.
+    let mut model = live.tables.remove(0);
+    model
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "milliseconds")
+        .unwrap()
+        .ty = LogicalType::BigInt;
+    model.checks.push(Check {
+        name: "ck_track_ms".into(),
+        sql: "milliseconds >= 0".into(),
+    });
+    let live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    let ops = schema_core::diff::diff(&live, &Schema::new(vec![model]), Dialect::Sqlite);
+    let m = Dialect::Sqlite.render_migration(&ops);
+    assert!(m.up.contains("CREATE TABLE"), "a rebuild: {}", m.up);
+    c.execute(&m.up).unwrap();
+    assert_eq!(table_info(&mut c, "track"), before, "{}", m.up);
+}

@@ -3,13 +3,12 @@
 use crate::support::project;
 
 /// A schema made by hand, as a team without migrations would have it.
-/// Declared types are spelled the way the renderer writes them
-/// (`NUMERIC(10,2)`, `INTEGER NOT NULL PRIMARY KEY`): SQLite reports
-/// declared types verbatim, and keeping another spelling through a rebuild
-/// is not done yet.
+/// Declared types keep their spelling (`NUMERIC(10, 2)`, `nvarchar`). The
+/// keys say `NOT NULL`: SQLite reports a bare `INTEGER PRIMARY KEY` as
+/// nullable although it never is, and the baseline declares it `NOT NULL`.
 const EXISTING: &str = "
 CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, email VARCHAR(200) NOT NULL UNIQUE, vip BOOLEAN NOT NULL DEFAULT 0);
-CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, customer_id BIGINT NOT NULL REFERENCES customers (id) ON DELETE CASCADE, total NUMERIC(10,2) NOT NULL, CHECK (total >= 0));
+CREATE TABLE orders (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, customer_id BIGINT NOT NULL REFERENCES customers (id) ON DELETE CASCADE, total NUMERIC(10, 2) NOT NULL, note nvarchar(80), CHECK (total >= 0));
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
 INSERT INTO customers (email) VALUES ('ada@example.com');
 ";

@@ -228,7 +228,7 @@ pub fn same_schema(d: schema_core::dialect::Dialect, x: &Schema, y: &Schema) -> 
         }
         for ca in &a.columns {
             let cb = b.column(&ca.name).expect("same column set");
-            if d.canonical_type(&ca.ty) != d.canonical_type(&cb.ty)
+            if !d.stores_alike(&ca.ty, &cb.ty)
                 || ca.nullable != cb.nullable
                 || ca.auto_increment != cb.auto_increment
                 || ca.comment != cb.comment

@@ -18,8 +18,8 @@ use diesel::QueryableByName;
 use schema_core::dialect::Dialect;
 use schema_core::sql::create_table;
 use schema_core::{
-    Column, DefaultValue, ForeignKey, Index, PrimaryKey, ReferentialAction, Schema, Table,
-    UniqueConstraint,
+    Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction, Schema,
+    Table, UniqueConstraint,
 };
 
 use crate::conn::Connection;
@@ -154,7 +154,7 @@ pub(crate) fn introspect(
             continue;
         }
         let declared = c.ty.unwrap_or_default();
-        let mut col = Column::new(c.name.clone(), DIALECT.parse_type(&declared));
+        let mut col = Column::new(c.name.clone(), declared_type(&declared));
         col.nullable = c.notnull == 0;
         col.default = c.dflt.map(DefaultValue::Sql);
         if c.pk > 0 {
@@ -252,6 +252,22 @@ pub(crate) fn introspect(
     }
 
     Ok(Schema::new(by_name.into_values().map(|(t, _)| t).collect()))
+}
+
+/// The type of a column declared as `declared`: the logical type when the
+/// renderer spells it exactly so, otherwise the declaration verbatim
+/// (`NVARCHAR(160)`, `NUMERIC(10, 2)`). SQLite keeps declared types as
+/// written and other tools read them back (SQLAlchemy reflection, Python's
+/// `detect_types`), so a table re-created from this (a rebuild, a down
+/// section, a baseline) must declare them the same way; comparisons still
+/// go through the logical type the spelling parses to.
+fn declared_type(declared: &str) -> LogicalType {
+    let parsed = DIALECT.parse_type(declared);
+    if declared.is_empty() || DIALECT.render_logical_type(&parsed) == declared {
+        parsed
+    } else {
+        LogicalType::Custom(declared.to_string())
+    }
 }
 
 fn load<T: crate::conn::Row>(conn: &mut Connection, sql: &str) -> Result<Vec<T>> {
