@@ -448,12 +448,12 @@ fn match_items<'a, T>(
     }
 }
 
-fn fk_same(a: &ForeignKey, b: &ForeignKey) -> bool {
+fn fk_same(d: Dialect, a: &ForeignKey, b: &ForeignKey) -> bool {
     a.columns == b.columns
         && a.ref_table == b.ref_table
         && a.ref_columns == b.ref_columns
-        && a.on_delete == b.on_delete
-        && a.on_update == b.on_update
+        && d.same_action(a.on_delete, b.on_delete)
+        && d.same_action(a.on_update, b.on_update)
 }
 
 fn columns_differ(d: Dialect, o: &Column, n: &Column) -> bool {
@@ -462,6 +462,7 @@ fn columns_differ(d: Dialect, o: &Column, n: &Column) -> bool {
         || !d.defaults_equal(o.default.as_ref(), n.default.as_ref(), &n.ty)
         || o.auto_increment != n.auto_increment
         || o.comment != n.comment
+        || o.collation != n.collation
 }
 
 /// Ops for one table present on both sides (`o` already renamed).
@@ -683,7 +684,7 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         &o.foreign_keys,
         &n.foreign_keys,
         |f| f.name.as_deref(),
-        fk_same,
+        |a, b| fk_same(d, a, b),
     );
     for (a, b) in m.renamed {
         if d.can_rename_constraint(ConstraintKind::ForeignKey) {

@@ -91,6 +91,9 @@ pub struct Column {
     pub renamed_from: Option<String>,
     /// Column comment (PostgreSQL, MySQL).
     pub comment: Option<String>,
+    /// Collation, where it differs from the table's default (MySQL/MariaDB,
+    /// where it also sets the character set: `utf8mb3_general_ci`).
+    pub collation: Option<String>,
 }
 
 impl Column {
@@ -105,6 +108,7 @@ impl Column {
             auto_increment: false,
             renamed_from: None,
             comment: None,
+            collation: None,
         }
     }
 }

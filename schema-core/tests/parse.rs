@@ -1,6 +1,7 @@
 //! `parse_model` on valid structs: every key, every type, every default.
 #![cfg(feature = "syn")]
 
+use schema_core::dialect::Dialect;
 use schema_core::parse::{parse_model, table_to_tokens};
 use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
@@ -473,6 +474,33 @@ fn column_renamed_from_and_comments() {
     assert_eq!(c.field.as_deref(), Some("name"));
     assert_eq!(c.renamed_from.as_deref(), Some("name"));
     assert_eq!(c.comment.as_deref(), Some("as typed"));
+}
+
+#[test]
+fn a_collation_is_rendered_on_mysql_and_left_out_elsewhere() {
+    let t = parse(parse_quote! {
+        struct Album {
+            id: i64,
+            #[model(max_length = 160, collation = "utf8mb3_general_ci")]
+            title: String,
+        }
+    });
+    assert_eq!(
+        col(&t, "title").collation.as_deref(),
+        Some("utf8mb3_general_ci")
+    );
+    let schema = schema_core::Schema::new(vec![t]);
+    let my = schema_core::diff::diff(&schema_core::Schema::default(), &schema, Dialect::Mysql);
+    let up = Dialect::Mysql.render_migration(&my).up;
+    assert!(
+        up.contains("`title` VARCHAR(160) COLLATE `utf8mb3_general_ci` NOT NULL"),
+        "{up}"
+    );
+    let pg = schema_core::diff::diff(&schema_core::Schema::default(), &schema, Dialect::Postgres);
+    assert!(!Dialect::Postgres
+        .render_migration(&pg)
+        .up
+        .contains("COLLATE"));
 }
 
 #[test]

@@ -80,10 +80,11 @@ pub(super) fn foreign_key_clause(d: Dialect, fk: &ForeignKey) -> String {
         d.quote_ident(&fk.ref_table),
         ident_list(d, &fk.ref_columns)
     ));
-    if fk.on_delete != ReferentialAction::NoAction {
+    let explicit = d.spells_out_no_action();
+    if explicit || fk.on_delete != ReferentialAction::NoAction {
         s.push_str(&format!(" ON DELETE {}", fk.on_delete.as_sql()));
     }
-    if fk.on_update != ReferentialAction::NoAction {
+    if explicit || fk.on_update != ReferentialAction::NoAction {
         s.push_str(&format!(" ON UPDATE {}", fk.on_update.as_sql()));
     }
     s

@@ -72,7 +72,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::{
-    Column, DefaultValue, LogicalType, PrimaryKey, Schema, Table, UniqueConstraint,
+    Column, DefaultValue, LogicalType, PrimaryKey, ReferentialAction, Schema, Table,
+    UniqueConstraint,
 };
 use crate::naming;
 use crate::ops::{ConstraintKind, Op};
@@ -135,6 +136,18 @@ trait DialectImpl {
 
     /// Longest identifier accepted (`None`: unlimited).
     fn max_identifier_len(&self) -> Option<usize>;
+
+    /// Whether two referential actions behave the same here.
+    fn same_action(&self, a: ReferentialAction, b: ReferentialAction) -> bool {
+        a == b
+    }
+
+    /// Whether a foreign key's `NO ACTION` is written out rather than left
+    /// as the unspecified default (where the database reports the two
+    /// differently).
+    fn spells_out_no_action(&self) -> bool {
+        false
+    }
     /// The dialect's part of [`Dialect::normalize_schema`], applied after
     /// the shared part (names shortened, key columns NOT NULL,
     /// auto-increment rules).
@@ -337,6 +350,18 @@ impl Dialect {
     /// primary-key change.
     pub(crate) fn auto_increment_must_be_key(&self) -> bool {
         self.imp().auto_increment_must_be_key()
+    }
+
+    /// Whether two referential actions behave the same in this dialect
+    /// (InnoDB runs `NO ACTION` as `RESTRICT`).
+    pub fn same_action(&self, a: ReferentialAction, b: ReferentialAction) -> bool {
+        a == b || self.imp().same_action(a, b)
+    }
+
+    /// Whether foreign keys write `NO ACTION` out (MySQL/MariaDB, which
+    /// report an unspecified action as `RESTRICT`).
+    pub(crate) fn spells_out_no_action(&self) -> bool {
+        self.imp().spells_out_no_action()
     }
 
     /// Whether `CREATE TABLE` may declare a foreign key to a table that

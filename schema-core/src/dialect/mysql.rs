@@ -121,20 +121,27 @@ impl DialectImpl for Mysql {
         Some(64)
     }
 
-    /// The primary key has no name (it is always `PRIMARY`), `NO ACTION`
-    /// is reported as `RESTRICT`, unique constraints are unique indexes,
-    /// and foreign keys get the index MySQL would otherwise create itself.
+    /// MariaDB reports an unspecified action as `RESTRICT` but an explicit
+    /// `NO ACTION` as written; spelling it out lets a table re-created from
+    /// the catalog read back the same.
+    fn spells_out_no_action(&self) -> bool {
+        true
+    }
+
+    /// InnoDB runs `NO ACTION` as `RESTRICT` (and reports an unspecified
+    /// action so), so a model's default matches either; each is kept as
+    /// the database reports it, so a re-created table reads back the same.
+    fn same_action(&self, a: ReferentialAction, b: ReferentialAction) -> bool {
+        use ReferentialAction::{NoAction, Restrict};
+        matches!((a, b), (NoAction | Restrict, NoAction | Restrict))
+    }
+
+    /// The primary key has no name (it is always `PRIMARY`), unique
+    /// constraints are unique indexes, and foreign keys get the index MySQL
+    /// would otherwise create itself.
     fn normalize_table(&self, t: &mut Table) {
         if let Some(pk) = &mut t.primary_key {
             pk.name = None;
-        }
-        // InnoDB treats NO ACTION as RESTRICT and reports it so.
-        for fk in &mut t.foreign_keys {
-            for action in [&mut fk.on_delete, &mut fk.on_update] {
-                if *action == ReferentialAction::NoAction {
-                    *action = ReferentialAction::Restrict;
-                }
-            }
         }
         uniques_to_indexes(t, |_| false);
         add_fk_indexes(t);
@@ -268,6 +275,10 @@ fn render_type(ty: &LogicalType) -> String {
 /// The full column definition (MODIFY COLUMN needs all of it).
 fn column_def(col: &Column) -> String {
     let mut s = format!("{} {}", D.quote_ident(&col.name), D.render_type(col));
+    if let Some(c) = &col.collation {
+        // The collation names its character set too.
+        s.push_str(&format!(" COLLATE {}", D.quote_ident(c)));
+    }
     s.push_str(&null_and_default(D, col));
     if col.auto_increment {
         s.push_str(" AUTO_INCREMENT");

@@ -61,7 +61,12 @@ impl DialectImpl for Postgres {
 
     /// PostgreSQL keeps every name, the primary key's included; nothing
     /// beyond the shared normalisation.
-    fn normalize_table(&self, _t: &mut Table) {}
+    /// Collations are read back on MySQL/MariaDB only.
+    fn normalize_table(&self, t: &mut Table) {
+        for col in &mut t.columns {
+            col.collation = None;
+        }
+    }
 
     /// Every constraint kind has `RENAME CONSTRAINT`.
     fn can_rename_constraint(&self, _kind: ConstraintKind) -> bool {

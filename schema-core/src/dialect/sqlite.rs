@@ -97,6 +97,8 @@ impl DialectImpl for Sqlite {
         }
         for col in &mut t.columns {
             col.comment = None;
+            // Collations are read back on MySQL/MariaDB only.
+            col.collation = None;
         }
         uniques_to_indexes(t, |uq| uq.name.starts_with(SQLITE_AUTOINDEX));
         t.comment = None;

@@ -46,6 +46,7 @@ const FIELD_KEYS: &[&str] = &[
     "on_delete",
     "on_update",
     "comment",
+    "collation",
     "skip",
 ];
 
@@ -431,6 +432,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) on_delete: Attr<ReferentialAction>,
     pub(crate) on_update: Attr<ReferentialAction>,
     pub(crate) comment: Attr<String>,
+    /// `collation = "..."`.
+    pub(crate) collation: Attr<String>,
     pub(crate) skip: Attr<()>,
     /// Keys suggested for misspelt ones (`pk` → `primary_key`), so that
     /// their absence is not reported a second time.
@@ -457,6 +460,7 @@ impl FieldAttrs {
             on_delete: Attr::none("on_delete"),
             on_update: Attr::none("on_update"),
             comment: Attr::none("comment"),
+            collation: Attr::none("collation"),
             skip: Attr::none("skip"),
             suggested: Vec::new(),
         };
@@ -492,6 +496,7 @@ impl FieldAttrs {
             key_use(&self.on_delete),
             key_use(&self.on_update),
             key_use(&self.comment),
+            key_use(&self.collation),
             key_use(&self.skip),
         ]
         .into_iter()
@@ -521,6 +526,7 @@ fn field_key(cx: &Ctxt, f: &mut FieldAttrs, meta: &ParseNestedMeta, seq: usize) 
         "on_delete" => referential_action(cx, &mut f.on_delete, meta, seq),
         "on_update" => referential_action(cx, &mut f.on_update, meta, seq),
         "comment" => string_key(cx, &mut f.comment, meta, seq, false),
+        "collation" => string_key(cx, &mut f.collation, meta, seq, false),
         "skip" => flag(cx, &mut f.skip, meta, seq),
         _ => {
             f.suggested.extend(unknown_key(cx, meta, Level::Field)?);

@@ -210,6 +210,7 @@ fn column(cx: &Ctxt, f: &FieldInfo) -> Column {
         auto_increment: false,
         renamed_from: f.attrs.renamed_from.get().cloned(),
         comment: f.attrs.comment.get().cloned(),
+        collation: f.attrs.collation.get().cloned(),
     }
 }
 

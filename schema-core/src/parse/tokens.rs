@@ -69,6 +69,7 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
         auto_increment,
         renamed_from,
         comment,
+        collation,
     } = c;
     let name = string(name);
     let field = opt_string(field.as_deref());
@@ -82,6 +83,7 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
     };
     let renamed_from = opt_string(renamed_from.as_deref());
     let comment = opt_string(comment.as_deref());
+    let collation = opt_string(collation.as_deref());
     quote! {
         #m::Column {
             name: #name,
@@ -92,6 +94,7 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
             auto_increment: #auto_increment,
             renamed_from: #renamed_from,
             comment: #comment,
+            collation: #collation,
         }
     }
 }

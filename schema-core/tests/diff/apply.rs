@@ -257,6 +257,14 @@ pub fn same_schema(d: schema_core::dialect::Dialect, x: &Schema, y: &Schema) -> 
                 .map(|u| (u.name.clone(), u.columns.clone()))
                 .collect::<BTreeSet<_>>()
         };
+        // Actions the dialect runs alike compare equal.
+        let act = |a: schema_core::ReferentialAction| {
+            if d.same_action(a, schema_core::ReferentialAction::Restrict) {
+                "RESTRICT"
+            } else {
+                a.as_sql()
+            }
+        };
         let fk = |t: &Table| {
             t.foreign_keys
                 .iter()
@@ -266,8 +274,8 @@ pub fn same_schema(d: schema_core::dialect::Dialect, x: &Schema, y: &Schema) -> 
                         f.columns.clone(),
                         f.ref_table.clone(),
                         f.ref_columns.clone(),
-                        f.on_delete.as_sql(),
-                        f.on_update.as_sql(),
+                        act(f.on_delete),
+                        act(f.on_update),
                     )
                 })
                 .collect::<BTreeSet<_>>()

@@ -19,12 +19,14 @@
 //!   `SEQ_IN_INDEX` order (including those MySQL created for a foreign key);
 //! - foreign keys with names and `UPDATE_RULE`/`DELETE_RULE` as reported
 //!   (MariaDB reports an unspecified action as `RESTRICT`);
-//! - check constraints; table and column comments (empty means none).
+//! - check constraints; table and column comments (empty means none);
+//! - a column's collation (which names its character set) where it differs
+//!   from its table's default.
 //!
 //! Not represented in the model, hence not reported: generated-column
 //! expressions, `ON UPDATE CURRENT_TIMESTAMP`, index prefix lengths,
 //! functional index parts (MySQL 8), index types (`FULLTEXT`, `SPATIAL`),
-//! character sets and collations.
+//! table collations that differ from the database's.
 
 use std::collections::BTreeMap;
 
@@ -100,7 +102,8 @@ enum Flavor {
 }
 
 const TABLES_SQL: &str = "\
-SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment
+SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment,
+       TABLE_COLLATION AS table_collation
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
 ORDER BY TABLE_NAME";
@@ -109,7 +112,8 @@ const COLUMNS_SQL: &str = "\
 SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
        COLUMN_TYPE AS column_type, DATA_TYPE AS data_type,
        IS_NULLABLE AS is_nullable, COLUMN_DEFAULT AS column_default,
-       EXTRA AS extra, COLUMN_COMMENT AS column_comment
+       EXTRA AS extra, COLUMN_COMMENT AS column_comment,
+       COLLATION_NAME AS collation_name
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, ORDINAL_POSITION";
@@ -167,6 +171,8 @@ struct TableRow {
     table_name: String,
     #[diesel(sql_type = Nullable<Text>)]
     table_comment: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    table_collation: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -187,6 +193,8 @@ struct ColumnRow {
     extra: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     column_comment: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    collation_name: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -239,10 +247,14 @@ fn assemble(
     checks: Vec<CheckRow>,
     exclude: &dyn Fn(&str) -> bool,
 ) -> Schema {
+    // Each table's default collation: a column's own is reported only where
+    // it differs (as `CHARACTER SET`/`COLLATE` in its definition would).
+    let mut table_collation: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut by_name: BTreeMap<String, Table> = tables
         .into_iter()
         .filter(|t| !exclude(&t.table_name))
         .map(|t| {
+            table_collation.insert(t.table_name.clone(), t.table_collation);
             let table = Table {
                 name: t.table_name.clone(),
                 comment: t.table_comment.filter(|c| !c.is_empty()),
@@ -265,6 +277,10 @@ fn assemble(
         } else {
             column_default(flavor, c.column_default, &c.data_type, &extra)
         };
+        let default_collation = table_collation.get(&c.table_name).cloned().flatten();
+        let collation = c
+            .collation_name
+            .filter(|col| Some(col) != default_collation.as_ref());
         table.columns.push(Column {
             name: c.column_name,
             field: None,
@@ -274,6 +290,7 @@ fn assemble(
             auto_increment: extra.split_whitespace().any(|w| w == "auto_increment"),
             renamed_from: None,
             comment: c.column_comment.filter(|c| !c.is_empty()),
+            collation,
         });
     }
 
@@ -361,6 +378,8 @@ fn mark_json_column(table: &mut Table, ck: &CheckRow) -> bool {
     {
         Some(col) if col.ty == LogicalType::Custom("LONGTEXT".into()) => {
             col.ty = LogicalType::Json;
+            // Its `utf8mb4_bin` comes with MariaDB's JSON type.
+            col.collation = None;
             true
         }
         _ => false,

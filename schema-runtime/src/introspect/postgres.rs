@@ -266,6 +266,8 @@ fn assemble(
             auto_increment: matches!(c.identity.as_str(), "a" | "d"),
             renamed_from: None,
             comment: c.comment,
+            // Not read back on PostgreSQL (see the dialect).
+            collation: None,
         });
     }
 
