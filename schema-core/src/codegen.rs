@@ -758,6 +758,9 @@ fn custom_rust_type(sql: &str) -> TokenStream {
         ("FLOAT" | "REAL" | "FLOAT4", _) => quote!(f32),
         ("DOUBLE" | "FLOAT8", _) => quote!(f64),
         ("BOOL" | "BOOLEAN", _) => quote!(bool),
+        ("DATETIME" | "TIMESTAMP", _) => quote!(chrono::NaiveDateTime),
+        ("DATE", _) => quote!(chrono::NaiveDate),
+        ("TIME", _) => quote!(chrono::NaiveTime),
         ("BIT" | "BINARY" | "VARBINARY" | "TINYBLOB" | "MEDIUMBLOB" | "BYTEA", _) => {
             quote!(Vec<u8>)
         }

@@ -15,6 +15,7 @@ pub mod autogen;
 pub mod graph;
 pub mod init;
 pub mod models;
+pub mod pull;
 pub mod revision;
 
 /// What every command gets: the options, the project and the printer.
@@ -46,6 +47,7 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Init => init::run(&ctx),
         Command::Models => models::run(&ctx),
+        Command::Pull(args) => pull::run(&ctx, args),
         Command::Revision(args) => revision::revision(&ctx, args),
         Command::Merge { message, revisions } => revision::merge(&ctx, message, revisions),
         Command::History { range, verbose } => graph::history(&ctx, range.as_deref(), *verbose),

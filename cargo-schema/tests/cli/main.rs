@@ -7,3 +7,4 @@ mod graph;
 mod links;
 mod progress;
 mod project;
+mod pull;
