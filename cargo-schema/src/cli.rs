@@ -198,6 +198,22 @@ pub enum Command {
     Diff,
     /// List the models found in the package.
     Models,
+    /// Write #[derive(Model)] structs for the live database's tables.
+    Pull(PullArgs),
+}
+
+/// `pull` arguments.
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Write the models to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite FILE when it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Only the tables matching these glob patterns (`*`, `?`).
+    #[arg(long, value_name = "PATTERN", num_args = 1..)]
+    pub tables: Vec<String>,
 }
 
 /// `revision` arguments.

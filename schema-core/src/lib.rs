@@ -4,6 +4,8 @@
 //! [`diff`] → [`Op`](ops::Op)s → [`Dialect`](dialect::Dialect) → SQL text → migration file → graph.
 #![deny(missing_docs)]
 
+#[cfg(feature = "syn")]
+pub mod codegen;
 pub mod dialect;
 pub mod diff;
 pub mod migration;

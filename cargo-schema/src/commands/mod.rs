@@ -16,6 +16,7 @@ pub mod baseline;
 pub mod graph;
 pub mod init;
 pub mod models;
+pub mod pull;
 pub mod revision;
 
 /// What every command gets: the options, the project and the printer.
@@ -47,6 +48,7 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Init => init::run(&ctx),
         Command::Models => models::run(&ctx),
+        Command::Pull(args) => pull::run(&ctx, args),
         Command::Revision(args) => revision::revision(&ctx, args),
         Command::Merge { message, revisions } => revision::merge(&ctx, message, revisions),
         Command::Baseline { message } => baseline::baseline(&ctx, message),

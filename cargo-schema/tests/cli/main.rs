@@ -8,3 +8,4 @@ mod graph;
 mod links;
 mod progress;
 mod project;
+mod pull;
