@@ -512,6 +512,9 @@ fn column_attrs(
     if let Some(comment) = &col.comment {
         attrs.push(quote!(comment = #comment));
     }
+    if let Some(collation) = &col.collation {
+        attrs.push(quote!(collation = #collation));
+    }
     attrs
 }
 

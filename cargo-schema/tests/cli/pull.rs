@@ -15,7 +15,12 @@ use schema_runtime::{introspect, Connection, DatabaseUrl, IntrospectOptions};
 
 use crate::support::{project, runtime_path, TestProject};
 
-const CHINOOK: &str = "/work/shared/realdb";
+/// Chinook (MIT; source and licence in each file's header), kept with the
+/// runtime's test fixtures.
+const CHINOOK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../schema-runtime/tests/fixtures/realdb"
+);
 
 fn chinook(file: &str) -> String {
     Path::new(CHINOOK).join(file).display().to_string()
