@@ -13,6 +13,7 @@ use schema_runtime::Migrator;
 pub mod apply;
 pub mod autogen;
 pub mod graph;
+pub mod import;
 pub mod init;
 pub mod models;
 pub mod revision;
@@ -62,6 +63,7 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Current { verbose } => apply::current(&ctx, *verbose),
         Command::Check => autogen::check_or_diff(&ctx, false),
         Command::Diff => autogen::check_or_diff(&ctx, true),
+        Command::Import(args) => import::run(&ctx, args),
     }
 }
 

@@ -4,6 +4,7 @@ mod support;
 
 mod flow;
 mod graph;
+mod import;
 mod links;
 mod progress;
 mod project;
