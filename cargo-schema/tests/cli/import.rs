@@ -694,6 +694,20 @@ fn real_sqlx_history_on_postgres() {
     real_sqlx(&db.url, &p);
 }
 
+#[test]
+fn real_sqlx_history_on_mariadb() {
+    if !on_path("sqlx") {
+        return;
+    }
+    let Some(db) = ServerDb::create("SCHEMA_TEST_MYSQL_URL") else {
+        return;
+    };
+    let p = project("adopt").build();
+    p.schema(&["init"]).ok();
+    std::fs::create_dir_all(p.path().join("other")).unwrap();
+    real_sqlx(&db.url, &p);
+}
+
 /// diesel makes and runs a history; import takes over.
 fn real_diesel(diesel_url: &str, url: &str, p: &TestProject) {
     let dir = p.path();
