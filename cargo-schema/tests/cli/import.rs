@@ -158,6 +158,24 @@ fn import_sqlx_on_sqlite_stamps_what_sqlx_applied_and_is_idempotent() {
         .ok()
         .says("already records more than sqlx applied");
     assert_eq!(stamped(&p).lines().count(), 3);
+
+    // A migration the old tool gained since is added on top of the chain.
+    p.write(
+        "other/20230104000000_add_tags.sql",
+        "CREATE TABLE tags (id INTEGER PRIMARY KEY);\n",
+    );
+    p.schema(&["import", "--from", "sqlx", "other"])
+        .ok()
+        .says("1 new, 3 unchanged");
+    let (_, tags) = p.migration("add tags");
+    assert!(
+        tags.contains(&format!("-- down_revision: {}\n", rev(&index))),
+        "{tags}"
+    );
+    p.schema(&["upgrade"])
+        .ok()
+        .says("add tags")
+        .never_says("add index");
 }
 
 #[test]
