@@ -200,6 +200,10 @@ pub enum Command {
     Models,
     /// Write #[derive(Model)] structs for the live database's tables.
     Pull(PullArgs),
+    /// Convert another tool's migration history (sqlx, diesel, refinery,
+    /// dbmate, golang-migrate) into migration files, and stamp what that
+    /// tool's table says was applied.
+    Import(ImportArgs),
 }
 
 /// `pull` arguments.
@@ -214,6 +218,25 @@ pub struct PullArgs {
     /// Only the tables matching these glob patterns (`*`, `?`).
     #[arg(long, value_name = "PATTERN", num_args = 1..)]
     pub tables: Vec<String>,
+}
+
+/// `import` arguments.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The tool that wrote DIR.
+    #[arg(long = "from", value_enum, value_name = "TOOL")]
+    pub from: crate::import::Tool,
+    /// That tool's migrations directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// That tool's history table, when not its default (`_sqlx_migrations`,
+    /// `__diesel_schema_migrations`, `refinery_schema_history`,
+    /// `schema_migrations`).
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+    /// Convert the files only: do not read the database or stamp.
+    #[arg(long)]
+    pub no_stamp: bool,
 }
 
 /// `revision` arguments.

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod discover;
 pub mod error;
+pub mod import;
 pub mod output;
 pub mod progress;
 pub mod project;

@@ -41,6 +41,7 @@ pub mod embed;
 mod engine;
 pub mod error;
 pub mod files;
+pub mod foreign;
 pub mod introspect;
 pub mod lock;
 pub mod migrator;

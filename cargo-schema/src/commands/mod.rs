@@ -14,6 +14,7 @@ pub mod apply;
 pub mod autogen;
 pub mod baseline;
 pub mod graph;
+pub mod import;
 pub mod init;
 pub mod models;
 pub mod pull;
@@ -66,6 +67,7 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
         Command::Current { verbose } => apply::current(&ctx, *verbose),
         Command::Check => autogen::check_or_diff(&ctx, false),
         Command::Diff => autogen::check_or_diff(&ctx, true),
+        Command::Import(args) => import::run(&ctx, args),
     }
 }
 

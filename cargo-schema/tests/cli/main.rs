@@ -5,6 +5,7 @@ mod support;
 mod baseline;
 mod flow;
 mod graph;
+mod import;
 mod links;
 mod progress;
 mod project;
