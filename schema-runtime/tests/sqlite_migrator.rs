@@ -616,3 +616,31 @@ async fn safe_inside_a_current_thread_tokio_runtime() {
         assert_eq!(r.steps.len(), 2);
     }
 }
+
+#[test]
+fn downgrading_past_an_irreversible_migration_is_refused() {
+    let p = Project::new();
+    let write = |name: &str, text: &str| std::fs::write(p.migrations().join(name), text).unwrap();
+    write(
+        "0001_a.sql",
+        "-- revision: aaaa00000001\n-- down_revision: none\n-- message: a\n\n-- migrate:up\nCREATE TABLE a (id INTEGER);\n\n-- migrate:down\nDROP TABLE a;\n",
+    );
+    write(
+        "0002_b.sql",
+        "-- revision: aaaa00000002\n-- down_revision: aaaa00000001\n-- message: b\n-- irreversible: true\n\n-- migrate:up\nCREATE TABLE b (id INTEGER);\n\n-- migrate:down\n-- no way back\n",
+    );
+    let m = Migrator::from_dir(p.migrations()).unwrap();
+    m.upgrade(&p.url()).unwrap();
+    let err = m.downgrade(&p.url(), "base").unwrap_err().to_string();
+    assert!(
+        err.contains("aaaa00000002") && err.contains("irreversible"),
+        "{err}"
+    );
+    assert_eq!(p.applied().len(), 2, "nothing was reverted");
+    let err = m.sql_downgrade(schema_runtime::Backend::Sqlite, "head", "base");
+    assert!(err.is_err(), "--sql refuses too");
+    // Up to it is fine.
+    m.stamp(&p.url(), "aaaa00000001", false).unwrap();
+    m.downgrade(&p.url(), "base").unwrap();
+    assert!(p.applied().is_empty());
+}

@@ -29,8 +29,8 @@ pub fn revision_id(tool: Tool, version: &str) -> String {
 }
 
 /// Our files for `migrations` (in order): each one's down revision is the
-/// one before. A migration without a down gets a down section holding only
-/// a comment that says so.
+/// one before. A migration without a down is marked `irreversible: true`
+/// (a downgrade past it is refused) and its down section says why.
 pub fn convert(
     tool: Tool,
     migrations: &[SourceMigration],
@@ -45,7 +45,7 @@ pub fn convert(
         let down = match &m.down {
             Some(sql) => sql.clone(),
             None => format!(
-                "-- {} has no down migration for version {}: downgrading past this revision runs no SQL",
+                "-- {} has no down migration for version {}: downgrading past this revision is refused",
                 tool.name(),
                 m.version
             ),
@@ -60,6 +60,7 @@ pub fn convert(
             message: m.name.clone(),
             created: created(&m.version),
             transaction: m.transaction,
+            irreversible: m.down.is_none(),
             preamble,
             up: m.up.clone(),
             down,
@@ -152,6 +153,8 @@ mod tests {
         assert!(b
             .text
             .contains("-- migrate:down\n-- sqlx has no down migration for version 20230102120000"));
+        assert!(b.file.irreversible && b.text.contains("-- irreversible: true\n"));
+        assert!(!a.file.irreversible);
         assert_eq!(MigrationFile::parse(&b.text, "b").unwrap(), b.file);
     }
 

@@ -146,6 +146,16 @@ pub enum MigrationError {
         /// The offending value.
         value: String,
     },
+    /// A yes/no header key with a value other than `true`/`false`.
+    #[error("{at}: `{key}`: expected `true` or `false`, found `{value}`")]
+    InvalidFlag {
+        /// Where.
+        at: Location,
+        /// The key.
+        key: &'static str,
+        /// The offending value.
+        value: String,
+    },
     /// A `transaction` value other than `true`/`false`.
     #[error("{at}: `transaction`: expected `true` or `false`, found `{value}`")]
     InvalidTransaction {

@@ -121,10 +121,26 @@ pub(crate) fn plan(
             dir: Dir::Up,
             revisions: graph.plan_upgrade(applied, target)?,
         },
-        Command::Downgrade => Work::Run {
-            dir: Dir::Down,
-            revisions: graph.plan_downgrade(applied, target)?,
-        },
+        Command::Downgrade => {
+            let revisions = graph.plan_downgrade(applied, target)?;
+            if let Some(r) = revisions
+                .iter()
+                .filter_map(|id| graph.get(id))
+                .find(|r| r.file.irreversible)
+            {
+                return Err(Error::Invalid(format!(
+                    "{}: revision {} ({}) is irreversible: it has no down section, so \
+                     downgrading past it is refused and nothing was run; write its down SQL \
+                     and remove `irreversible: true`, or move the version table with \
+                     `cargo schema stamp` without running SQL",
+                    r.origin, r.file.revision, r.file.message
+                )));
+            }
+            Work::Run {
+                dir: Dir::Down,
+                revisions,
+            }
+        }
         Command::Stamp { rehash } => Work::Stamp {
             to: graph.stamp_set(applied, target)?,
             rehash,
