@@ -200,14 +200,15 @@ fn table_struct(table: &Table, ident: &str, d: Dialect, notes: &mut Vec<String>)
         .primary_key
         .as_ref()
         .expect("tables without a primary key are skipped");
+    // A key name other than the model's own is written out (dialects that
+    // keep no key name never need it).
+    let mut pk_name = None;
     if let Some(name) = &pk.name {
         let derived = d.shorten(&naming::primary_key(&table.name));
         if d.normalize_schema(&single_pk_name(table, &derived))
             != d.normalize_schema(&single_pk_name(table, name))
         {
-            notes.push(format!(
-                "primary key name `{name}` cannot be given in a model, which names it `{derived}`"
-            ));
+            pk_name = Some(name.clone());
         }
     }
 
@@ -218,6 +219,9 @@ fn table_struct(table: &Table, ident: &str, d: Dialect, notes: &mut Vec<String>)
     let mut container = vec![quote!(table = #table_name)];
     if let Some(comment) = &table.comment {
         container.push(quote!(comment = #comment));
+    }
+    if let Some(name) = &pk_name {
+        container.push(quote!(primary_key_name = #name));
     }
     container.extend(struct_attrs);
     container.extend(check_attrs(table, d, notes));
@@ -285,6 +289,8 @@ struct Reference {
     target: String,
     on_delete: ReferentialAction,
     on_update: ReferentialAction,
+    /// The name, when not the model's own.
+    name: Option<String>,
 }
 
 /// The foreign keys a field attribute can carry; the others are noted.
@@ -339,21 +345,16 @@ fn column_references(
             ));
             continue;
         }
-        if let Some(name) = &fk.name {
-            let derived = d.shorten(&naming::foreign_key(&table.name, col, &fk.ref_table));
-            if *name != derived {
-                notes.push(format!(
-                    "foreign key name `{name}` cannot be given in a model, which names it \
-                     `{derived}`"
-                ));
-            }
-        }
+        let name = fk.name.as_ref().filter(|name| {
+            **name != d.shorten(&naming::foreign_key(&table.name, col, &fk.ref_table))
+        });
         out.insert(
             col.clone(),
             Reference {
                 target: format!("{}.{ref_col}", fk.ref_table),
                 on_delete: fk.on_delete,
                 on_update: fk.on_update,
+                name: name.cloned(),
             },
         );
     }
@@ -501,6 +502,9 @@ fn column_attrs(
     if let Some(r) = references.get(&col.name) {
         let target = &r.target;
         attrs.push(quote!(references = #target));
+        if let Some(name) = &r.name {
+            attrs.push(quote!(foreign_key_name = #name));
+        }
         for (key, action) in [("on_delete", r.on_delete), ("on_update", r.on_update)] {
             if action != ReferentialAction::NoAction {
                 let key = format_ident!("{key}");
@@ -1108,6 +1112,55 @@ mod tests {
     }
 
     #[test]
+    fn key_names_of_their_own_round_trip() {
+        use LogicalType as T;
+        for d in Dialect::ALL {
+            let artist = Table {
+                name: "artist".into(),
+                columns: vec![col("artist_id", T::Integer)],
+                primary_key: Some(PrimaryKey {
+                    name: Some("artist_pkey".into()),
+                    columns: strings(&["artist_id"]),
+                }),
+                ..Table::default()
+            };
+            let mut album = Table {
+                name: "album".into(),
+                columns: vec![col("album_id", T::Integer), col("artist_id", T::Integer)],
+                primary_key: Some(PrimaryKey {
+                    name: Some("album_pkey".into()),
+                    columns: strings(&["album_id"]),
+                }),
+                ..Table::default()
+            };
+            album.foreign_keys.push(ForeignKey {
+                name: Some("FK_AlbumArtistId".into()),
+                columns: strings(&["artist_id"]),
+                ref_table: "artist".into(),
+                ref_columns: strings(&["artist_id"]),
+                on_delete: ReferentialAction::NoAction,
+                on_update: ReferentialAction::NoAction,
+            });
+            let live = d.normalize_schema(&Schema::new(vec![album, artist]));
+            let out = generate_models(&live, d);
+            assert!(
+                out.not_modelled.is_empty(),
+                "{d:?}: {:#?}",
+                out.not_modelled
+            );
+            // SQLite keeps no foreign key names.
+            let keeps_name = live.tables[0].foreign_keys[0].name.is_some();
+            assert_eq!(
+                out.source
+                    .contains("foreign_key_name = \"FK_AlbumArtistId\""),
+                keeps_name,
+                "{d:?}: {}",
+                out.source
+            );
+        }
+    }
+
+    #[test]
     fn what_a_model_cannot_say_is_reported() {
         use LogicalType as T;
         let d = Dialect::Postgres;
@@ -1141,7 +1194,13 @@ mod tests {
         let text: Vec<String> = out.not_modelled.iter().map(ToString::to_string).collect();
         let has = |needle: &str| text.iter().any(|t| t.contains(needle));
         assert!(has("log: table has no primary key"), "{text:#?}");
-        assert!(has("primary key name `parent_pkey`"), "{text:#?}");
+        // A key name of its own is written out, not reported.
+        assert!(!has("parent_pkey"), "{text:#?}");
+        assert!(
+            out.source.contains("primary_key_name = \"parent_pkey\""),
+            "{}",
+            out.source
+        );
         assert!(has("check constraint name `parent_a_check`"), "{text:#?}");
         assert!(
             has("foreign key `parent_self` (a, b) -> parent(a, b) is not modelled"),

@@ -477,6 +477,24 @@ fn column_renamed_from_and_comments() {
 }
 
 #[test]
+fn key_names_of_their_own() {
+    let t = parse(parse_quote! {
+        #[model(table = "album", primary_key_name = "album_pkey")]
+        struct Album {
+            #[model(primary_key)]
+            album_id: i64,
+            #[model(references = "artist.artist_id", foreign_key_name = "FK_AlbumArtistId")]
+            artist_id: i64,
+        }
+    });
+    assert_eq!(
+        t.primary_key.as_ref().unwrap().name.as_deref(),
+        Some("album_pkey")
+    );
+    assert_eq!(t.foreign_keys[0].name.as_deref(), Some("FK_AlbumArtistId"));
+}
+
+#[test]
 fn a_collation_is_rendered_on_mysql_and_left_out_elsewhere() {
     let t = parse(parse_quote! {
         struct Album {

@@ -26,6 +26,7 @@ const CONTAINER_KEYS: &[&str] = &[
     "check",
     "renamed_from",
     "comment",
+    "primary_key_name",
 ];
 
 /// Keys accepted on a field.
@@ -47,6 +48,7 @@ const FIELD_KEYS: &[&str] = &[
     "on_update",
     "comment",
     "collation",
+    "foreign_key_name",
     "skip",
 ];
 
@@ -242,6 +244,8 @@ pub(crate) struct ContainerAttrs {
     pub(crate) table: Attr<LitStr>,
     pub(crate) renamed_from: Attr<String>,
     pub(crate) comment: Attr<String>,
+    /// `primary_key_name = "..."`: the key's name when not `pk_<table>`.
+    pub(crate) primary_key_name: Attr<String>,
     pub(crate) indexes: Vec<IndexAttr>,
     pub(crate) uniques: Vec<IndexAttr>,
     pub(crate) checks: Vec<CheckAttr>,
@@ -254,6 +258,7 @@ impl ContainerAttrs {
             table: Attr::none("table"),
             renamed_from: Attr::none("renamed_from"),
             comment: Attr::none("comment"),
+            primary_key_name: Attr::none("primary_key_name"),
             indexes: Vec::new(),
             uniques: Vec::new(),
             checks: Vec::new(),
@@ -265,6 +270,7 @@ impl ContainerAttrs {
                     "table" => table(cx, &mut c, &meta),
                     "renamed_from" => string_key(cx, &mut c.renamed_from, &meta, 0, true),
                     "comment" => string_key(cx, &mut c.comment, &meta, 0, false),
+                    "primary_key_name" => string_key(cx, &mut c.primary_key_name, &meta, 0, true),
                     "index" => index(cx, &mut c, &meta),
                     "unique" => unique(cx, &mut c, &meta),
                     "check" => check(cx, &mut c, &meta),
@@ -434,6 +440,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) comment: Attr<String>,
     /// `collation = "..."`.
     pub(crate) collation: Attr<String>,
+    /// `foreign_key_name = "..."`: the foreign key's name when not
+    /// `fk_<table>_<column>_<reftable>`.
+    pub(crate) foreign_key_name: Attr<String>,
     pub(crate) skip: Attr<()>,
     /// Keys suggested for misspelt ones (`pk` → `primary_key`), so that
     /// their absence is not reported a second time.
@@ -461,6 +470,7 @@ impl FieldAttrs {
             on_update: Attr::none("on_update"),
             comment: Attr::none("comment"),
             collation: Attr::none("collation"),
+            foreign_key_name: Attr::none("foreign_key_name"),
             skip: Attr::none("skip"),
             suggested: Vec::new(),
         };
@@ -497,6 +507,7 @@ impl FieldAttrs {
             key_use(&self.on_update),
             key_use(&self.comment),
             key_use(&self.collation),
+            key_use(&self.foreign_key_name),
             key_use(&self.skip),
         ]
         .into_iter()
@@ -527,6 +538,7 @@ fn field_key(cx: &Ctxt, f: &mut FieldAttrs, meta: &ParseNestedMeta, seq: usize) 
         "on_update" => referential_action(cx, &mut f.on_update, meta, seq),
         "comment" => string_key(cx, &mut f.comment, meta, seq, false),
         "collation" => string_key(cx, &mut f.collation, meta, seq, false),
+        "foreign_key_name" => string_key(cx, &mut f.foreign_key_name, meta, seq, true),
         "skip" => flag(cx, &mut f.skip, meta, seq),
         _ => {
             f.suggested.extend(unknown_key(cx, meta, Level::Field)?);

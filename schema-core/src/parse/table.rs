@@ -57,7 +57,13 @@ pub(crate) fn build(cx: &Ctxt, input: &DeriveInput) -> Table {
     assign_auto_increment(cx, &pk, &mut fields);
     if !pk.is_empty() {
         table.primary_key = Some(PrimaryKey {
-            name: Some(naming::primary_key(&table.name)),
+            name: Some(
+                container
+                    .primary_key_name
+                    .get()
+                    .cloned()
+                    .unwrap_or_else(|| naming::primary_key(&table.name)),
+            ),
             columns: pk.iter().filter_map(|&i| column_name(&fields[i])).collect(),
         });
     }
@@ -587,6 +593,12 @@ fn foreign_keys(cx: &Ctxt, table: &str, fields: &[FieldInfo]) -> Vec<ForeignKey>
         let Some(col) = &f.column else { continue };
         let a = &f.attrs;
         if !a.references.present() {
+            if a.foreign_key_name.present() {
+                cx.error_spanned_by(
+                    a.foreign_key_name.key_tokens(),
+                    "`foreign_key_name` needs `references = \"table.column\"` on the same field",
+                );
+            }
             for attr in [&a.on_delete, &a.on_update] {
                 if attr.present() {
                     cx.error_spanned_by(
@@ -615,7 +627,12 @@ fn foreign_keys(cx: &Ctxt, table: &str, fields: &[FieldInfo]) -> Vec<ForeignKey>
             continue;
         };
         out.push(ForeignKey {
-            name: Some(naming::foreign_key(table, &col.name, ref_table)),
+            name: Some(
+                a.foreign_key_name
+                    .get()
+                    .cloned()
+                    .unwrap_or_else(|| naming::foreign_key(table, &col.name, ref_table)),
+            ),
             columns: vec![col.name.clone()],
             ref_table: ref_table.clone(),
             ref_columns: vec![ref_column.clone()],
