@@ -419,3 +419,31 @@ fn pull_then_check_finds_nothing_on_postgres() {
 fn pull_then_check_finds_nothing_on_mysql() {
     pull_then_check_on(Server::Mysql, MYSQL_SHOP);
 }
+
+/// Chinook on a server, loaded with its own client: `pull`, then `check`
+/// through the real binary finds nothing.
+fn pull_chinook_then_check_on(server: Server, file: &str) {
+    let Some(db) = ServerDb::create(server) else {
+        return;
+    };
+    db.load(&chinook(file));
+    let p = pull_project();
+    let env = [("DATABASE_URL", db.url.as_str())];
+    p.schema_env(&["pull", "--out", "src/models.rs"], &env)
+        .ok()
+        .says("wrote 11 models to src/models.rs")
+        .never_says("not modelled");
+    p.schema_env(&["check"], &env)
+        .ok()
+        .says("no changes detected");
+}
+
+#[test]
+fn pull_chinook_then_check_finds_nothing_on_postgres() {
+    pull_chinook_then_check_on(Server::Postgres, "chinook.postgres.sql");
+}
+
+#[test]
+fn pull_chinook_then_check_finds_nothing_on_mysql() {
+    pull_chinook_then_check_on(Server::Mysql, "chinook.mysql.sql");
+}
