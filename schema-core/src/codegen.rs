@@ -224,7 +224,7 @@ fn table_struct(table: &Table, ident: &str, d: Dialect, notes: &mut Vec<String>)
         container.push(quote!(primary_key_name = #name));
     }
     container.extend(struct_attrs);
-    container.extend(check_attrs(table, d, notes));
+    container.extend(check_attrs(table));
 
     let body = ordered_columns(table).into_iter().map(|col| {
         let field = field_of(&col.name).expect("every column has a field");
@@ -429,26 +429,21 @@ fn index_attrs<'a>(
 
 /// Struct-level `check(...)` entries. The model names a check
 /// `ck_<table>_<name>`; a live name without that prefix is noted.
-fn check_attrs(table: &Table, d: Dialect, notes: &mut Vec<String>) -> Vec<TokenStream> {
+fn check_attrs(table: &Table) -> Vec<TokenStream> {
     let prefix = naming::check(&table.name, "");
     table
         .checks
         .iter()
         .map(|ck| {
-            let suffix = match ck.name.strip_prefix(&prefix) {
-                Some(s) if !s.is_empty() => s.to_string(),
-                _ => {
-                    let derived = d.shorten(&naming::check(&table.name, &ck.name));
-                    notes.push(format!(
-                        "check constraint name `{}` cannot be given in a model, which names it \
-                         `{derived}`",
-                        ck.name
-                    ));
-                    ck.name.clone()
-                }
-            };
             let sql = &ck.sql;
-            quote!(check(name = #suffix, sql = #sql))
+            match ck.name.strip_prefix(&prefix) {
+                Some(suffix) if !suffix.is_empty() => quote!(check(name = #suffix, sql = #sql)),
+                // A name of the schema's own is given as the constraint's.
+                _ => {
+                    let name = &ck.name;
+                    quote!(check(name = #name, constraint = #name, sql = #sql))
+                }
+            }
         })
         .collect()
 }
@@ -1201,7 +1196,12 @@ mod tests {
             "{}",
             out.source
         );
-        assert!(has("check constraint name `parent_a_check`"), "{text:#?}");
+        assert!(!has("parent_a_check"), "{text:#?}");
+        assert!(
+            out.source.contains("constraint = \"parent_a_check\""),
+            "{}",
+            out.source
+        );
         assert!(
             has("foreign key `parent_self` (a, b) -> parent(a, b) is not modelled"),
             "{text:#?}"

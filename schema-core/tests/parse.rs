@@ -492,6 +492,15 @@ fn key_names_of_their_own() {
         Some("album_pkey")
     );
     assert_eq!(t.foreign_keys[0].name.as_deref(), Some("FK_AlbumArtistId"));
+
+    let t = parse(parse_quote! {
+        #[model(check(name = "positive", constraint = "invoice_total_check", sql = "total >= 0"))]
+        struct Invoice {
+            id: i64,
+            total: i64,
+        }
+    });
+    assert_eq!(t.checks[0].name, "invoice_total_check");
 }
 
 #[test]

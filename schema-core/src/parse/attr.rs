@@ -57,7 +57,7 @@ const INDEX_KEYS: &[&str] = &["fields", "name", "unique"];
 /// Keys accepted inside `unique(...)` on the struct.
 const UNIQUE_KEYS: &[&str] = &["fields", "name"];
 /// Keys accepted inside `check(...)` on the struct.
-const CHECK_KEYS: &[&str] = &["name", "sql"];
+const CHECK_KEYS: &[&str] = &["name", "sql", "constraint"];
 
 /// Spellings people bring from other ORMs, mapped to our key.
 const ALIASES: &[(&str, &str)] = &[
@@ -237,6 +237,9 @@ pub(crate) struct CheckAttr {
     pub(crate) name: LitStr,
     /// The boolean SQL expression.
     pub(crate) sql: String,
+    /// `constraint = "..."`: the constraint's name in the database, when not
+    /// `ck_<table>_<name>`.
+    pub(crate) constraint: Option<String>,
 }
 
 /// Every `#[model(...)]` key on a struct.
@@ -382,6 +385,7 @@ fn check(cx: &Ctxt, c: &mut ContainerAttrs, meta: &ParseNestedMeta) -> syn::Resu
     }
     let mut name: Attr<LitStr> = Attr::none("name");
     let mut sql: Attr<String> = Attr::none("sql");
+    let mut constraint: Attr<String> = Attr::none("constraint");
     let mut suggested = Vec::new();
     let nested = meta.parse_nested_meta(|inner| {
         match path_key(&inner.path).as_str() {
@@ -393,6 +397,7 @@ fn check(cx: &Ctxt, c: &mut ContainerAttrs, meta: &ParseNestedMeta) -> syn::Resu
                 name.set(cx, &inner.path, lit, expr.to_token_stream(), 0);
             }
             "sql" => string_key(cx, &mut sql, &inner, 0, true)?,
+            "constraint" => string_key(cx, &mut constraint, &inner, 0, true)?,
             _ => suggested.extend(unknown_key(cx, &inner, Level::Check)?),
         }
         Ok(())
@@ -412,6 +417,7 @@ fn check(cx: &Ctxt, c: &mut ContainerAttrs, meta: &ParseNestedMeta) -> syn::Resu
         c.checks.push(CheckAttr {
             name: name.clone(),
             sql: sql.clone(),
+            constraint: constraint.get().cloned(),
         });
     }
     Ok(())

@@ -795,7 +795,10 @@ fn checks(cx: &Ctxt, table: &str, container: &ContainerAttrs) -> Vec<Check> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for check in &container.checks {
-        let name = naming::check(table, &check.name.value());
+        let name = check
+            .constraint
+            .clone()
+            .unwrap_or_else(|| naming::check(table, &check.name.value()));
         if !seen.insert(name.clone()) {
             cx.error_spanned_by(
                 &check.name,
