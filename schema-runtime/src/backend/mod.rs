@@ -46,8 +46,12 @@ pub(crate) trait Migrate: Sync {
 
     // -- connection ----------------------------------------------------------
 
-    /// Connects to `url` (a URL of this backend).
-    fn open(&self, url: &DatabaseUrl, mode: OpenMode) -> Result<Connection>;
+    /// Connects to `url` (a URL of this backend). Without the backend's
+    /// driver compiled in, the error naming the feature to enable; each
+    /// backend overrides this when its driver is there.
+    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
+        Err(self.not_compiled(url))
+    }
 
     /// Refuses a connection the migrator must not change.
     fn check_writable(&self, _conn: &Connection) -> Result<()> {
@@ -127,12 +131,15 @@ pub(crate) trait Migrate: Sync {
     // -- introspection -------------------------------------------------------
 
     /// The schema of the connected database, without the tables `skip`
-    /// names.
+    /// names (like [`Migrate::open`], overridden where the driver is
+    /// compiled in; no connection exists otherwise).
     fn introspect(
         &self,
         conn: &mut Connection,
-        skip: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Schema>;
+        _skip: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Schema> {
+        Err(self.not_compiled(conn.url()))
+    }
 }
 
 /// The backend of `dialect`.

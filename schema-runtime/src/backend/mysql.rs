@@ -92,11 +92,6 @@ impl Migrate for Mysql {
         Ok(conn)
     }
 
-    #[cfg(not(any(feature = "mysql", feature = "mysql-libmysqlclient")))]
-    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        Err(self.not_compiled(url))
-    }
-
     fn lock(
         &self,
         conn: &mut Connection,
@@ -156,15 +151,6 @@ impl Migrate for Mysql {
                 url.redacted()
             ))
         })
-    }
-
-    #[cfg(not(any(feature = "mysql", feature = "mysql-libmysqlclient")))]
-    fn introspect(
-        &self,
-        conn: &mut Connection,
-        _skip: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Schema> {
-        Err(self.not_compiled(conn.url()))
     }
 }
 

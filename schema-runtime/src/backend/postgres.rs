@@ -70,11 +70,6 @@ impl Migrate for Postgres {
         super::open_server::<crate::conn::PgConnection, _>(url, crate::conn::Inner::Postgres)
     }
 
-    #[cfg(not(any(feature = "postgres", feature = "postgres-libpq")))]
-    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        Err(self.not_compiled(url))
-    }
-
     fn lock(
         &self,
         conn: &mut Connection,
@@ -121,15 +116,6 @@ impl Migrate for Postgres {
         })
         .ok_or_else(|| self.not_compiled(&url))?
         .map_err(|e| crate::conn::db_error_for(&url, "introspecting the schema", &e))
-    }
-
-    #[cfg(not(any(feature = "postgres", feature = "postgres-libpq")))]
-    fn introspect(
-        &self,
-        conn: &mut Connection,
-        _skip: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Schema> {
-        Err(self.not_compiled(conn.url()))
     }
 }
 

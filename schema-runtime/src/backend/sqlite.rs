@@ -91,11 +91,6 @@ impl Migrate for Sqlite {
         "sqlite"
     }
 
-    #[cfg(not(feature = "sqlite"))]
-    fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        Err(self.not_compiled(url))
-    }
-
     #[cfg(feature = "sqlite")]
     fn open(&self, url: &DatabaseUrl, mode: OpenMode) -> Result<Connection> {
         use super::connect_error;
