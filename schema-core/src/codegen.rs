@@ -123,6 +123,15 @@ pub fn generate_models(schema: &Schema, dialect: Dialect) -> GeneratedModels {
         tables.push(table.name.clone());
         items.push(item);
     }
+    for u in &schema.unmodelled {
+        not_modelled.push(NotModelled {
+            table: u.table.clone().unwrap_or_else(|| u.name.clone()),
+            detail: format!(
+                "{u}: models cannot express it, so no field or struct describes it and \
+                 autogenerate leaves it alone"
+            ),
+        });
+    }
     let file = quote! {
         //! Models of the database's tables, written by `cargo schema pull`.
         use schema_runtime::Model;
@@ -217,6 +226,9 @@ fn table_struct(table: &Table, ident: &str, d: Dialect, notes: &mut Vec<String>)
 
     let table_name = &table.name;
     let mut container = vec![quote!(table = #table_name)];
+    if let Some(collation) = &table.collation {
+        container.push(quote!(collation = #collation));
+    }
     if let Some(comment) = &table.comment {
         container.push(quote!(comment = #comment));
     }
@@ -510,6 +522,9 @@ fn column_attrs(
     }
     if let Some(comment) = &col.comment {
         attrs.push(quote!(comment = #comment));
+    }
+    if let Some(on_update) = &col.on_update {
+        attrs.push(quote!(on_update_sql = #on_update));
     }
     if let Some(collation) = &col.collation {
         attrs.push(quote!(collation = #collation));

@@ -55,8 +55,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::dialect::{normalize_check_sql, Dialect};
-use crate::model::{Column, ForeignKey, Schema, Table};
+use crate::model::{Column, DefaultValue, ForeignKey, Schema, Table};
 use crate::ops::{ConstraintKind, Op};
+use crate::unmodelled;
 
 /// The result of a diff: operations and rename hints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,6 +66,10 @@ pub struct Diff {
     pub ops: Vec<Op>,
     /// Drop + add pairs that may be meant as renames.
     pub hints: Vec<RenameHint>,
+    /// What the comparison left alone because models cannot express it,
+    /// and operations that such objects of the database would block or
+    /// lose (see [`crate::unmodelled`]).
+    pub warnings: Vec<String>,
 }
 
 impl Diff {
@@ -160,8 +165,9 @@ impl Phases {
 /// Like [`diff`], also returning rename hints.
 pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
     let d = dialect;
+    let (new, mut warnings) = unmodelled::leave_alone(old, new);
     let mut old = d.normalize_schema(old);
-    let new = d.normalize_schema(new);
+    let new = d.normalize_schema(&new);
     let mut phases = Phases::default();
     let mut hints = Vec::new();
 
@@ -241,6 +247,18 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
             .table(&n.name)
             .expect("matched table exists in the old view")
             .clone();
+        if o.collation != n.collation {
+            let show = |c: &Option<String>| c.clone().unwrap_or_else(|| "the database's".into());
+            warnings.push(format!(
+                "table {} has {} default collation in the database and {} in its model; \
+                 autogenerate does not change a table's collation (converting its columns is \
+                 for a hand-written migration, e.g. MySQL's `ALTER TABLE ... CONVERT TO \
+                 CHARACTER SET ...`)",
+                n.name,
+                show(&o.collation),
+                show(&n.collation)
+            ));
+        }
         diff_table(d, &o, n, &mut phases, &mut hints);
     }
 
@@ -260,9 +278,12 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
         phases.add_fks.push(Op::AddForeignKey { table, fk });
     }
 
+    let ops = phases.into_ops();
+    warnings.extend(unmodelled::warnings(&old, &ops));
     Diff {
-        ops: phases.into_ops(),
+        ops,
         hints,
+        warnings,
     }
 }
 
@@ -463,6 +484,11 @@ fn columns_differ(d: Dialect, o: &Column, n: &Column) -> bool {
         || o.auto_increment != n.auto_increment
         || o.comment != n.comment
         || o.collation != n.collation
+        || !d.defaults_equal(
+            o.on_update.clone().map(DefaultValue::Sql).as_ref(),
+            n.on_update.clone().map(DefaultValue::Sql).as_ref(),
+            &n.ty,
+        )
 }
 
 /// Ops for one table present on both sides (`o` already renamed).

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod parse;
 pub mod sql;
 pub mod suggest;
+pub mod unmodelled;
 pub mod url;
 
 pub use model::*;

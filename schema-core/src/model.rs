@@ -18,23 +18,174 @@
 
 use std::fmt;
 
-/// A whole database schema: the set of tables.
+/// A whole database schema: the set of tables, and (when read from a live
+/// database) what it holds besides that models cannot describe.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     /// Tables, kept sorted by name so output is deterministic.
     pub tables: Vec<Table>,
+    /// Objects of the live database the model cannot express (views,
+    /// triggers, partitioned tables, ...), sorted; always empty for models.
+    /// Autogenerate never drops or alters them, and warns before a change
+    /// they would block or lose.
+    pub unmodelled: Vec<Unmodelled>,
 }
 
 impl Schema {
     /// Builds a schema from tables, sorting them by name.
     pub fn new(mut tables: Vec<Table>) -> Self {
         tables.sort_by(|a, b| a.name.cmp(&b.name));
-        Schema { tables }
+        Schema {
+            tables,
+            unmodelled: Vec::new(),
+        }
+    }
+
+    /// This schema with `unmodelled` as its unmodelled objects, sorted.
+    pub fn with_unmodelled(mut self, mut unmodelled: Vec<Unmodelled>) -> Self {
+        unmodelled.sort();
+        unmodelled.dedup();
+        self.unmodelled = unmodelled;
+        self
     }
 
     /// The table called `name`, if any.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// An object of a live database that models cannot express.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unmodelled {
+    /// What it is.
+    pub kind: UnmodelledKind,
+    /// Its name (for a generated column, the column's).
+    pub name: String,
+    /// The table it belongs to: a trigger's, an index's, a generated
+    /// column's, a partition's parent; `None` for free-standing objects.
+    pub table: Option<String>,
+    /// What sets it apart, in the database's words where it has them
+    /// (`partial`, `FULLTEXT`, `RANGE (payment_date)`); may be empty.
+    pub detail: String,
+    /// Tables and columns it depends on: those a view reads, those a
+    /// partitioned table's foreign keys reference. Sorted.
+    pub uses: Vec<Use>,
+}
+
+impl Unmodelled {
+    /// Whether a change to `table` (and, if given, its `column`) may be
+    /// blocked by this object or break it.
+    pub fn depends_on(&self, table: &str, column: Option<&str>) -> bool {
+        self.uses.iter().any(|u| {
+            u.table == table
+                && match (column, &u.column) {
+                    (Some(c), Some(uc)) => c == uc,
+                    _ => true,
+                }
+        })
+    }
+
+    /// Whether the object is a table of its own (autogenerate leaves a
+    /// model of that name alone).
+    pub fn is_table(&self) -> bool {
+        matches!(
+            self.kind,
+            UnmodelledKind::PartitionedTable | UnmodelledKind::Partition
+        )
+    }
+}
+
+impl fmt::Display for Unmodelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.name)?;
+        if let Some(t) = &self.table {
+            let word = match self.kind {
+                UnmodelledKind::Partition => "of",
+                _ => "on",
+            };
+            write!(f, " {word} {t}")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, " ({})", self.detail)?;
+        }
+        let tables: std::collections::BTreeSet<&str> =
+            self.uses.iter().map(|u| u.table.as_str()).collect();
+        if !tables.is_empty() {
+            let list: Vec<&str> = tables.into_iter().collect();
+            write!(f, ", depends on {}", list.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// A table (or one of its columns) an [`Unmodelled`] object depends on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Use {
+    /// The table.
+    pub table: String,
+    /// The column, where the database says which; `None` means the object
+    /// may use any column of the table.
+    pub column: Option<String>,
+}
+
+impl Use {
+    /// A use of `table`, columns unknown.
+    pub fn table(table: impl Into<String>) -> Self {
+        Use {
+            table: table.into(),
+            column: None,
+        }
+    }
+}
+
+/// The kinds of [`Unmodelled`] objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnmodelledKind {
+    /// `CREATE VIEW`.
+    View,
+    /// `CREATE MATERIALIZED VIEW` (PostgreSQL).
+    MaterializedView,
+    /// `CREATE TRIGGER`.
+    Trigger,
+    /// A function or procedure written by the user.
+    Routine,
+    /// A sequence not owned by an identity or `serial` column (PostgreSQL).
+    Sequence,
+    /// A type of its own: enum, domain, composite, range (PostgreSQL).
+    Type,
+    /// A partitioned table (PostgreSQL `PARTITION BY`): neither it nor its
+    /// partitions are modelled.
+    PartitionedTable,
+    /// A partition of a partitioned table.
+    Partition,
+    /// The partitioning of a modelled table (MySQL `PARTITION BY`).
+    Partitioning,
+    /// An index a model cannot describe: partial, on expressions, with
+    /// prefix lengths, or of a special kind (`FULLTEXT`, `SPATIAL`, GIN).
+    Index,
+    /// A generated (computed) column.
+    GeneratedColumn,
+    /// A constraint a model cannot describe (PostgreSQL `EXCLUDE`).
+    Constraint,
+}
+
+impl fmt::Display for UnmodelledKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnmodelledKind::View => "view",
+            UnmodelledKind::MaterializedView => "materialized view",
+            UnmodelledKind::Trigger => "trigger",
+            UnmodelledKind::Routine => "routine",
+            UnmodelledKind::Sequence => "sequence",
+            UnmodelledKind::Type => "type",
+            UnmodelledKind::PartitionedTable => "partitioned table",
+            UnmodelledKind::Partition => "partition",
+            UnmodelledKind::Partitioning => "partitioning",
+            UnmodelledKind::Index => "index",
+            UnmodelledKind::GeneratedColumn => "generated column",
+            UnmodelledKind::Constraint => "constraint",
+        })
     }
 }
 
@@ -62,6 +213,9 @@ pub struct Table {
     pub checks: Vec<Check>,
     /// Table comment (PostgreSQL, MySQL).
     pub comment: Option<String>,
+    /// The table's default collation, where it differs from the database's
+    /// (MySQL/MariaDB, where it also sets the character set).
+    pub collation: Option<String>,
 }
 
 impl Table {
@@ -94,6 +248,27 @@ pub struct Column {
     /// Collation, where it differs from the table's default (MySQL/MariaDB,
     /// where it also sets the character set: `utf8mb3_general_ci`).
     pub collation: Option<String>,
+    /// `ON UPDATE` expression of a `TIMESTAMP`/`DATETIME` column
+    /// (MySQL/MariaDB: `CURRENT_TIMESTAMP`), set on every update of the row.
+    pub on_update: Option<String>,
+    /// How the database generates this auto-increment key, where it says
+    /// more than "auto-increment"; read by introspection, `None` in models
+    /// (the dialect's usual way). Never compared: it lets a table
+    /// re-created from introspection (a down section, a baseline) come
+    /// back exactly as it was.
+    pub key_generation: Option<KeyGeneration>,
+}
+
+/// How an auto-increment key is generated, beyond the dialect's usual way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyGeneration {
+    /// `GENERATED ALWAYS AS IDENTITY` (PostgreSQL): explicit values are
+    /// refused unless the insert says `OVERRIDING SYSTEM VALUE`.
+    Always,
+    /// A sequence the column owns, with a `nextval` default (PostgreSQL
+    /// `serial`, and how pg_dump writes it); the sequence's name as the
+    /// `regclass` text of the default (`film_film_id_seq`).
+    Sequence(String),
 }
 
 impl Column {
@@ -109,6 +284,8 @@ impl Column {
             renamed_from: None,
             comment: None,
             collation: None,
+            on_update: None,
+            key_generation: None,
         }
     }
 }

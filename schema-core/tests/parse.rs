@@ -141,6 +141,7 @@ fn spec_example_user() {
         }],
         checks: vec![],
         comment: None,
+        collation: None,
     };
     assert_eq!(t, expected);
 }
@@ -528,6 +529,36 @@ fn a_collation_is_rendered_on_mysql_and_left_out_elsewhere() {
         .render_migration(&pg)
         .up
         .contains("COLLATE"));
+}
+
+#[test]
+fn a_table_collation_and_on_update_are_rendered_on_mysql_and_left_out_elsewhere() {
+    let t = parse(parse_quote! {
+        #[model(collation = "utf8mb3_general_ci")]
+        struct Actor {
+            id: i64,
+            #[model(default_sql = "CURRENT_TIMESTAMP", on_update_sql = "CURRENT_TIMESTAMP")]
+            last_update: chrono::NaiveDateTime,
+        }
+    });
+    assert_eq!(t.collation.as_deref(), Some("utf8mb3_general_ci"));
+    assert_eq!(
+        col(&t, "last_update").on_update.as_deref(),
+        Some("CURRENT_TIMESTAMP")
+    );
+    let schema = schema_core::Schema::new(vec![t]);
+    let my = schema_core::diff::diff(&schema_core::Schema::default(), &schema, Dialect::Mysql);
+    let up = Dialect::Mysql.render_migration(&my).up;
+    assert!(
+        up.contains("DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"),
+        "{up}"
+    );
+    assert!(up.contains(") COLLATE = `utf8mb3_general_ci`"), "{up}");
+    for d in [Dialect::Postgres, Dialect::Sqlite] {
+        let ops = schema_core::diff::diff(&schema_core::Schema::default(), &schema, d);
+        let up = d.render_migration(&ops).up;
+        assert!(!up.contains("COLLATE") && !up.contains("ON UPDATE"), "{up}");
+    }
 }
 
 #[test]

@@ -61,12 +61,14 @@ pub fn compare_models(
 ) -> Result<Comparison> {
     let live = introspect(conn, &options.tables)?;
     let keep = |s: Schema| -> Schema {
+        let unmodelled = s.unmodelled;
         Schema::new(
             s.tables
                 .into_iter()
                 .filter(|t| options.compares(&t.name, models))
                 .collect(),
         )
+        .with_unmodelled(unmodelled)
     };
     let live = keep(live);
     let models = keep(models.clone());

@@ -56,6 +56,16 @@ pub fn baseline(ctx: &Ctx, message: &str) -> Result<ExitCode, CliError> {
     }
     drop(conn);
 
+    // What the models cannot express is not in the file: say so, in the
+    // file and now, so whoever reviews it adds the SQL by hand.
+    let left_out: Vec<String> = live
+        .unmodelled
+        .iter()
+        .map(|u| format!("not included, add it by hand if new databases need it: {u}"))
+        .collect();
+    for w in &left_out {
+        ctx.out.warn(w);
+    }
     let dialect = db.url.dialect();
     let ops = schema_core::diff::diff(&Schema::default(), &live, dialect);
     let rendered = dialect.render_migration(&ops);
@@ -67,8 +77,12 @@ pub fn baseline(ctx: &Ctx, message: &str) -> Result<ExitCode, CliError> {
         preamble: format!(
             "-- Baseline: the schema of the database as it was when this file was written \
              ({} tables), read by cargo schema. The database it was read from is stamped at \
-             this revision; `upgrade` creates the same schema on a new one.",
-            live.tables.len()
+             this revision; `upgrade` creates the same schema on a new one.{}",
+            live.tables.len(),
+            left_out
+                .iter()
+                .map(|w| format!("\n-- WARNING: {w}"))
+                .collect::<String>()
         ),
         up: rendered.up,
         down: rendered.down,

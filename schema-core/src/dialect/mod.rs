@@ -104,6 +104,15 @@ trait DialectImpl {
     fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
         a == b
     }
+    /// Whether a column of this (canonical) type can be an auto-increment
+    /// key: the logical integers, and any integer type of the dialect's
+    /// own (MySQL's `SMALLINT UNSIGNED`).
+    fn is_integer(&self, ty: &LogicalType) -> bool {
+        matches!(
+            ty,
+            LogicalType::SmallInt | LogicalType::Integer | LogicalType::BigInt
+        )
+    }
     /// The `Custom` spelling of a type with no logical equivalent: two
     /// spellings the database stores alike must give the same string.
     fn custom_spelling(&self, ty: &DeclaredType) -> String {
@@ -533,6 +542,7 @@ impl Dialect {
                 .map(|t| self.normalize_table(t))
                 .collect(),
         )
+        .with_unmodelled(model.unmodelled.clone())
     }
 
     /// The shared part of normalisation, then the dialect's.
@@ -555,10 +565,7 @@ impl Dialect {
             }
             let single_int_pk = pk_cols.len() == 1
                 && pk_cols[0] == col.name
-                && matches!(
-                    col.ty,
-                    LogicalType::SmallInt | LogicalType::Integer | LogicalType::BigInt
-                );
+                && imp.is_integer(&d.canonical_type(&col.ty));
             if !single_int_pk {
                 col.auto_increment = false;
             }

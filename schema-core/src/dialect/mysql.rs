@@ -15,6 +15,16 @@ use crate::ops::{ConstraintKind, Op};
 
 const D: Dialect = Dialect::Mysql;
 
+/// The integer types, in `DeclaredType::base` spelling.
+const INTEGER_TYPES: &[&str] = &[
+    "TINYINT",
+    "SMALLINT",
+    "MEDIUMINT",
+    "INT",
+    "INTEGER",
+    "BIGINT",
+];
+
 /// The MySQL dialect object.
 pub(super) struct Mysql;
 
@@ -31,6 +41,18 @@ impl DialectImpl for Mysql {
         render_type(ty)
     }
 
+    /// `TINYINT`, `MEDIUMINT` and the `UNSIGNED` integers too.
+    fn is_integer(&self, ty: &LogicalType) -> bool {
+        match ty {
+            LogicalType::SmallInt | LogicalType::Integer | LogicalType::BigInt => true,
+            LogicalType::Custom(s) => {
+                let base = s.split([' ', '(']).next().unwrap_or_default();
+                INTEGER_TYPES.contains(&base.to_ascii_uppercase().as_str())
+            }
+            _ => false,
+        }
+    }
+
     /// Integer display widths (`tinyint(4)`, `int(10) unsigned`: what
     /// MariaDB and MySQL before 8.0.19 report) change nothing stored, so
     /// they are dropped, except with `ZEROFILL` (where the width pads the
@@ -39,10 +61,7 @@ impl DialectImpl for Mysql {
         // Without parentheses the attributes are still in `base`
         // (`INTEGER UNSIGNED`).
         let (base, rest) = ty.base.split_once(' ').unwrap_or((&ty.base, ""));
-        let integer = matches!(
-            base,
-            "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "INTEGER" | "BIGINT"
-        );
+        let integer = INTEGER_TYPES.contains(&base);
         let suffix = [rest, ty.suffix.as_str()]
             .iter()
             .filter(|s| !s.is_empty())
@@ -280,6 +299,9 @@ fn column_def(col: &Column) -> String {
         s.push_str(&format!(" COLLATE {}", D.quote_ident(c)));
     }
     s.push_str(&null_and_default(D, col));
+    if let Some(on_update) = &col.on_update {
+        s.push_str(&format!(" ON UPDATE {on_update}"));
+    }
     if col.auto_increment {
         s.push_str(" AUTO_INCREMENT");
     }
@@ -312,11 +334,15 @@ fn create_table(t: &Table) -> Vec<Line> {
         constraints.push(foreign_key_clause(D, fk));
     }
     constraints.extend(t.checks.iter().map(|ck| check_clause(D, ck)));
-    let suffix = t
-        .comment
+    // The collation names its character set too.
+    let mut suffix = t
+        .collation
         .as_ref()
-        .map(|c| format!(" COMMENT = {}", D.quote_str(c)))
+        .map(|c| format!(" COLLATE = {}", D.quote_ident(c)))
         .unwrap_or_default();
+    if let Some(c) = &t.comment {
+        suffix.push_str(&format!(" COMMENT = {}", D.quote_str(c)));
+    }
     vec![Line::Stmt(create_table_stmt(
         D,
         &t.name,

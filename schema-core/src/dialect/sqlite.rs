@@ -97,11 +97,13 @@ impl DialectImpl for Sqlite {
         }
         for col in &mut t.columns {
             col.comment = None;
-            // Collations are read back on MySQL/MariaDB only.
+            // Collations and `ON UPDATE` exist on MySQL/MariaDB only.
             col.collation = None;
+            col.on_update = None;
         }
         uniques_to_indexes(t, |uq| uq.name.starts_with(SQLITE_AUTOINDEX));
         t.comment = None;
+        t.collation = None;
     }
 
     fn can_rename_constraint(&self, _kind: ConstraintKind) -> bool {

@@ -27,6 +27,7 @@ const CONTAINER_KEYS: &[&str] = &[
     "renamed_from",
     "comment",
     "primary_key_name",
+    "collation",
 ];
 
 /// Keys accepted on a field.
@@ -48,6 +49,7 @@ const FIELD_KEYS: &[&str] = &[
     "on_update",
     "comment",
     "collation",
+    "on_update_sql",
     "foreign_key_name",
     "skip",
 ];
@@ -249,6 +251,8 @@ pub(crate) struct ContainerAttrs {
     pub(crate) comment: Attr<String>,
     /// `primary_key_name = "..."`: the key's name when not `pk_<table>`.
     pub(crate) primary_key_name: Attr<String>,
+    /// `collation = "..."`: the table's default collation.
+    pub(crate) collation: Attr<String>,
     pub(crate) indexes: Vec<IndexAttr>,
     pub(crate) uniques: Vec<IndexAttr>,
     pub(crate) checks: Vec<CheckAttr>,
@@ -262,6 +266,7 @@ impl ContainerAttrs {
             renamed_from: Attr::none("renamed_from"),
             comment: Attr::none("comment"),
             primary_key_name: Attr::none("primary_key_name"),
+            collation: Attr::none("collation"),
             indexes: Vec::new(),
             uniques: Vec::new(),
             checks: Vec::new(),
@@ -274,6 +279,7 @@ impl ContainerAttrs {
                     "renamed_from" => string_key(cx, &mut c.renamed_from, &meta, 0, true),
                     "comment" => string_key(cx, &mut c.comment, &meta, 0, false),
                     "primary_key_name" => string_key(cx, &mut c.primary_key_name, &meta, 0, true),
+                    "collation" => string_key(cx, &mut c.collation, &meta, 0, true),
                     "index" => index(cx, &mut c, &meta),
                     "unique" => unique(cx, &mut c, &meta),
                     "check" => check(cx, &mut c, &meta),
@@ -446,6 +452,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) comment: Attr<String>,
     /// `collation = "..."`.
     pub(crate) collation: Attr<String>,
+    /// `on_update_sql = "CURRENT_TIMESTAMP"`: the column's `ON UPDATE`.
+    pub(crate) on_update_sql: Attr<String>,
     /// `foreign_key_name = "..."`: the foreign key's name when not
     /// `fk_<table>_<column>_<reftable>`.
     pub(crate) foreign_key_name: Attr<String>,
@@ -476,6 +484,7 @@ impl FieldAttrs {
             on_update: Attr::none("on_update"),
             comment: Attr::none("comment"),
             collation: Attr::none("collation"),
+            on_update_sql: Attr::none("on_update_sql"),
             foreign_key_name: Attr::none("foreign_key_name"),
             skip: Attr::none("skip"),
             suggested: Vec::new(),
@@ -513,6 +522,7 @@ impl FieldAttrs {
             key_use(&self.on_update),
             key_use(&self.comment),
             key_use(&self.collation),
+            key_use(&self.on_update_sql),
             key_use(&self.foreign_key_name),
             key_use(&self.skip),
         ]
@@ -544,6 +554,7 @@ fn field_key(cx: &Ctxt, f: &mut FieldAttrs, meta: &ParseNestedMeta, seq: usize) 
         "on_update" => referential_action(cx, &mut f.on_update, meta, seq),
         "comment" => string_key(cx, &mut f.comment, meta, seq, false),
         "collation" => string_key(cx, &mut f.collation, meta, seq, false),
+        "on_update_sql" => string_key(cx, &mut f.on_update_sql, meta, seq, true),
         "foreign_key_name" => string_key(cx, &mut f.foreign_key_name, meta, seq, true),
         "skip" => flag(cx, &mut f.skip, meta, seq),
         _ => {

@@ -45,6 +45,7 @@ pub(crate) fn build(cx: &Ctxt, input: &DeriveInput) -> Table {
         struct_name: Some(struct_name),
         renamed_from: container.renamed_from.get().cloned(),
         comment: container.comment.get().cloned(),
+        collation: container.collation.get().cloned(),
         ..Table::default()
     };
     // Fields of a generic type would only add follow-up errors.
@@ -217,6 +218,8 @@ fn column(cx: &Ctxt, f: &FieldInfo) -> Column {
         renamed_from: f.attrs.renamed_from.get().cloned(),
         comment: f.attrs.comment.get().cloned(),
         collation: f.attrs.collation.get().cloned(),
+        on_update: f.attrs.on_update_sql.get().cloned(),
+        key_generation: None,
     }
 }
 

@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Table, UniqueConstraint,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, LogicalType, PrimaryKey,
+    ReferentialAction, Table, UniqueConstraint,
 };
 
 /// An expression of type `Table` equal to `table`. Every path goes through
@@ -25,12 +25,14 @@ pub fn table_to_tokens(table: &Table, krate: &TokenStream) -> TokenStream {
         foreign_keys,
         checks,
         comment,
+        collation,
     } = table;
     let m = quote!(#krate::schema_core::model);
     let name = string(name);
     let struct_name = opt_string(struct_name.as_deref());
     let renamed_from = opt_string(renamed_from.as_deref());
     let comment = opt_string(comment.as_deref());
+    let table_collation = opt_string(collation.as_deref());
     let columns = columns.iter().map(|c| column(c, &m));
     let primary_key = match primary_key {
         Some(pk) => {
@@ -55,6 +57,7 @@ pub fn table_to_tokens(table: &Table, krate: &TokenStream) -> TokenStream {
             foreign_keys: ::std::vec![#(#foreign_keys),*],
             checks: ::std::vec![#(#checks),*],
             comment: #comment,
+            collation: #table_collation,
         }
     }
 }
@@ -70,6 +73,8 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
         renamed_from,
         comment,
         collation,
+        on_update,
+        key_generation,
     } = c;
     let name = string(name);
     let field = opt_string(field.as_deref());
@@ -84,6 +89,17 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
     let renamed_from = opt_string(renamed_from.as_deref());
     let comment = opt_string(comment.as_deref());
     let collation = opt_string(collation.as_deref());
+    let on_update = opt_string(on_update.as_deref());
+    let key_generation = match key_generation {
+        None => quote!(::core::option::Option::None),
+        Some(KeyGeneration::Always) => {
+            quote!(::core::option::Option::Some(#m::KeyGeneration::Always))
+        }
+        Some(KeyGeneration::Sequence(seq)) => {
+            let seq = string(seq);
+            quote!(::core::option::Option::Some(#m::KeyGeneration::Sequence(#seq)))
+        }
+    };
     quote! {
         #m::Column {
             name: #name,
@@ -95,6 +111,8 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
             renamed_from: #renamed_from,
             comment: #comment,
             collation: #collation,
+            on_update: #on_update,
+            key_generation: #key_generation,
         }
     }
 }

@@ -5,6 +5,7 @@
 //!   `[…]` identifiers or array subscripts, `E'…'`, `$tag$…$tag$`), `--`
 //!   and `/* */` comments, numbers, words and punctuation. Never fails.
 //! - [`normalize`]: the comparable form of default and check expressions.
+//! - [`names`]: which of a set of names a view or trigger mentions.
 //! - [`create_table`]: facts read back from a stored `CREATE TABLE`
 //!   statement (SQLite keeps only the text).
 //!
@@ -13,6 +14,7 @@
 
 pub mod create_table;
 pub mod lexer;
+pub mod names;
 pub mod normalize;
 
 pub use lexer::{tokenize, Brackets, LexOptions, Lexer, Token, TokenKind};

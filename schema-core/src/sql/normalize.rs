@@ -11,7 +11,7 @@ use crate::model::LogicalType;
 use super::lexer::{Brackets, LexOptions, Lexer, TokenKind};
 
 /// How expressions are lexed: text reported by any of the dialects.
-const EXPRESSION: LexOptions = LexOptions {
+pub(crate) const EXPRESSION: LexOptions = LexOptions {
     // MySQL/MariaDB report backslash escapes; the other dialects never
     // produce a backslash before a quote in a default or a check.
     backslash_escapes: true,

@@ -1,7 +1,7 @@
 //! MySQL 8 / MariaDB 10.6+ introspection: one database read back into a
-//! [`Schema`] from `information_schema` with six queries (server flavour,
-//! tables, columns, index columns, foreign-key columns, checks), whatever
-//! the number of tables.
+//! [`Schema`] from `information_schema` with seven queries (server flavour,
+//! tables, columns, index columns, foreign-key columns, checks, and views,
+//! triggers, routines and partitionings), whatever the number of tables.
 //!
 //! What is reported (the shape `Dialect::Mysql.normalize_schema` expects):
 //! - types through `Dialect::Mysql.parse_type(COLUMN_TYPE)` (`tinyint(1)` is
@@ -21,21 +21,24 @@
 //!   (MariaDB reports an unspecified action as `RESTRICT`);
 //! - check constraints; table and column comments (empty means none);
 //! - a column's collation (which names its character set) where it differs
-//!   from its table's default.
+//!   from its table's default, and a table's where it differs from the
+//!   database's;
+//! - a column's `ON UPDATE` expression from `EXTRA`.
 //!
-//! Not represented in the model, hence not reported: generated-column
-//! expressions, `ON UPDATE CURRENT_TIMESTAMP`, index prefix lengths,
-//! functional index parts (MySQL 8), index types (`FULLTEXT`, `SPATIAL`),
-//! table collations that differ from the database's.
+//! Reported as [`Unmodelled`] objects, apart from the tables: views,
+//! triggers, routines, table partitioning, generated columns, and indexes
+//! with a prefix length, a functional key part (MySQL 8) or of a special
+//! type (`FULLTEXT`, `SPATIAL`).
 
 use std::collections::BTreeMap;
 
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
+use schema_core::sql::names::mentioned;
 use schema_core::{
     Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Schema, Table,
+    Schema, Table, Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::MysqlConnection;
@@ -47,7 +50,7 @@ const DIALECT: Dialect = Dialect::Mysql;
 /// connection's `DATABASE()`) into a [`Schema`], leaving out tables for
 /// which `exclude(name)` is true (the version table, ignored tables).
 ///
-/// Works on MySQL 8 and MariaDB 10.6+; runs six `information_schema`
+/// Works on MySQL 8 and MariaDB 10.6+; runs seven `information_schema`
 /// queries for the whole database, never one per table.
 pub fn introspect_mysql(
     conn: &mut MysqlConnection,
@@ -74,9 +77,14 @@ pub fn introspect_mysql(
         Flavor::MySql => CHECKS_SQL_MYSQL,
     };
     let checks: Vec<CheckRow> = sql_query(checks_sql).bind::<Text, _>(database).load(conn)?;
-    Ok(assemble(
-        flavor, tables, columns, indexes, fks, checks, exclude,
-    ))
+    let objects: Vec<ObjectRow> = sql_query(OBJECTS_SQL)
+        .bind::<Text, _>(database)
+        .bind::<Text, _>(database)
+        .bind::<Text, _>(database)
+        .bind::<Text, _>(database)
+        .load(conn)?;
+    let schema = assemble(flavor, tables, columns, indexes, fks, checks, exclude);
+    Ok(with_objects(schema, objects, exclude))
 }
 
 /// The connection's default database (`DATABASE()`), `None` when the URL
@@ -103,7 +111,9 @@ enum Flavor {
 
 const TABLES_SQL: &str = "\
 SELECT TABLE_NAME AS table_name, TABLE_COMMENT AS table_comment,
-       TABLE_COLLATION AS table_collation
+       TABLE_COLLATION AS table_collation,
+       (SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA
+        WHERE SCHEMA_NAME = TABLE_SCHEMA) AS database_collation
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
 ORDER BY TABLE_NAME";
@@ -113,14 +123,15 @@ SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
        COLUMN_TYPE AS column_type, DATA_TYPE AS data_type,
        IS_NULLABLE AS is_nullable, COLUMN_DEFAULT AS column_default,
        EXTRA AS extra, COLUMN_COMMENT AS column_comment,
-       COLLATION_NAME AS collation_name
+       COLLATION_NAME AS collation_name, GENERATION_EXPRESSION AS generation_expression
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, ORDINAL_POSITION";
 
 const INDEXES_SQL: &str = "\
 SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name,
-       CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name
+       CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name,
+       INDEX_TYPE AS index_type, CAST(SUB_PART AS SIGNED) AS sub_part
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -137,6 +148,26 @@ JOIN information_schema.REFERENTIAL_CONSTRAINTS r
  AND r.TABLE_NAME = k.TABLE_NAME
 WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL
 ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// Views, triggers, routines and partitioned tables: what the model cannot
+/// express beside the columns and indexes.
+const OBJECTS_SQL: &str = "\
+SELECT 'view' AS kind, TABLE_NAME AS name, NULL AS tbl, NULL AS detail,
+       VIEW_DEFINITION AS body
+FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?
+UNION ALL
+SELECT 'trigger', TRIGGER_NAME, EVENT_OBJECT_TABLE,
+       CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION), ACTION_STATEMENT
+FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
+UNION ALL
+SELECT 'routine', ROUTINE_NAME, NULL, LOWER(ROUTINE_TYPE), NULL
+FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?
+UNION ALL
+SELECT DISTINCT 'partitioning', TABLE_NAME, TABLE_NAME,
+       CONCAT(PARTITION_METHOD, ' (', COALESCE(PARTITION_EXPRESSION, ''), ')'), NULL
+FROM information_schema.PARTITIONS
+WHERE TABLE_SCHEMA = ? AND PARTITION_NAME IS NOT NULL
+ORDER BY 1, 2";
 
 /// MariaDB scopes check names per table and says which table a check
 /// belongs to.
@@ -173,6 +204,8 @@ struct TableRow {
     table_comment: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     table_collation: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    database_collation: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -195,6 +228,8 @@ struct ColumnRow {
     column_comment: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     collation_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    generation_expression: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -207,6 +242,26 @@ struct IndexRow {
     non_unique: i64,
     #[diesel(sql_type = Nullable<Text>)]
     column_name: Option<String>,
+    #[diesel(sql_type = Text)]
+    index_type: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    sub_part: Option<i64>,
+}
+
+/// A view, trigger, routine or table partitioning, with the SQL that says
+/// what it uses (a view's definition, a trigger's body).
+#[derive(QueryableByName)]
+struct ObjectRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    tbl: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    detail: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    body: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -254,29 +309,54 @@ fn assemble(
         .into_iter()
         .filter(|t| !exclude(&t.table_name))
         .map(|t| {
-            table_collation.insert(t.table_name.clone(), t.table_collation);
+            table_collation.insert(t.table_name.clone(), t.table_collation.clone());
             let table = Table {
                 name: t.table_name.clone(),
                 comment: t.table_comment.filter(|c| !c.is_empty()),
+                collation: t
+                    .table_collation
+                    .clone()
+                    .filter(|c| Some(c) != t.database_collation.as_ref()),
                 ..Table::default()
             };
             (t.table_name, table)
         })
         .collect();
 
+    let mut unmodelled = Vec::new();
     for c in columns {
         let Some(table) = by_name.get_mut(&c.table_name) else {
             continue;
         };
-        let extra = c.extra.unwrap_or_default().to_ascii_lowercase();
-        let generated = extra.contains("virtual generated")
-            || extra.contains("stored generated")
-            || extra.contains("persistent generated");
-        let default = if generated {
-            None
-        } else {
-            column_default(flavor, c.column_default, &c.data_type, &extra)
-        };
+        let raw_extra = c.extra.unwrap_or_default();
+        let extra = raw_extra.to_ascii_lowercase();
+        let generated = [
+            "virtual generated",
+            "stored generated",
+            "persistent generated",
+        ]
+        .into_iter()
+        .find(|g| extra.contains(g));
+        if let Some(how) = generated {
+            let stored = if how.starts_with("virtual") {
+                "VIRTUAL"
+            } else {
+                "STORED"
+            };
+            unmodelled.push(Unmodelled {
+                kind: UnmodelledKind::GeneratedColumn,
+                name: c.column_name,
+                table: Some(c.table_name),
+                detail: format!(
+                    "{} GENERATED ALWAYS AS ({}) {stored}",
+                    c.column_type,
+                    c.generation_expression.unwrap_or_default()
+                ),
+                uses: Vec::new(),
+            });
+            continue;
+        }
+        let default = column_default(flavor, c.column_default, &c.data_type, &extra);
         let default_collation = table_collation.get(&c.table_name).cloned().flatten();
         let collation = c
             .collation_name
@@ -291,16 +371,48 @@ fn assemble(
             renamed_from: None,
             comment: c.column_comment.filter(|c| !c.is_empty()),
             collation,
+            on_update: on_update(&raw_extra),
+            key_generation: None,
         });
     }
 
-    // Index rows arrive ordered by table, index, position.
+    // Index rows arrive ordered by table, index, position. An index with
+    // a functional key part (MySQL 8), a prefix length or of a special type
+    // is one the model cannot describe.
+    let special: BTreeMap<(String, String), String> = indexes
+        .iter()
+        .filter_map(|ix| {
+            let why = if !matches!(ix.index_type.as_str(), "BTREE" | "HASH") {
+                ix.index_type.clone()
+            } else if ix.column_name.is_none() {
+                "on expressions".to_string()
+            } else if ix.sub_part.is_some() {
+                "prefix length".to_string()
+            } else {
+                return None;
+            };
+            Some(((ix.table_name.clone(), ix.index_name.clone()), why))
+        })
+        .collect();
+    for ((tbl, name), why) in &special {
+        if by_name.contains_key(tbl) {
+            unmodelled.push(Unmodelled {
+                kind: UnmodelledKind::Index,
+                name: name.clone(),
+                table: Some(tbl.clone()),
+                detail: why.clone(),
+                uses: Vec::new(),
+            });
+        }
+    }
     for ix in indexes {
         let Some(table) = by_name.get_mut(&ix.table_name) else {
             continue;
         };
+        if special.contains_key(&(ix.table_name.clone(), ix.index_name.clone())) {
+            continue;
+        }
         let Some(column) = ix.column_name else {
-            // A functional key part (MySQL 8): nothing the model can name.
             continue;
         };
         if ix.index_name == "PRIMARY" {
@@ -358,7 +470,60 @@ fn assemble(
         });
     }
 
-    Schema::new(by_name.into_values().collect())
+    Schema::new(by_name.into_values().collect()).with_unmodelled(unmodelled)
+}
+
+/// `schema` with the views, triggers, routines and partitionings of
+/// [`OBJECTS_SQL`] added to its unmodelled objects; what a view or trigger
+/// uses are the tables and views its SQL mentions (the catalog does not
+/// say on MariaDB).
+fn with_objects(schema: Schema, rows: Vec<ObjectRow>, exclude: &dyn Fn(&str) -> bool) -> Schema {
+    let names: Vec<String> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(
+            rows.iter()
+                .filter(|r| r.kind == "view")
+                .map(|r| r.name.clone()),
+        )
+        .collect();
+    let mut all = schema.unmodelled.clone();
+    for r in rows {
+        if exclude(r.tbl.as_deref().unwrap_or(&r.name)) {
+            continue;
+        }
+        let kind = match r.kind.as_str() {
+            "view" => UnmodelledKind::View,
+            "trigger" => UnmodelledKind::Trigger,
+            "routine" => UnmodelledKind::Routine,
+            _ => UnmodelledKind::Partitioning,
+        };
+        let uses = mentioned(
+            r.body.as_deref().unwrap_or_default(),
+            names.iter().map(String::as_str),
+        )
+        .into_iter()
+        .filter(|t| *t != r.name && Some(t) != r.tbl.as_ref())
+        .map(Use::table)
+        .collect();
+        all.push(Unmodelled {
+            kind,
+            name: r.name,
+            table: r.tbl,
+            detail: r.detail.unwrap_or_default(),
+            uses,
+        });
+    }
+    schema.with_unmodelled(all)
+}
+
+/// The `ON UPDATE` expression in `EXTRA`: `on update current_timestamp()`
+/// (MariaDB), `DEFAULT_GENERATED on update CURRENT_TIMESTAMP` (MySQL 8).
+fn on_update(extra: &str) -> Option<String> {
+    let at = extra.to_ascii_lowercase().find("on update ")?;
+    let expr = extra[at + "on update ".len()..].split_whitespace().next()?;
+    Some(expr.to_string())
 }
 
 /// MariaDB stores `JSON` as `LONGTEXT` plus a column-level check

@@ -1,6 +1,7 @@
 //! PostgreSQL introspection: one schema (namespace) read back into a
-//! [`Schema`] with four catalog queries — tables, columns, constraints and
-//! indexes — whatever the number of tables.
+//! [`Schema`] with five catalog queries — tables, columns, constraints,
+//! indexes and what the model cannot express — whatever the number of
+//! tables.
 //!
 //! What is reported (the shape `Dialect::Postgres.normalize_schema` expects):
 //! - types through `Dialect::Postgres.parse_type(format_type(...))`;
@@ -16,10 +17,16 @@
 //! - table and column comments (joined from `pg_description`, not one
 //!   `col_description()` call per column).
 //!
-//! Not represented in the model, hence not reported: exclusion
-//! constraints, partial-index predicates, index methods and sort orders,
-//! `INCLUDE` columns, generated-column expressions, and the `NOT VALID` /
-//! `DEFERRABLE` flags of constraints.
+//! Reported as [`Unmodelled`] objects, apart from the tables: views and
+//! materialized views (with the columns they read), triggers, the user's
+//! routines, sequences no column owns, enum/domain/composite/range types,
+//! partitioned tables and their partitions (neither is a table of the
+//! model), exclusion constraints, generated columns, and indexes that are
+//! partial, on expressions, not B-tree, with `INCLUDE` columns or a sort
+//! order.
+//!
+//! Not reported at all: the `NOT VALID` / `DEFERRABLE` flags of
+//! constraints.
 
 use std::collections::BTreeMap;
 
@@ -27,8 +34,8 @@ use diesel::sql_types::{Array, Bool, Int8, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Schema, Table, UniqueConstraint,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, LogicalType, PrimaryKey,
+    ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::PgConnection;
@@ -36,12 +43,12 @@ use crate::conn::PgConnection;
 /// The dialect this module reads the catalog of.
 const DIALECT: Dialect = Dialect::Postgres;
 
-/// Reads every ordinary and partitioned table of the schema `schema_name`
-/// (usually `public`; partitions themselves are skipped) into a
-/// [`Schema`], leaving out tables for which `exclude(name)` is true (the
-/// version table, ignored tables).
+/// Reads every ordinary table of the schema `schema_name` (usually
+/// `public`) into a [`Schema`], with what the model cannot express as its
+/// unmodelled objects, leaving out tables for which `exclude(name)` is true
+/// (the version table, ignored tables) and what belongs to them.
 ///
-/// Runs four catalog queries for the whole schema, never one per table.
+/// Runs five catalog queries for the whole schema, never one per table.
 pub fn introspect_postgres(
     conn: &mut PgConnection,
     schema_name: &str,
@@ -59,7 +66,11 @@ pub fn introspect_postgres(
     let indexes: Vec<IndexRow> = sql_query(INDEXES_SQL)
         .bind::<Text, _>(schema_name)
         .load(conn)?;
-    Ok(assemble(tables, columns, constraints, indexes, exclude))
+    let unmodelled: Vec<UnmodelledRow> = sql_query(UNMODELLED_SQL)
+        .bind::<Text, _>(schema_name)
+        .load(conn)?;
+    let schema = assemble(tables, columns, constraints, indexes, exclude);
+    Ok(with_unmodelled(schema, unmodelled, exclude))
 }
 
 /// The connection's `current_schema()` (the first existing schema of the
@@ -80,7 +91,8 @@ struct NameRow {
     name: String,
 }
 
-/// Ordinary (`r`) and partitioned (`p`) tables, not partitions.
+/// Ordinary tables (`r`), not partitions; partitioned tables and their
+/// partitions are [`UNMODELLED_SQL`]'s.
 const TABLES_SQL: &str = "\
 SELECT c.oid::int8 AS oid, c.relname::text AS name,
        ds.description AS comment
@@ -88,7 +100,7 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_description ds
   ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition
 ORDER BY c.relname";
 
 const COLUMNS_SQL: &str = "\
@@ -98,6 +110,7 @@ SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name,
        pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_sql,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
+       pg_catalog.pg_get_serial_sequence(c.oid::regclass::text, a.attname::text) AS owned_sequence,
        ds.description AS comment
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -106,7 +119,7 @@ LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attn
 LEFT JOIN pg_catalog.pg_description ds
   ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass
  AND ds.objsubid = a.attnum
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition
   AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum";
 
@@ -135,7 +148,7 @@ JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition
   AND con.contype IN ('p', 'u', 'f', 'c')
 ORDER BY con.conrelid, con.conname";
 
@@ -144,6 +157,13 @@ ORDER BY con.conrelid, con.conname";
 const INDEXES_SQL: &str = "\
 SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
        i.indisunique AS is_unique,
+       concat_ws(', ',
+         CASE WHEN i.indpred IS NOT NULL THEN 'partial' END,
+         CASE WHEN i.indexprs IS NOT NULL THEN 'on expressions' END,
+         CASE WHEN am.amname <> 'btree' THEN upper(am.amname::text) END,
+         CASE WHEN i.indnkeyatts < i.indnatts THEN 'INCLUDE' END,
+         CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)
+              THEN 'sort order' END) AS unmodelled,
        ARRAY(SELECT CASE WHEN k.attnum = 0
                          THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int4, true)
                          ELSE a.attname::text END
@@ -154,13 +174,120 @@ SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
              ORDER BY k.ord) AS columns
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                     AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname";
+
+/// What the model cannot express, one row per object and table (or
+/// column) it depends on: views and materialized views with the columns
+/// they read, triggers, the user's routines, free-standing sequences, types,
+/// partitioned tables (with the tables their foreign keys reference) and
+/// their partitions, exclusion constraints and generated columns. Objects
+/// that belong to an extension are the extension's, not the schema's.
+const UNMODELLED_SQL: &str = "\
+WITH ns AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1),
+ext AS (SELECT objid, classid FROM pg_catalog.pg_depend WHERE deptype = 'e')
+SELECT CASE v.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END AS kind,
+       v.relname::text AS name, NULL::text AS tbl, ''::text AS detail,
+       t.relname::text AS uses_table, a.attname::text AS uses_column
+FROM pg_catalog.pg_class v
+LEFT JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+LEFT JOIN pg_catalog.pg_depend d
+  ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+ AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> v.oid
+LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+LEFT JOIN pg_catalog.pg_attribute a
+  ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
+WHERE v.relnamespace IN (SELECT oid FROM ns) AND v.relkind IN ('v', 'm')
+  AND v.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'trigger', tg.tgname::text, c.relname::text, p.proname::text || '()', NULL, NULL
+FROM pg_catalog.pg_trigger tg
+JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
+JOIN pg_catalog.pg_proc p ON p.oid = tg.tgfoid
+WHERE c.relnamespace IN (SELECT oid FROM ns) AND NOT tg.tgisinternal AND tg.tgparentid = 0
+UNION ALL
+SELECT 'routine',
+       p.proname::text || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+       NULL, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
+                            WHEN 'w' THEN 'window function' ELSE 'function' END,
+       NULL, NULL
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace IN (SELECT oid FROM ns)
+  AND p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_catalog.pg_proc'::regclass)
+UNION ALL
+SELECT 'sequence', s.relname::text, NULL, '', NULL, NULL
+FROM pg_catalog.pg_class s
+WHERE s.relnamespace IN (SELECT oid FROM ns) AND s.relkind = 'S'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = s.oid
+                    AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                    AND d.deptype IN ('a', 'i'))
+  AND s.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_catalog.pg_class'::regclass)
+UNION ALL
+SELECT 'type', ty.typname::text, NULL,
+       CASE ty.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain over '
+              || pg_catalog.format_type(ty.typbasetype, ty.typtypmod)
+            WHEN 'r' THEN 'range' WHEN 'm' THEN 'multirange' ELSE 'composite' END,
+       NULL, NULL
+FROM pg_catalog.pg_type ty
+WHERE ty.typnamespace IN (SELECT oid FROM ns)
+  AND (ty.typtype IN ('e', 'd', 'r', 'm')
+       OR (ty.typtype = 'c' AND (SELECT relkind FROM pg_catalog.pg_class
+                                 WHERE oid = ty.typrelid) = 'c'))
+  AND ty.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_catalog.pg_type'::regclass)
+UNION ALL
+SELECT 'partitioned table', c.relname::text, NULL,
+       pg_catalog.pg_get_partkeydef(c.oid), rc.relname::text, ra.attname::text
+FROM pg_catalog.pg_class c
+LEFT JOIN pg_catalog.pg_constraint con ON con.conrelid = c.oid AND con.contype = 'f'
+LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_attribute ra
+  ON ra.attrelid = con.confrelid AND ra.attnum = ANY (con.confkey)
+WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'p' AND NOT c.relispartition
+UNION ALL
+SELECT 'partition', c.relname::text, pc.relname::text,
+       pg_catalog.pg_get_expr(c.relpartbound, c.oid), NULL, NULL
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
+JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relispartition AND c.relkind IN ('r', 'p')
+UNION ALL
+SELECT 'constraint', con.conname::text, c.relname::text, 'EXCLUDE', NULL, NULL
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'r' AND con.contype = 'x'
+UNION ALL
+SELECT 'generated column', a.attname::text, c.relname::text,
+       'GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(d.adbin, d.adrelid) || ') STORED',
+       NULL, NULL
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'r' AND NOT c.relispartition
+  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''
+ORDER BY 1, 2, 3, 5, 6";
+
+#[derive(QueryableByName)]
+struct UnmodelledRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    tbl: Option<String>,
+    #[diesel(sql_type = Text)]
+    detail: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    uses_table: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    uses_column: Option<String>,
+}
 
 #[derive(QueryableByName)]
 struct TableRow {
@@ -188,6 +315,9 @@ struct ColumnRow {
     identity: String,
     #[diesel(sql_type = Text)]
     generated: String,
+    /// The sequence the column owns (identity or `serial`), if any.
+    #[diesel(sql_type = Nullable<Text>)]
+    owned_sequence: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     comment: Option<String>,
 }
@@ -222,6 +352,10 @@ struct IndexRow {
     name: String,
     #[diesel(sql_type = Bool)]
     is_unique: bool,
+    /// Why a model cannot describe the index (`partial, GIN`); empty for
+    /// a plain B-tree index on columns.
+    #[diesel(sql_type = Text)]
+    unmodelled: String,
     #[diesel(sql_type = Array<Text>)]
     columns: Vec<String>,
 }
@@ -268,6 +402,13 @@ fn assemble(
             comment: c.comment,
             // Not read back on PostgreSQL (see the dialect).
             collation: None,
+            on_update: None,
+            key_generation: match c.identity.as_str() {
+                "a" => Some(KeyGeneration::Always),
+                // Kept only if the key turns out to be a `serial` one.
+                "" => c.owned_sequence.map(KeyGeneration::Sequence),
+                _ => None,
+            },
         });
     }
 
@@ -302,8 +443,19 @@ fn assemble(
         }
     }
 
+    let mut special = Vec::new();
     for ix in indexes {
         if let Some(table) = by_oid.get_mut(&ix.table_oid) {
+            if !ix.unmodelled.is_empty() {
+                special.push(Unmodelled {
+                    kind: UnmodelledKind::Index,
+                    name: ix.name,
+                    table: Some(table.name.clone()),
+                    detail: ix.unmodelled,
+                    uses: Vec::new(),
+                });
+                continue;
+            }
             table.indexes.push(Index {
                 name: ix.name,
                 columns: ix.columns,
@@ -316,7 +468,79 @@ fn assemble(
     for t in &mut tables {
         fold_serial_key(t);
     }
-    Schema::new(tables)
+    Schema::new(tables).with_unmodelled(special)
+}
+
+/// `schema` with the rows of [`UNMODELLED_SQL`] added to its unmodelled
+/// objects (one per object; a view's uses of a whole table are dropped
+/// where the catalog also names the columns it reads); generated columns
+/// leave the table's columns.
+fn with_unmodelled(
+    mut schema: Schema,
+    rows: Vec<UnmodelledRow>,
+    exclude: &dyn Fn(&str) -> bool,
+) -> Schema {
+    let mut objects: BTreeMap<(String, String, Option<String>), Unmodelled> = BTreeMap::new();
+    for r in rows {
+        let kind = match r.kind.as_str() {
+            "view" => UnmodelledKind::View,
+            "materialized view" => UnmodelledKind::MaterializedView,
+            "trigger" => UnmodelledKind::Trigger,
+            "routine" => UnmodelledKind::Routine,
+            "sequence" => UnmodelledKind::Sequence,
+            "type" => UnmodelledKind::Type,
+            "partitioned table" => UnmodelledKind::PartitionedTable,
+            "partition" => UnmodelledKind::Partition,
+            "constraint" => UnmodelledKind::Constraint,
+            _ => UnmodelledKind::GeneratedColumn,
+        };
+        let owner = r.tbl.as_deref().unwrap_or(&r.name);
+        if exclude(owner) {
+            continue;
+        }
+        let entry = objects
+            .entry((r.kind.clone(), r.name.clone(), r.tbl.clone()))
+            .or_insert_with(|| Unmodelled {
+                kind,
+                name: r.name,
+                table: r.tbl,
+                detail: r.detail,
+                uses: Vec::new(),
+            });
+        if let Some(table) = r.uses_table {
+            entry.uses.push(Use {
+                table,
+                column: r.uses_column,
+            });
+        }
+    }
+    for u in objects.values_mut() {
+        let by_column: Vec<String> = u
+            .uses
+            .iter()
+            .filter(|x| x.column.is_some())
+            .map(|x| x.table.clone())
+            .collect();
+        u.uses
+            .retain(|x| x.column.is_some() || !by_column.contains(&x.table));
+        u.uses.sort();
+        u.uses.dedup();
+    }
+    let mut all = std::mem::take(&mut schema.unmodelled);
+    all.extend(objects.into_values());
+    for u in all
+        .iter()
+        .filter(|u| u.kind == UnmodelledKind::GeneratedColumn)
+    {
+        if let Some(t) = schema
+            .tables
+            .iter_mut()
+            .find(|t| Some(&t.name) == u.table.as_ref())
+        {
+            t.columns.retain(|c| c.name != u.name);
+        }
+    }
+    schema.with_unmodelled(all)
 }
 
 /// `pg_constraint.confdeltype` / `confupdtype` → action.
@@ -335,22 +559,50 @@ fn action(code: &str) -> ReferentialAction {
 /// model: auto-increment, no default. Elsewhere a `nextval` default stays
 /// an ordinary default.
 fn fold_serial_key(t: &mut Table) {
-    let Some([pk_col]) = t.primary_key.as_ref().map(|pk| pk.columns.as_slice()) else {
-        return;
+    let pk_col = match t.primary_key.as_ref().map(|pk| pk.columns.as_slice()) {
+        Some([only]) => Some(only.clone()),
+        _ => None,
     };
-    let pk_col = pk_col.clone();
-    let Some(col) = t.columns.iter_mut().find(|c| c.name == pk_col) else {
-        return;
-    };
-    let integer = matches!(
-        col.ty,
-        LogicalType::SmallInt | LogicalType::Integer | LogicalType::BigInt
-    );
-    let serial = matches!(&col.default, Some(DefaultValue::Sql(sql)) if sql.trim_start().to_ascii_lowercase().starts_with("nextval("));
-    if integer && serial {
-        col.default = None;
-        col.auto_increment = true;
+    for col in &mut t.columns {
+        // Only a `serial` key keeps the sequence it owns (read for every
+        // column that owns one, identities included).
+        let owned = match col.key_generation.take() {
+            Some(KeyGeneration::Always) => {
+                col.key_generation = Some(KeyGeneration::Always);
+                continue;
+            }
+            other => other,
+        };
+        if Some(&col.name) != pk_col.as_ref() {
+            continue;
+        }
+        let integer = matches!(
+            col.ty,
+            LogicalType::SmallInt | LogicalType::Integer | LogicalType::BigInt
+        );
+        let serial = matches!(&col.default, Some(DefaultValue::Sql(sql)) if sql.trim_start().to_ascii_lowercase().starts_with("nextval("));
+        if integer && serial {
+            // Re-created from this, the key takes `nextval` of the sequence
+            // it owns, as before; one it does not own gets an identity.
+            let sequence = match (&col.default, owned) {
+                (Some(DefaultValue::Sql(sql)), Some(KeyGeneration::Sequence(_))) => {
+                    nextval_sequence(sql)
+                }
+                _ => None,
+            };
+            col.default = None;
+            col.auto_increment = true;
+            col.key_generation = sequence.map(KeyGeneration::Sequence);
+        }
     }
+}
+
+/// The sequence of a `nextval('seq'::regclass)` default, as written
+/// between the quotes.
+fn nextval_sequence(default: &str) -> Option<String> {
+    let rest = default.trim().strip_prefix("nextval('")?;
+    let end = rest.find("'::regclass)")?;
+    Some(rest[..end].replace("''", "'"))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! SQLite introspection: four queries for the whole schema (tables with
-//! their SQL, columns, index columns, foreign-key columns), joining
+//! SQLite introspection: five queries for the whole schema (tables with
+//! their SQL, columns, index columns, foreign-key columns, views and triggers), joining
 //! `sqlite_master` with the `pragma_*` table-valued functions; CHECK
 //! constraints are read from the stored `CREATE TABLE` text
 //! ([`schema_core::sql::create_table`]).
@@ -10,6 +10,10 @@
 //! [`UniqueConstraint`]s under their `sqlite_autoindex_...` name; the
 //! single `INTEGER` primary key of a table whose SQL says `AUTOINCREMENT` as
 //! `auto_increment`; defaults verbatim as [`DefaultValue::Sql`].
+//!
+//! Views, triggers, generated columns and partial or expression indexes
+//! are reported as [`Unmodelled`] objects; a view's or trigger's uses are
+//! the tables and views its SQL mentions.
 
 use std::collections::BTreeMap;
 
@@ -17,9 +21,10 @@ use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::QueryableByName;
 use schema_core::dialect::Dialect;
 use schema_core::sql::create_table;
+use schema_core::sql::names::mentioned;
 use schema_core::{
     Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction, Schema,
-    Table, UniqueConstraint,
+    Table, UniqueConstraint, Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::Connection;
@@ -64,6 +69,8 @@ struct IndexRow {
     idx: String,
     #[diesel(sql_type = Integer)]
     uniq: i32,
+    #[diesel(sql_type = Integer)]
+    partial: i32,
     #[diesel(sql_type = Text)]
     origin: String,
     #[diesel(sql_type = Nullable<Text>)]
@@ -88,8 +95,22 @@ struct ForeignKeyRow {
     on_delete: String,
 }
 
-/// Uniqueness, origin (`c`, `u`) and column names of one index.
-type IndexEntry = (bool, String, Vec<Option<String>>);
+/// Uniqueness, partial, origin (`c`, `u`) and column names of one index.
+type IndexEntry = (bool, bool, String, Vec<Option<String>>);
+
+/// A view or trigger: `sqlite_master` keeps its SQL and, for a trigger, its
+/// table.
+#[derive(QueryableByName)]
+struct ObjectRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    tbl: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    sql: Option<String>,
+}
 
 /// The schema of a SQLite connection, without the tables `skip` names.
 pub(crate) fn introspect(
@@ -112,8 +133,8 @@ pub(crate) fn introspect(
     let indexes: Vec<IndexRow> = load(
         conn,
         &format!(
-            "SELECT m.name AS tbl, il.name AS idx, il.\"unique\" AS uniq, il.origin AS origin, \
-             ii.name AS col \
+            "SELECT m.name AS tbl, il.name AS idx, il.\"unique\" AS uniq, il.partial AS partial, \
+             il.origin AS origin, ii.name AS col \
              FROM sqlite_master m JOIN pragma_index_list(m.name) il \
              JOIN pragma_index_xinfo(il.name) ii \
              WHERE {TABLES} AND il.origin <> 'pk' AND ii.key = 1 \
@@ -129,6 +150,45 @@ pub(crate) fn introspect(
              WHERE {TABLES} ORDER BY m.name, f.id, f.seq"
         ),
     )?;
+
+    let objects: Vec<ObjectRow> = load(
+        conn,
+        "SELECT type AS kind, name, tbl_name AS tbl, sql FROM sqlite_master \
+         WHERE type IN ('view', 'trigger') ORDER BY type, name",
+    )?;
+    let mut unmodelled = Vec::new();
+    let names: Vec<&str> = tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(
+            objects
+                .iter()
+                .filter(|o| o.kind == "view")
+                .map(|o| o.name.as_str()),
+        )
+        .collect();
+    for o in &objects {
+        let owner = (o.kind == "trigger").then(|| o.tbl.clone());
+        if skip(owner.as_deref().unwrap_or(&o.name)) {
+            continue;
+        }
+        let body = o.sql.as_deref().unwrap_or_default();
+        unmodelled.push(Unmodelled {
+            kind: if o.kind == "view" {
+                UnmodelledKind::View
+            } else {
+                UnmodelledKind::Trigger
+            },
+            name: o.name.clone(),
+            detail: String::new(),
+            uses: mentioned(body, names.iter().copied())
+                .into_iter()
+                .filter(|t| *t != o.name && Some(t) != owner.as_ref())
+                .map(Use::table)
+                .collect(),
+            table: owner,
+        });
+    }
 
     let mut by_name: BTreeMap<String, (Table, String)> = BTreeMap::new();
     for t in tables {
@@ -149,8 +209,19 @@ pub(crate) fn introspect(
         let Some((table, _)) = by_name.get_mut(&c.tbl) else {
             continue;
         };
-        // hidden 1 = a virtual table's hidden column: not part of the schema.
+        // hidden 1 = a virtual table's hidden column: not part of the schema;
+        // 2 and 3 = a generated column, VIRTUAL or STORED.
         if c.hidden == 1 {
+            continue;
+        }
+        if c.hidden >= 2 {
+            unmodelled.push(Unmodelled {
+                kind: UnmodelledKind::GeneratedColumn,
+                name: c.name,
+                table: Some(c.tbl),
+                detail: if c.hidden == 2 { "VIRTUAL" } else { "STORED" }.to_string(),
+                uses: Vec::new(),
+            });
             continue;
         }
         let declared = c.ty.unwrap_or_default();
@@ -192,19 +263,32 @@ pub(crate) fn introspect(
     for r in indexes {
         idx_map
             .entry((r.tbl, r.idx))
-            .or_insert_with(|| (r.uniq != 0, r.origin, Vec::new()))
-            .2
+            .or_insert_with(|| (r.uniq != 0, r.partial != 0, r.origin, Vec::new()))
+            .3
             .push(r.col);
     }
-    for ((tbl, idx), (unique, origin, cols)) in idx_map {
+    for ((tbl, idx), (unique, partial, origin, cols)) in idx_map {
         let Some((table, _)) = by_name.get_mut(&tbl) else {
             continue;
         };
-        // An expression index has no column names; the model cannot express
-        // it, so it is left alone rather than reported half-way.
-        let Some(columns) = cols.into_iter().collect::<Option<Vec<String>>>() else {
+        // An expression has no column name.
+        let columns = cols.into_iter().collect::<Option<Vec<String>>>();
+        if partial || columns.is_none() {
+            let detail = match (partial, columns.is_none()) {
+                (true, true) => "partial, on expressions",
+                (true, false) => "partial",
+                _ => "on expressions",
+            };
+            unmodelled.push(Unmodelled {
+                kind: UnmodelledKind::Index,
+                name: idx,
+                table: Some(tbl),
+                detail: detail.to_string(),
+                uses: Vec::new(),
+            });
             continue;
-        };
+        }
+        let columns = columns.unwrap_or_default();
         if origin == "u" {
             table.uniques.push(UniqueConstraint { name: idx, columns });
         } else {
@@ -251,7 +335,7 @@ pub(crate) fn introspect(
         }
     }
 
-    Ok(Schema::new(by_name.into_values().map(|(t, _)| t).collect()))
+    Ok(Schema::new(by_name.into_values().map(|(t, _)| t).collect()).with_unmodelled(unmodelled))
 }
 
 /// The type of a column declared as `declared`: the logical type when the

@@ -1,0 +1,283 @@
+//! What autogenerate does about the objects of a live database that models
+//! cannot express ([`Unmodelled`]: views, triggers, partitioned tables,
+//! generated columns, special indexes, ...).
+//!
+//! Introspection reports them apart from the tables, so the differ never
+//! proposes to drop or alter them. Two things remain, both here:
+//! - a model that names one of them (a struct for a partitioned table, a
+//!   field for a generated column, an index of the same name) is left out
+//!   of the comparison, with a warning, rather than created a second time;
+//! - an operation that such an object would block or lose (dropping or
+//!   rebuilding a table a view reads, changing the type of a column a view
+//!   uses, rebuilding a table with a trigger) gets a warning naming the
+//!   object, so the reviewer adds what the migration needs by hand.
+
+use crate::model::{Schema, Unmodelled, UnmodelledKind};
+use crate::ops::Op;
+
+/// `models` without what autogenerate must leave alone in `live`, and a
+/// warning for each thing left out.
+pub fn leave_alone(live: &Schema, models: &Schema) -> (Schema, Vec<String>) {
+    if live.unmodelled.is_empty() {
+        return (models.clone(), Vec::new());
+    }
+    let mut warnings = Vec::new();
+    let mut out = models.clone();
+    out.tables.retain(|t| {
+        let Some(u) = live
+            .unmodelled
+            .iter()
+            .find(|u| u.is_table() && u.name == t.name)
+        else {
+            return true;
+        };
+        warnings.push(format!(
+            "table {} is a {} in the database, which models cannot express; its model is left out \
+             and autogenerate leaves the table alone",
+            t.name, u.kind
+        ));
+        false
+    });
+    for t in &mut out.tables {
+        let attached = |kind: UnmodelledKind, name: &str| {
+            live.unmodelled
+                .iter()
+                .any(|u| u.kind == kind && u.name == name && u.table.as_deref() == Some(&t.name))
+        };
+        t.columns.retain(|c| {
+            let keep = !attached(UnmodelledKind::GeneratedColumn, &c.name);
+            if !keep {
+                warnings.push(format!(
+                    "column {}.{} is a generated column in the database, which models cannot \
+                     express; its field is left out and autogenerate leaves the column alone",
+                    t.name, c.name
+                ));
+            }
+            keep
+        });
+        t.indexes.retain(|i| {
+            let keep = !attached(UnmodelledKind::Index, &i.name);
+            if !keep {
+                warnings.push(format!(
+                    "index {} on {} is of a kind models cannot express in the database; the \
+                     model's index of that name is left out and autogenerate leaves it alone",
+                    i.name, t.name
+                ));
+            }
+            keep
+        });
+    }
+    (out, warnings)
+}
+
+/// A warning for each operation of `ops` that an unmodelled object of
+/// `live` would block, or that would lose such an object.
+pub fn warnings(live: &Schema, ops: &[Op]) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in ops {
+        match op {
+            Op::DropTable(t) => {
+                for u in users(live, &t.name, None) {
+                    out.push(format!(
+                        "{u}: dropping table {} fails or leaves it broken; drop or change it \
+                         first, in this migration",
+                        t.name
+                    ));
+                }
+                for u in attached(live, &t.name) {
+                    out.push(format!(
+                        "{u} goes with table {}, and the down section does not recreate it \
+                         (models cannot express it); add it to the down section by hand",
+                        t.name
+                    ));
+                }
+            }
+            Op::RebuildTable { old, .. } => {
+                for u in users(live, &old.name, None) {
+                    out.push(format!(
+                        "{u}: rebuilding table {} fails or leaves it broken; drop it before \
+                         and recreate it after the rebuild, in this migration",
+                        old.name
+                    ));
+                }
+                for u in attached(live, &old.name) {
+                    out.push(format!(
+                        "{u} is lost when table {} is rebuilt (models cannot express it); \
+                         recreate it after the rebuild, in this migration",
+                        old.name
+                    ));
+                }
+            }
+            Op::DropColumn { table, column } => {
+                for u in users(live, table, Some(&column.name)) {
+                    out.push(format!(
+                        "{u}: dropping column {table}.{} fails or leaves it broken; drop or \
+                         change it first, in this migration",
+                        column.name
+                    ));
+                }
+            }
+            Op::AlterColumn { table, old, new } if old.ty != new.ty => {
+                for u in users(live, table, Some(&old.name)) {
+                    out.push(format!(
+                        "{u}: changing the type of {table}.{} may fail while it depends on the \
+                         column; drop it before and recreate it after, in this migration",
+                        old.name
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Objects that depend on `table` (or its `column`), other than those that
+/// belong to it.
+fn users<'a>(
+    live: &'a Schema,
+    table: &'a str,
+    column: Option<&'a str>,
+) -> impl Iterator<Item = &'a Unmodelled> + 'a {
+    live.unmodelled
+        .iter()
+        .filter(move |u| u.table.as_deref() != Some(table) && u.depends_on(table, column))
+}
+
+/// Objects that belong to `table` and go with it.
+fn attached<'a>(live: &'a Schema, table: &'a str) -> impl Iterator<Item = &'a Unmodelled> + 'a {
+    live.unmodelled
+        .iter()
+        .filter(move |u| u.table.as_deref() == Some(table) && u.kind != UnmodelledKind::Partition)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, Index, LogicalType, Table, Use};
+
+    fn table(name: &str, cols: &[&str]) -> Table {
+        Table {
+            name: name.into(),
+            columns: cols
+                .iter()
+                .map(|c| Column::new(*c, LogicalType::Integer))
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    fn live() -> Schema {
+        Schema::new(vec![
+            table("customer", &["id", "name"]),
+            table("film", &["id"]),
+        ])
+        .with_unmodelled(vec![
+            Unmodelled {
+                kind: UnmodelledKind::View,
+                name: "customer_list".into(),
+                table: None,
+                detail: String::new(),
+                uses: vec![Use {
+                    table: "customer".into(),
+                    column: Some("name".into()),
+                }],
+            },
+            Unmodelled {
+                kind: UnmodelledKind::Trigger,
+                name: "film_touch".into(),
+                table: Some("film".into()),
+                detail: String::new(),
+                uses: vec![],
+            },
+            Unmodelled {
+                kind: UnmodelledKind::PartitionedTable,
+                name: "payment".into(),
+                table: None,
+                detail: "RANGE (paid_at)".into(),
+                uses: vec![Use {
+                    table: "customer".into(),
+                    column: Some("id".into()),
+                }],
+            },
+            Unmodelled {
+                kind: UnmodelledKind::GeneratedColumn,
+                name: "total".into(),
+                table: Some("film".into()),
+                detail: String::new(),
+                uses: vec![],
+            },
+            Unmodelled {
+                kind: UnmodelledKind::Index,
+                name: "ix_film_text".into(),
+                table: Some("film".into()),
+                detail: "FULLTEXT".into(),
+                uses: vec![],
+            },
+        ])
+    }
+
+    #[test]
+    fn models_of_unmodelled_objects_are_left_out() {
+        let mut film = table("film", &["id", "total"]);
+        film.indexes.push(Index {
+            name: "ix_film_text".into(),
+            columns: vec!["id".into()],
+            unique: false,
+        });
+        let models = Schema::new(vec![table("payment", &["id"]), film]);
+        let (kept, warnings) = leave_alone(&live(), &models);
+        assert_eq!(kept.tables.len(), 1);
+        assert_eq!(kept.tables[0].columns.len(), 1);
+        assert!(kept.tables[0].indexes.is_empty());
+        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        assert!(warnings[0].contains("payment is a partitioned table"));
+        // Nothing to leave alone: the models are untouched.
+        let (same, none) = leave_alone(&Schema::new(vec![]), &models);
+        assert_eq!(same, models);
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn changes_that_objects_block_or_lose_are_warned() {
+        let s = live();
+        let customer = s.table("customer").unwrap().clone();
+        let film = s.table("film").unwrap().clone();
+        let w = warnings(&s, &[Op::DropTable(customer.clone())]);
+        assert_eq!(w.len(), 2, "{w:#?}");
+        assert!(w[0].starts_with("view customer_list, depends on customer: dropping table"));
+        assert!(w[1].starts_with("partitioned table payment (RANGE (paid_at))"));
+        // Only the column the view uses.
+        let drop_col = |c: &str| Op::DropColumn {
+            table: "customer".into(),
+            column: customer.column(c).unwrap().clone(),
+        };
+        let w = warnings(&s, &[drop_col("name")]);
+        assert!(
+            w.len() == 1 && w[0].starts_with("view customer_list"),
+            "{w:#?}"
+        );
+        let w = warnings(&s, &[drop_col("id")]);
+        assert!(
+            w.len() == 1 && w[0].starts_with("partitioned table payment"),
+            "{w:#?}"
+        );
+        let w = warnings(
+            &s,
+            &[Op::RebuildTable {
+                old: film.clone(),
+                new: film.clone(),
+                changes: vec![],
+            }],
+        );
+        assert_eq!(w.len(), 3, "trigger, generated column, index: {w:#?}");
+        assert!(w
+            .iter()
+            .all(|l| l.contains("is lost when table film is rebuilt")));
+        let w = warnings(&s, &[Op::DropTable(film)]);
+        assert!(
+            w[0].contains("the down section does not recreate it"),
+            "{w:#?}"
+        );
+    }
+}
