@@ -550,7 +550,7 @@ fn a_table_collation_and_on_update_are_rendered_on_mysql_and_left_out_elsewhere(
     let my = schema_core::diff::diff(&schema_core::Schema::default(), &schema, Dialect::Mysql);
     let up = Dialect::Mysql.render_migration(&my).up;
     assert!(
-        up.contains("DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP"),
+        up.contains("DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"),
         "{up}"
     );
     assert!(up.contains(") COLLATE = `utf8mb3_general_ci`"), "{up}");

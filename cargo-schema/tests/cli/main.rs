@@ -10,3 +10,4 @@ mod links;
 mod progress;
 mod project;
 mod pull;
+mod unmodelled;

@@ -300,6 +300,9 @@ fn column_def(col: &Column) -> String {
     }
     s.push_str(&null_and_default(D, col));
     if let Some(on_update) = &col.on_update {
+        // The same precision as a default: `CURRENT_TIMESTAMP(6)` on a
+        // `DATETIME(6)` column.
+        let on_update = Mysql.column_default(col, on_update.clone());
         s.push_str(&format!(" ON UPDATE {on_update}"));
     }
     if col.auto_increment {
