@@ -34,10 +34,13 @@
 //! 8. columns added, altered and dropped, table comments (or one SQLite
 //!    table rebuild per table);
 //! 9. primary keys, unique constraints, indexes and checks added;
-//! 10. foreign keys added.
+//! 10. indexes dropped that step 5 left for after their replacement: those
+//!     whose columns all stay and keep their type (a foreign key they serve
+//!     is then never without an index, which MySQL requires);
+//! 11. foreign keys added.
 //!
 //! A foreign-key cycle among created tables is broken by creating the
-//! tables without the closing foreign keys and adding them in step 10 (and
+//! tables without the closing foreign keys and adding them in step 11 (and
 //! symmetrically for dropped tables), unless the dialect lets `CREATE
 //! TABLE` reference tables created later (SQLite, which checks foreign keys
 //! lazily), in which case they stay inline.
@@ -141,6 +144,7 @@ struct Phases {
     create_tables: Vec<Op>,
     columns: Vec<Op>,
     add_constraints: Vec<Op>,
+    replaced_indexes: Vec<Op>,
     add_fks: Vec<Op>,
 }
 
@@ -156,6 +160,7 @@ impl Phases {
             self.create_tables,
             self.columns,
             self.add_constraints,
+            self.replaced_indexes,
             self.add_fks,
         ]
         .concat()
@@ -790,11 +795,34 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         });
         return;
     }
+    // An index that gives way to another goes only once the new one exists,
+    // so a foreign key it serves is never left without one (MySQL refuses
+    // to drop it otherwise). Not when a column it covers changes first: the
+    // index must be out of the way of that.
+    let retyped: BTreeSet<&str> = columns
+        .iter()
+        .filter_map(|op| match op {
+            Op::AlterColumn { old, new, .. } if old.ty != new.ty => Some(old.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let added: BTreeSet<&str> = n.indexes.iter().map(|i| i.name.as_str()).collect();
+    let (late, early): (Vec<Op>, Vec<Op>) = drops.into_iter().partition(|op| match op {
+        Op::DropIndex { index, .. } => {
+            !added.contains(index.name.as_str())
+                && index
+                    .columns
+                    .iter()
+                    .all(|c| n.column(c).is_some() && !retyped.contains(c.as_str()))
+        }
+        _ => false,
+    });
     phases.rename_constraints.extend(renames);
     phases.drop_fks.extend(drop_fks);
-    phases.drop_constraints.extend(drops);
+    phases.drop_constraints.extend(early);
     phases.columns.extend(columns);
     phases.add_constraints.extend(adds);
+    phases.replaced_indexes.extend(late);
     phases.add_fks.extend(add_fks);
 }
 

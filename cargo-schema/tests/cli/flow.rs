@@ -72,20 +72,6 @@ fn shop(models: &str) -> TestProject {
     p
 }
 
-fn sqlite(p: &TestProject, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(p.path().join("app.db"))
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[test]
 fn autogenerate_upgrade_change_downgrade_round_trip() {
     let p = shop(V1);
@@ -108,14 +94,14 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
 
     p.schema(&["upgrade"]).ok().says("initial");
     assert!(p.path().join("app.db").exists());
-    let v1_schema = sqlite(&p, SCHEMA_SQL);
+    let v1_schema = p.sqlite(SCHEMA_SQL);
     p.schema(&["check"]).ok();
     p.schema(&["revision", "--autogenerate", "-m", "nothing"])
         .ok()
         .says("no changes detected");
     assert_eq!(p.migrations().len(), 1);
 
-    sqlite(&p, "INSERT INTO orgs (name) VALUES ('acme'); INSERT INTO users (email, display_name, org_id) VALUES ('a@x', NULL, 1), ('b@x', 'bee', 1);");
+    p.sqlite("INSERT INTO orgs (name) VALUES ('acme'); INSERT INTO users (email, display_name, org_id) VALUES ('a@x', NULL, 1), ('b@x', 'bee', 1);");
 
     p.write("src/models.rs", V2);
     p.schema(&["check"]).code(1).says("logins");
@@ -140,27 +126,20 @@ fn autogenerate_upgrade_change_downgrade_round_trip() {
 
     // Data in untouched and renamed columns survived; the backfill happened.
     assert_eq!(
-        sqlite(
-            &p,
-            "SELECT email || ':' || nickname || ':' || logins FROM users ORDER BY id"
-        ),
+        p.sqlite("SELECT email || ':' || nickname || ':' || logins FROM users ORDER BY id"),
         "a@x:anonymous:0\nb@x:bee:0"
     );
 
     // Back down: the schema returns to exactly v1, DDL text included.
     p.schema(&["downgrade"]).ok();
-    assert_eq!(sqlite(&p, SCHEMA_SQL), v1_schema);
+    assert_eq!(p.sqlite(SCHEMA_SQL), v1_schema);
     assert_eq!(
-        sqlite(
-            &p,
-            "SELECT email || ':' || coalesce(display_name, 'NULL') FROM users ORDER BY id"
-        ),
+        p.sqlite("SELECT email || ':' || coalesce(display_name, 'NULL') FROM users ORDER BY id"),
         "a@x:anonymous\nb@x:bee"
     );
     p.schema(&["downgrade", "base"]).ok();
     assert_eq!(
-        sqlite(
-            &p,
+        p.sqlite(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'orgs')"
         ),
         "0"
@@ -189,10 +168,7 @@ fn current_stamp_and_json() {
     assert_eq!(json["current"].as_array().unwrap().len(), 0, "{json}");
     // The tables created by the first upgrade are still there: stamp ran no SQL.
     assert_eq!(
-        sqlite(
-            &p,
-            "SELECT count(*) FROM sqlite_master WHERE name = 'users'"
-        ),
+        p.sqlite("SELECT count(*) FROM sqlite_master WHERE name = 'users'"),
         "1"
     );
 }
@@ -239,7 +215,7 @@ fn a_failing_migration_rolls_back_and_names_the_statement() {
         .says("no such table: missing_table")
         .says(":");
     assert_eq!(
-        sqlite(&p, "SELECT count(*) FROM sqlite_master WHERE name = 't1'"),
+        p.sqlite("SELECT count(*) FROM sqlite_master WHERE name = 't1'"),
         "0",
         "the migration's first statement was rolled back"
     );

@@ -22,20 +22,6 @@ fn with_source(files: &[(&str, &str)]) -> TestProject {
     p
 }
 
-fn sqlite(p: &TestProject, sql: &str) -> String {
-    let out = Command::new("sqlite3")
-        .arg(p.path().join("app.db"))
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// Every file of `migrations/` with its text, for before/after comparisons.
 fn snapshot(p: &TestProject) -> Vec<(String, String)> {
     p.migrations()
@@ -49,7 +35,7 @@ fn snapshot(p: &TestProject) -> Vec<(String, String)> {
 
 /// Rows of our version table, in order.
 fn stamped(p: &TestProject) -> String {
-    sqlite(p, "SELECT revision FROM schema_revisions ORDER BY revision")
+    p.sqlite("SELECT revision FROM schema_revisions ORDER BY revision")
 }
 
 const SQLX_FILES: &[(&str, &str)] = &[
@@ -89,7 +75,7 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY);
 #[test]
 fn import_sqlx_on_sqlite_stamps_what_sqlx_applied_and_is_idempotent() {
     let p = with_source(SQLX_FILES);
-    sqlite(&p, SQLX_APPLIED_TWO);
+    p.sqlite(SQLX_APPLIED_TWO);
     p.schema(&["import", "--from", "sqlx", "other"])
         .ok()
         .says("imported 3 sqlx migrations into migrations: 3 new, 0 unchanged")
@@ -212,19 +198,14 @@ fn import_refuses_failed_unknown_and_gapped_sqlx_tables_before_writing() {
     ];
     for (rows, says) in cases {
         let p = with_source(SQLX_FILES);
-        sqlite(
-            &p,
-            &format!("CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT, installed_on TIMESTAMP, success BOOLEAN, checksum BLOB, execution_time BIGINT); {rows}"),
+        p.sqlite(&format!("CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT, installed_on TIMESTAMP, success BOOLEAN, checksum BLOB, execution_time BIGINT); {rows}"),
         );
         p.schema(&["import", "--from", "sqlx", "other"])
             .code(1)
             .says(says);
         assert!(p.migrations().is_empty(), "nothing may be written ({says})");
         assert_eq!(
-            sqlite(
-                &p,
-                "SELECT count(*) FROM sqlite_master WHERE name = 'schema_revisions'"
-            ),
+            p.sqlite("SELECT count(*) FROM sqlite_master WHERE name = 'schema_revisions'"),
             "0",
             "nothing may be stamped ({says})"
         );
@@ -273,9 +254,7 @@ fn import_diesel_on_sqlite() {
         ),
         (".keep", ""),
     ]);
-    sqlite(
-        &p,
-        "CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
+    p.sqlite("CREATE TABLE __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY NOT NULL, run_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP);
          INSERT INTO __diesel_schema_migrations (version) VALUES ('20230101000000');
          CREATE TABLE users (id INTEGER PRIMARY KEY);",
     );
@@ -294,10 +273,7 @@ fn import_diesel_on_sqlite() {
         .never_says("create users");
     p.schema(&["downgrade", "base"]).ok();
     assert_eq!(
-        sqlite(
-            &p,
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'posts')"
-        ),
+        p.sqlite("SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'posts')"),
         "0"
     );
 }
@@ -318,9 +294,7 @@ fn import_refinery_on_sqlite() {
             "CREATE TABLE tags (id INTEGER PRIMARY KEY);",
         ),
     ]);
-    sqlite(
-        &p,
-        "CREATE TABLE refinery_schema_history (version INT4 PRIMARY KEY, name VARCHAR(255), applied_on VARCHAR(255), checksum VARCHAR(255));
+    p.sqlite("CREATE TABLE refinery_schema_history (version INT4 PRIMARY KEY, name VARCHAR(255), applied_on VARCHAR(255), checksum VARCHAR(255));
          INSERT INTO refinery_schema_history VALUES (1, 'initial', '', '1'), (2, 'add_posts', '', '2');
          CREATE TABLE users (id INTEGER PRIMARY KEY); CREATE TABLE posts (id INTEGER PRIMARY KEY);",
     );
@@ -350,8 +324,7 @@ fn import_dbmate_on_sqlite() {
             "-- migrate:up transaction:false\nCREATE INDEX ix_users_id ON users (id);\n\n-- migrate:down\nDROP INDEX ix_users_id;\n",
         ),
     ]);
-    sqlite(
-        &p,
+    p.sqlite(
         "CREATE TABLE schema_migrations (version VARCHAR(128) PRIMARY KEY);
          INSERT INTO schema_migrations VALUES ('20230101000000');
          CREATE TABLE users (id INTEGER PRIMARY KEY);",
@@ -390,8 +363,7 @@ fn import_golang_migrate_on_sqlite() {
         ),
     ];
     let p = with_source(&files);
-    sqlite(
-        &p,
+    p.sqlite(
         "CREATE TABLE schema_migrations (version uint64, dirty bool);
          INSERT INTO schema_migrations VALUES (2, 0);
          CREATE TABLE users (id INTEGER PRIMARY KEY); CREATE TABLE posts (id INTEGER PRIMARY KEY);",
@@ -406,9 +378,7 @@ fn import_golang_migrate_on_sqlite() {
 
     // A dirty row is refused with the way out.
     let p = with_source(&files);
-    sqlite(
-        &p,
-        "CREATE TABLE schema_migrations (version uint64, dirty bool); INSERT INTO schema_migrations VALUES (2, 1);",
+    p.sqlite("CREATE TABLE schema_migrations (version uint64, dirty bool); INSERT INTO schema_migrations VALUES (2, 1);",
     );
     p.schema(&["import", "--from", "golang-migrate", "other"])
         .code(1)

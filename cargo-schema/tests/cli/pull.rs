@@ -260,17 +260,25 @@ fn pulled_chinook_models_compile() {
     p.schema(&["pull", "--out", "src/models.rs"])
         .ok()
         .says("the models name types from chrono, rust_decimal");
+    compile_and_test(
+        &p,
+        "",
+        "mod models;\n\n#[test]\nfn tables() {\n    use schema_runtime::Model;\n    assert_eq!(models::InvoiceLine::table().name, \"InvoiceLine\");\n}\n",
+    );
+}
+
+/// Makes `p` a crate depending on schema-runtime, chrono, rust_decimal (and
+/// `extra_deps`) with `lib` as its root, and runs its tests with cargo: the
+/// pulled models must compile.
+fn compile_and_test(p: &TestProject, extra_deps: &str, lib: &str) {
     p.write(
         "Cargo.toml",
         &format!(
-            "[package]\nname = \"pulled\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nschema-runtime = {{ path = {:?}, default-features = false }}\nchrono = {{ version = \"0.4\", default-features = false }}\nrust_decimal = {{ version = \"1\", default-features = false }}\n",
+            "[package]\nname = \"pulled\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nschema-runtime = {{ path = {:?}, default-features = false }}\nchrono = {{ version = \"0.4\", default-features = false }}\nrust_decimal = {{ version = \"1\", default-features = false }}\n{extra_deps}",
             runtime_path().display().to_string()
         ),
     );
-    p.write(
-        "src/lib.rs",
-        "mod models;\n\n#[test]\nfn tables() {\n    use schema_runtime::Model;\n    assert_eq!(models::InvoiceLine::table().name, \"InvoiceLine\");\n}\n",
-    );
+    p.write("src/lib.rs", lib);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pulled-models");
     let out = Command::new(cargo)
@@ -582,30 +590,9 @@ fn pulled_pagila_and_sakila_models_compile() {
         &[("DATABASE_URL", my.url.as_str())],
     )
     .ok();
-    p.write(
-        "Cargo.toml",
-        &format!(
-            "[package]\nname = \"pulled\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nschema-runtime = {{ path = {:?}, default-features = false }}\nchrono = {{ version = \"0.4\", default-features = false }}\nrust_decimal = {{ version = \"1\", default-features = false }}\nuuid = {{ version = \"1\", default-features = false }}\n",
-            runtime_path().display().to_string()
-        ),
-    );
-    p.write(
-        "src/lib.rs",
+    compile_and_test(
+        &p,
+        "uuid = { version = \"1\", default-features = false }\n",
         "mod pagila;\nmod sakila;\n\n#[test]\nfn tables() {\n    use schema_runtime::Model;\n    assert_eq!(pagila::Film::table().name, \"film\");\n    assert_eq!(sakila::Actor::table().collation.as_deref(), Some(\"utf8mb3_general_ci\"));\n}\n",
-    );
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pulled-models");
-    let out = Command::new(cargo)
-        .current_dir(p.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .args(["test", "--quiet"])
-        .output()
-        .expect("run cargo test");
-    assert!(
-        out.status.success(),
-        "the pulled models do not compile:\n{}\n{}\n--- pagila.rs\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        p.read("src/pagila.rs")
     );
 }

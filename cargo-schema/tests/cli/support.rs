@@ -194,6 +194,22 @@ impl TestProject {
             .unwrap_or_else(|| panic!("no migration with message {message:?}"))
     }
 
+    /// Runs `sql` on the project's SQLite file with the `sqlite3` client,
+    /// failing the test with its error; returns the output, trimmed.
+    pub fn sqlite(&self, sql: &str) -> String {
+        let out = std::process::Command::new("sqlite3")
+            .arg(self.path().join("app.db"))
+            .arg(sql)
+            .output()
+            .expect("sqlite3 runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Runs `cargo-schema schema <args>` in the project with DATABASE_URL
     /// set to the project's SQLite file.
     pub fn schema(&self, args: &[&str]) -> Run {

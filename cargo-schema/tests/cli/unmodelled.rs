@@ -3,7 +3,7 @@
 //! alone by `check` and autogenerate, and a change they would block or lose
 //! is written with a warning that names them.
 
-use crate::support::{project, TestProject};
+use crate::support::project;
 
 const MODELS: &str = r#"
 use schema_runtime::Model;
@@ -50,20 +50,6 @@ const BY_HAND: &str = "\
     ALTER TABLE orgs ADD COLUMN slug TEXT GENERATED ALWAYS AS (lower(name)) VIRTUAL; \
     CREATE INDEX ix_users_active_email ON users (email) WHERE active;";
 
-fn sqlite(p: &TestProject, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(p.path().join("app.db"))
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[test]
 fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
     let p = project("shop")
@@ -74,7 +60,7 @@ fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
     p.schema(&["revision", "--autogenerate", "-m", "initial"])
         .ok();
     p.schema(&["upgrade"]).ok();
-    sqlite(&p, BY_HAND);
+    p.sqlite(BY_HAND);
 
     // Nothing to do: none of them is a change to make.
     p.schema(&["check"])

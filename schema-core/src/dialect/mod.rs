@@ -104,6 +104,12 @@ trait DialectImpl {
     fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
         a == b
     }
+    /// A default as the database reports it, in the form a model would
+    /// write it, where the database rewrites it (PostgreSQL reports a
+    /// `bytea` string default in hex). `sql` unchanged by default.
+    fn stored_default(&self, sql: String, _ty: &LogicalType) -> String {
+        sql
+    }
     /// Whether a column of this (canonical) type can be an auto-increment
     /// key: the logical integers, and any integer type of the dialect's
     /// own (MySQL's `SMALLINT UNSIGNED`).
@@ -437,7 +443,9 @@ impl Dialect {
     /// spelling a database reports for the default the model asked for
     /// compares equal.
     pub fn normalize_default(&self, default: &DefaultValue, ty: &LogicalType) -> String {
-        normalize_default_sql(&self.render_default(default), &self.canonical_type(ty))
+        let ty = self.canonical_type(ty);
+        let sql = self.imp().stored_default(self.render_default(default), &ty);
+        normalize_default_sql(&sql, &ty)
     }
 
     /// Whether two optional defaults are the same for a column of type `ty`.
@@ -971,6 +979,20 @@ mod tests {
     }
 
     /// Real changes still differ.
+    #[test]
+    fn a_bytea_default_reported_in_hex_is_the_string_it_was() {
+        let pg = Dialect::Postgres;
+        let reported = DefaultValue::Sql("'\\x76'::bytea".into());
+        let model = DefaultValue::Str("v".into());
+        assert!(pg.defaults_equal(Some(&reported), Some(&model), &LogicalType::Blob));
+        let other = DefaultValue::Str("w".into());
+        assert!(!pg.defaults_equal(Some(&reported), Some(&other), &LogicalType::Blob));
+        // Only for bytea, and only for bytes that are plain text.
+        assert!(!pg.defaults_equal(Some(&reported), Some(&model), &LogicalType::Text));
+        let binary = DefaultValue::Sql("'\\xff00'::bytea".into());
+        assert!(!pg.defaults_equal(Some(&binary), Some(&model), &LogicalType::Blob));
+    }
+
     #[test]
     fn different_defaults_differ() {
         use LogicalType::*;

@@ -59,6 +59,33 @@ impl DialectImpl for Postgres {
         Some(63)
     }
 
+    /// `'\x76'::bytea` (how a `bytea` default `'v'` is reported) is `'v'`
+    /// again when the bytes are text without quotes or backslashes.
+    fn stored_default(&self, sql: String, ty: &LogicalType) -> String {
+        if *ty != LogicalType::Blob {
+            return sql;
+        }
+        let Some(hex) = sql
+            .strip_prefix("'\\x")
+            .and_then(|r| r.strip_suffix("'::bytea"))
+        else {
+            return sql;
+        };
+        let bytes: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|b| u8::from_str_radix(b, 16).ok())
+            })
+            .collect();
+        match bytes.and_then(|b| String::from_utf8(b).ok()) {
+            Some(text) if hex.len() % 2 == 0 && !text.contains(['\'', '\\']) => {
+                format!("'{text}'")
+            }
+            _ => sql,
+        }
+    }
+
     /// PostgreSQL keeps every name, the primary key's included; nothing
     /// beyond the shared normalisation.
     /// Collations and `ON UPDATE` exist on MySQL/MariaDB only.

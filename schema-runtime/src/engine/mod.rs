@@ -418,7 +418,7 @@ impl Engine<'_> {
             total,
         });
         let start = Instant::now();
-        if let Err(f) = self.run_statements(sink, backend, rev, dir) {
+        if let Err(f) = self.run_statements_marking(sink, backend, rev, dir, Some((vt, &started))) {
             if f.applied.is_empty() {
                 // Nothing took effect: undo the mark so a fixed file can run.
                 let undo = match dir {
@@ -466,11 +466,38 @@ impl Engine<'_> {
         rev: &Revision,
         dir: Dir,
     ) -> std::result::Result<(), Failure> {
+        self.run_statements_marking(sink, backend, rev, dir, None)
+    }
+
+    /// [`run_statements`](Self::run_statements); with `mark` (the version
+    /// table and the in-progress note of a migration outside a
+    /// transaction), the dirty row is brought up to date before each
+    /// statement after the first: which took effect, and which was running
+    /// (it may or may not have), so a process killed half-way leaves an
+    /// exact account.
+    fn run_statements_marking(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        rev: &Revision,
+        dir: Dir,
+        mark: Option<(&VersionTable, &str)>,
+    ) -> std::result::Result<(), Failure> {
         let (sql, line) = dir.section(rev);
+        let statements = split_statements_with(sql, line.max(1), backend.split_options());
         let mut applied = Vec::new();
-        for Statement { sql, line } in
-            split_statements_with(sql, line.max(1), backend.split_options())
-        {
+        for (i, Statement { sql, line }) in statements.into_iter().enumerate() {
+            if let (Some((vt, note)), true) = (mark, i > 0) {
+                let lines: Vec<String> = applied.iter().map(ToString::to_string).collect();
+                let account = format!(
+                    "{note}; statements at line(s) {} of {} had taken effect, the one at line \
+                     {line} was running",
+                    lines.join(", "),
+                    rev.origin
+                );
+                // Best effort: the migration's own statements matter more.
+                let _ = sink.try_exec(&vt.set_dirty_reason_sql(rev.id(), &account));
+            }
             if let Err(message) = sink.statement(&sql) {
                 return Err(Failure {
                     line,
