@@ -93,6 +93,13 @@ pub enum LockModeArg {
     Table,
 }
 
+/// A `--statement-timeout` value.
+fn duration_arg(text: &str) -> Result<std::time::Duration, String> {
+    schema_core::migration::parse_duration(text).ok_or_else(|| {
+        format!("`{text}` is not a duration; write e.g. `30s`, `500ms`, `5min` or `1h`")
+    })
+}
+
 /// Options of the commands that apply migrations.
 #[derive(Debug, Args, Clone)]
 pub struct ApplyOpts {
@@ -106,6 +113,11 @@ pub struct ApplyOpts {
     /// Seconds to wait for the migration lock.
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<u64>,
+    /// How long each statement of a migration may run, and wait for a
+    /// lock, on the server: `30s`, `500ms`, `5min` (a file's
+    /// `statement_timeout:` / `lock_timeout:` header wins).
+    #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
+    pub statement_timeout: Option<std::time::Duration>,
     /// How the migration lock is taken.
     #[arg(long, value_enum)]
     pub lock_mode: Option<LockModeArg>,

@@ -52,6 +52,10 @@ pub struct Config {
     /// Seconds to wait for the migration lock.
     #[serde(deserialize_with = "checked")]
     pub lock_timeout: Option<u64>,
+    /// How long each statement of a migration may run, and wait for a lock,
+    /// on the server (`"30s"`, `"5min"`, or seconds).
+    #[serde(deserialize_with = "checked")]
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -67,6 +71,7 @@ impl Default for Config {
             lock_mode: None,
             transaction_mode: None,
             lock_timeout: None,
+            statement_timeout: None,
         }
     }
 }
@@ -129,6 +134,19 @@ impl ConfigValue for u64 {
     const WANT: &'static str = "a whole number of seconds";
     fn from_toml(value: toml::Value) -> Option<Self> {
         value.as_integer().and_then(|n| u64::try_from(n).ok())
+    }
+}
+
+/// `statement_timeout`: a duration string, or whole seconds.
+impl ConfigValue for std::time::Duration {
+    const WANT: &'static str =
+        "a duration such as \"30s\", \"500ms\" or \"5min\", or a whole number of seconds";
+    fn from_toml(value: toml::Value) -> Option<Self> {
+        match value {
+            toml::Value::Integer(n) => u64::try_from(n).ok().map(std::time::Duration::from_secs),
+            toml::Value::String(s) => schema_core::migration::parse_duration(&s),
+            _ => None,
+        }
     }
 }
 
@@ -257,6 +275,7 @@ mod tests {
             lock_mode = "session"
             transaction_mode = "all"
             lock_timeout = 5
+            statement_timeout = "90s"
             "#,
         )
         .unwrap();
@@ -273,6 +292,7 @@ mod tests {
                 lock_mode: Some("session".to_string()),
                 transaction_mode: Some("all".to_string()),
                 lock_timeout: Some(5),
+                statement_timeout: Some(std::time::Duration::from_secs(90)),
             }
         );
     }
@@ -287,7 +307,7 @@ mod tests {
     fn unknown_keys_list_the_known_ones_and_suggest_the_closest() {
         assert_eq!(
             read("migration_dir = \"db\"").unwrap_err(),
-            "Cargo.toml: unknown key `migration_dir` in [metadata.schema]; did you mean `migrations_dir`? (known keys: migrations_dir, file_template, database_url_env, database_url, version_table, model_packages, ignore_tables, lock_mode, transaction_mode, lock_timeout)"
+            "Cargo.toml: unknown key `migration_dir` in [metadata.schema]; did you mean `migrations_dir`? (known keys: migrations_dir, file_template, database_url_env, database_url, version_table, model_packages, ignore_tables, lock_mode, transaction_mode, lock_timeout, statement_timeout)"
         );
         let err = read("colour = true").unwrap_err();
         assert!(
@@ -316,6 +336,10 @@ mod tests {
             (
                 "lock_timeout = \"5\"",
                 "`lock_timeout` must be a whole number of seconds",
+            ),
+            (
+                "statement_timeout = \"soon\"",
+                "`statement_timeout` must be a duration such as \"30s\", \"500ms\" or \"5min\", or a whole number of seconds",
             ),
         ];
         for (text, want) in cases {

@@ -16,6 +16,7 @@ use schema_core::migration::{MigrationError, MigrationFile, RevisionGraph};
 use schema_core::url::Backend;
 use schema_core::{Schema, Table};
 
+use crate::backend::TimeLimits;
 use crate::compare::{compare_models, CompareOptions};
 use crate::conn::{AsDatabaseUrl, Connection};
 use crate::embed::EmbeddedMigrations;
@@ -50,6 +51,7 @@ pub struct Migrator {
     graph: Arc<std::result::Result<RevisionGraph, MigrationError>>,
     version_table: String,
     lock_timeout: Duration,
+    time_limits: TimeLimits,
     transaction_mode: TransactionMode,
     strict: bool,
     dry_run: bool,
@@ -62,6 +64,7 @@ impl fmt::Debug for Migrator {
             .field("revisions", &self.graph.as_ref().as_ref().map(|g| g.len()))
             .field("version_table", &self.version_table)
             .field("lock_timeout", &self.lock_timeout)
+            .field("time_limits", &self.time_limits)
             .field("transaction_mode", &self.transaction_mode)
             .field("strict", &self.strict)
             .field("dry_run", &self.dry_run)
@@ -117,6 +120,7 @@ impl Migrator {
             graph: Arc::new(graph),
             version_table: DEFAULT_VERSION_TABLE.to_string(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            time_limits: TimeLimits::default(),
             transaction_mode: TransactionMode::default(),
             strict: false,
             dry_run: false,
@@ -133,6 +137,23 @@ impl Migrator {
     /// How long to wait for another migrator (default 60 s).
     pub fn lock_timeout(mut self, timeout: Duration) -> Migrator {
         self.lock_timeout = timeout;
+        self
+    }
+
+    /// How long each statement of a migration may run, and wait for a lock,
+    /// on the server (default: the server's own settings): PostgreSQL
+    /// `statement_timeout` and `lock_timeout`, MySQL `lock_wait_timeout`
+    /// (and MariaDB `max_statement_time`). A migration stuck behind a long
+    /// transaction then fails fast, naming the sessions with a transaction
+    /// open, instead of queueing every other query behind its lock. A
+    /// file's `statement_timeout:` / `lock_timeout:` header overrides this.
+    /// SQLite has no such limits (its one wait is the migration lock's busy
+    /// timeout, [`Migrator::lock_timeout`]).
+    pub fn statement_timeout(mut self, timeout: Duration) -> Migrator {
+        self.time_limits = TimeLimits {
+            lock: Some(timeout),
+            statement: Some(timeout),
+        };
         self
     }
 
@@ -174,6 +195,7 @@ impl Migrator {
             graph: self.graph()?,
             version_table: &self.version_table,
             lock_timeout: self.lock_timeout,
+            time_limits: self.time_limits,
             mode: self.transaction_mode,
             strict: self.strict,
             progress: self.progress.as_deref(),

@@ -57,6 +57,7 @@ mod tests {
             graph,
             version_table: "schema_revisions",
             lock_timeout: Duration::ZERO,
+            time_limits: Default::default(),
             mode,
             strict: false,
             progress: None,

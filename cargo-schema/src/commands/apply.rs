@@ -31,6 +31,12 @@ pub(crate) fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, 
     if let Some(secs) = timeout {
         m = m.lock_timeout(Duration::from_secs(secs));
     }
+    if let Some(limit) = opts
+        .and_then(|o| o.statement_timeout)
+        .or(config.statement_timeout)
+    {
+        m = m.statement_timeout(limit);
+    }
     let mode = match opts.and_then(|o| o.transaction) {
         Some(TransactionArg::All) => TransactionMode::All,
         Some(TransactionArg::PerMigration) => TransactionMode::PerMigration,

@@ -7,6 +7,7 @@ mod flow;
 mod graph;
 mod import;
 mod kill;
+mod limits;
 mod links;
 mod progress;
 mod project;

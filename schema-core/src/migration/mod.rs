@@ -23,8 +23,8 @@ mod split;
 
 pub use checksum::{checksum, normalize_section};
 pub use file::{
-    file_name, is_revision_id, new_revision_id, slug, HeaderLines, MigrationFile,
-    DEFAULT_FILE_TEMPLATE, HEADER_KEYS,
+    file_name, format_duration, is_revision_id, new_revision_id, parse_duration, slug, HeaderLines,
+    MigrationFile, DEFAULT_FILE_TEMPLATE, HEADER_KEYS,
 };
 pub use graph::{Revision, RevisionGraph};
 pub use listing::{is_migration_file_name, migration_files, MIGRATION_FILE_EXTENSION};
@@ -149,6 +149,18 @@ pub enum MigrationError {
     /// A yes/no header key with a value other than `true`/`false`.
     #[error("{at}: `{key}`: expected `true` or `false`, found `{value}`")]
     InvalidFlag {
+        /// Where.
+        at: Location,
+        /// The key.
+        key: &'static str,
+        /// The offending value.
+        value: String,
+    },
+    /// A time-limit header key whose value is not a duration.
+    #[error(
+        "{at}: `{key}`: expected a duration such as `5s`, `500ms`, `2min` or `1h`, found `{value}`"
+    )]
+    InvalidDuration {
         /// Where.
         at: Location,
         /// The key.

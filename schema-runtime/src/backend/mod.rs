@@ -23,6 +23,31 @@ use crate::conn::{describe, Connection, OpenMode};
 use crate::error::{Error, Result};
 use crate::sink::Sink;
 
+/// How long each statement of a migration may wait for a lock, and run,
+/// on the server; `None` leaves the server's own setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TimeLimits {
+    /// PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout` (and InnoDB's
+    /// row-lock wait).
+    pub(crate) lock: Option<Duration>,
+    /// PostgreSQL `statement_timeout`, MariaDB `max_statement_time`.
+    pub(crate) statement: Option<Duration>,
+}
+
+impl TimeLimits {
+    /// Whether any limit is set.
+    pub(crate) fn any(&self) -> bool {
+        self.lock.is_some() || self.statement.is_some()
+    }
+}
+
+/// One text column, `who`: the answer of [`Migrate::blockers`]' query.
+#[derive(QueryableByName)]
+pub(crate) struct WhoRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    pub(crate) who: Option<String>,
+}
+
 /// What the engine needs from one database.
 pub(crate) trait Migrate: Sync {
     /// The SQL dialect this backend speaks.
@@ -112,6 +137,30 @@ pub(crate) trait Migrate: Sync {
     /// run) commits.
     fn before_commit(&self, _sink: &mut Sink<'_>, _rev: &Revision) -> Result<()> {
         Ok(())
+    }
+
+    /// Statements that limit how long each statement of a migration may
+    /// wait for a lock and run on the server. `in_transaction`: inside the
+    /// migration's transaction, in a form that ends with it (behind a
+    /// transaction pooler a session setting would outlive the migration on
+    /// a server connection other clients get). Empty where the database
+    /// has no such limits (SQLite, whose only wait is the migration lock's
+    /// busy timeout).
+    fn time_limits_sql(&self, _limits: &TimeLimits, _in_transaction: bool) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Statements that undo [`Migrate::time_limits_sql`] outside a
+    /// transaction.
+    fn reset_time_limits_sql(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// After a statement failed with `message`: when it is a time limit
+    /// that ran out, the other sessions that may be holding us up, in words
+    /// (`None` otherwise, or when the database cannot tell).
+    fn blockers(&self, _sink: &mut Sink<'_>, _message: &str) -> Option<String> {
+        None
     }
 
     /// How the statements of a migration section are split: with

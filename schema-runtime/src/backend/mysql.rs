@@ -14,9 +14,10 @@ use schema_core::dialect::Dialect;
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use super::{first_value, poll, release_with, Migrate, SessionLock};
+use super::{first_value, poll, release_with, Migrate, SessionLock, TimeLimits, WhoRow};
 use crate::conn::{Connection, OpenMode};
 use crate::error::Result;
+use crate::sink::Sink;
 
 /// The MySQL/MariaDB backend.
 pub(crate) struct Mysql;
@@ -119,6 +120,66 @@ impl Migrate for Mysql {
             ),
             _ => Ok(()),
         }
+    }
+
+    /// Session variables around each migration (DDL is never inside a
+    /// transaction here). `max_statement_time` is MariaDB's: it is written
+    /// in a `/*M! */` comment, which MariaDB runs and MySQL skips.
+    fn time_limits_sql(&self, limits: &TimeLimits, _in_transaction: bool) -> Vec<String> {
+        let secs = |d: Duration| d.as_millis().div_ceil(1000).max(1);
+        let mut set = match limits.lock {
+            Some(d) => format!(
+                "SET SESSION lock_wait_timeout = {0}, innodb_lock_wait_timeout = {0}",
+                secs(d)
+            ),
+            // A harmless assignment for the MariaDB part to follow.
+            None => "SET @schema_time_limits = 1".to_string(),
+        };
+        if let Some(d) = limits.statement {
+            set.push_str(&format!(
+                " /*M! , SESSION max_statement_time = {}.{:03} */",
+                d.as_secs(),
+                d.subsec_millis()
+            ));
+        }
+        if limits.any() {
+            vec![set]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn reset_time_limits_sql(&self) -> Vec<String> {
+        vec![
+            "SET SESSION lock_wait_timeout = DEFAULT, innodb_lock_wait_timeout = DEFAULT \
+             /*M! , SESSION max_statement_time = DEFAULT */"
+                .into(),
+        ]
+    }
+
+    /// The connections with an InnoDB transaction open: a metadata or row
+    /// lock the migration waited for is held by one of them.
+    fn blockers(&self, sink: &mut Sink<'_>, message: &str) -> Option<String> {
+        let lower = message.to_ascii_lowercase();
+        if !(lower.contains("lock wait timeout") || lower.contains("max_statement_time")) {
+            return None;
+        }
+        let rows: Vec<WhoRow> = sink
+            .query(
+                "SELECT GROUP_CONCAT(CONCAT('connection ', t.trx_mysql_thread_id, ' (', \
+                 IFNULL(CONCAT(p.USER, '@', p.HOST, ', '), ''), 'transaction open since ', \
+                 t.trx_started, IFNULL(CONCAT(': ', LEFT(p.INFO, 80)), ''), ')') \
+                 ORDER BY t.trx_started SEPARATOR '; ') AS who \
+                 FROM information_schema.INNODB_TRX t \
+                 LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
+                 WHERE t.trx_mysql_thread_id <> CONNECTION_ID()",
+                "looking for the connections holding locks",
+            )
+            .ok()
+            .flatten()?;
+        rows.into_iter().next().and_then(|r| r.who).map(|who| {
+            format!("connections with a transaction open, one of which holds the lock: {who}")
+        })
     }
 
     fn version_table_exists_sql(&self, name: &str) -> String {

@@ -14,9 +14,10 @@ use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 use sha2::{Digest, Sha256};
 
-use super::{first_value, poll, release_with, Migrate, SessionLock};
+use super::{first_value, poll, release_with, Migrate, SessionLock, TimeLimits, WhoRow};
 use crate::conn::{Connection, OpenMode};
 use crate::error::Result;
+use crate::sink::Sink;
 
 /// The PostgreSQL backend.
 pub(crate) struct Postgres;
@@ -93,6 +94,54 @@ impl Migrate for Postgres {
             ),
             _ => Ok(()),
         }
+    }
+
+    /// `SET LOCAL` inside the migration's transaction (it ends with it);
+    /// `SET` around a `transaction: false` migration, reset after it.
+    fn time_limits_sql(&self, limits: &TimeLimits, in_transaction: bool) -> Vec<String> {
+        let set = if in_transaction { "SET LOCAL" } else { "SET" };
+        let mut out = Vec::new();
+        if let Some(d) = limits.lock {
+            out.push(format!("{set} lock_timeout = '{}ms'", d.as_millis().max(1)));
+        }
+        if let Some(d) = limits.statement {
+            out.push(format!(
+                "{set} statement_timeout = '{}ms'",
+                d.as_millis().max(1)
+            ));
+        }
+        out
+    }
+
+    fn reset_time_limits_sql(&self) -> Vec<String> {
+        vec![
+            "RESET lock_timeout".into(),
+            "RESET statement_timeout".into(),
+        ]
+    }
+
+    /// The sessions of this database with a transaction open: a lock the
+    /// migration waited for is held by one of them.
+    fn blockers(&self, sink: &mut Sink<'_>, message: &str) -> Option<String> {
+        if !(message.contains("lock timeout") || message.contains("statement timeout")) {
+            return None;
+        }
+        let rows: Vec<WhoRow> = sink
+            .query(
+                "SELECT string_agg(format('pid %s (%s, %s, transaction open since %s): %s', \
+                 a.pid, coalesce(nullif(a.application_name, ''), 'no application_name'), a.state, \
+                 to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS'), \
+                 left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80)), '; ' ORDER BY a.xact_start) AS who \
+                 FROM pg_catalog.pg_stat_activity a \
+                 WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() \
+                   AND a.xact_start IS NOT NULL AND a.backend_type = 'client backend'",
+                "looking for the sessions holding locks",
+            )
+            .ok()
+            .flatten()?;
+        rows.into_iter().next().and_then(|r| r.who).map(|who| {
+            format!("sessions with a transaction open on this database, one of which holds the lock: {who}")
+        })
     }
 
     fn version_table_exists_sql(&self, name: &str) -> String {

@@ -27,7 +27,7 @@ use schema_core::url::DatabaseUrl;
 use self::plan::{
     applied_set, checksum_problems, plan, preflight, stamp_steps, step, Command, Dir, Work,
 };
-use crate::backend::{self, Migrate};
+use crate::backend::{self, Migrate, TimeLimits};
 use crate::conn::{Connection, OpenMode};
 use crate::error::{one_line, Error, MigrationFailure, Result};
 use crate::report::{Progress, Report, Status, Step};
@@ -67,6 +67,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) graph: &'a RevisionGraph,
     pub(crate) version_table: &'a str,
     pub(crate) lock_timeout: Duration,
+    /// The run's time limits per statement; a file's header overrides.
+    pub(crate) time_limits: TimeLimits,
     pub(crate) mode: TransactionMode,
     pub(crate) strict: bool,
     pub(crate) progress: Option<&'a ProgressFn>,
@@ -76,6 +78,41 @@ impl Engine<'_> {
     fn emit(&self, p: Progress<'_>) {
         if let Some(f) = self.progress {
             f(&p);
+        }
+    }
+
+    /// The time limits for `rev`: its header's, else the run's.
+    fn limits(&self, rev: &Revision) -> TimeLimits {
+        TimeLimits {
+            lock: rev.file.lock_timeout.or(self.time_limits.lock),
+            statement: rev.file.statement_timeout.or(self.time_limits.statement),
+        }
+    }
+
+    /// Sets `rev`'s time limits (inside its transaction, or for the
+    /// session), when it has any; returns whether there is something to
+    /// reset after a migration outside a transaction.
+    fn set_limits(
+        &self,
+        sink: &mut Sink<'_>,
+        backend: &dyn Migrate,
+        rev: &Revision,
+        in_transaction: bool,
+    ) -> Result<bool> {
+        let sql = backend.time_limits_sql(&self.limits(rev), in_transaction);
+        for s in &sql {
+            sink.exec(s, "setting the migration's time limits")?;
+        }
+        Ok(!sql.is_empty() && !in_transaction)
+    }
+
+    /// Undoes session-level time limits (best effort: the migration's own
+    /// outcome is what is reported).
+    fn reset_limits(&self, sink: &mut Sink<'_>, backend: &dyn Migrate, set: bool) {
+        if set {
+            for s in backend.reset_time_limits_sql() {
+                let _ = sink.try_exec(&s);
+            }
         }
     }
 
@@ -275,8 +312,13 @@ impl Engine<'_> {
         if !rev.file.transaction {
             self.emit(started);
             let start = Instant::now();
-            self.run_statements(sink, backend, rev, dir)
-                .map_err(|f| f.into_error(rev, false, None))?;
+            let limited = self.set_limits(sink, backend, rev, false)?;
+            let ran = self.run_statements(sink, backend, rev, dir);
+            self.reset_limits(sink, backend, limited);
+            if let Err(f) = ran {
+                let note = backend.blockers(sink, &f.message);
+                return Err(f.into_error(rev, false, note));
+            }
             let elapsed = sink.elapsed(start);
             sink.exec(
                 &record_sql(dir, vt, rev, elapsed),
@@ -298,9 +340,11 @@ impl Engine<'_> {
             }
             self.emit(started);
             let start = Instant::now();
+            self.set_limits(sink, backend, rev, true)?;
             if let Err(f) = self.run_statements(sink, backend, rev, dir) {
                 sink.rollback();
-                return Err(f.into_error(rev, true, None));
+                let note = backend.blockers(sink, &f.message);
+                return Err(f.into_error(rev, true, note));
             }
             let elapsed = sink.elapsed(start);
             let finish = (|| {
@@ -355,12 +399,19 @@ impl Engine<'_> {
                     total: todo.len(),
                 });
                 let start = Instant::now();
+                if let Err(e) = self.set_limits(sink, backend, rev, true) {
+                    sink.rollback();
+                    return Err(e);
+                }
                 if let Err(f) = self.run_statements(sink, backend, rev, dir) {
                     sink.rollback();
-                    let note = format!(
+                    let mut note = format!(
                         "all {} migration(s) of this run were rolled back (transaction mode `all`)",
                         todo.len()
                     );
+                    if let Some(who) = backend.blockers(sink, &f.message) {
+                        note = format!("{note}; {who}");
+                    }
                     return Err(f.into_error(rev, true, Some(note)));
                 }
                 let elapsed = sink.elapsed(start);
@@ -418,7 +469,11 @@ impl Engine<'_> {
             total,
         });
         let start = Instant::now();
-        if let Err(f) = self.run_statements_marking(sink, backend, rev, dir, Some((vt, &started))) {
+        let limited = self.set_limits(sink, backend, rev, false)?;
+        let ran = self.run_statements_marking(sink, backend, rev, dir, Some((vt, &started)));
+        self.reset_limits(sink, backend, limited);
+        if let Err(f) = ran {
+            let blockers = backend.blockers(sink, &f.message);
             if f.applied.is_empty() {
                 // Nothing took effect: undo the mark so a fixed file can run.
                 let undo = match dir {
@@ -426,7 +481,7 @@ impl Engine<'_> {
                     Dir::Down => vt.mark_clean_sql(rev.id(), 0),
                 };
                 let _ = sink.try_exec(&undo);
-                return Err(f.into_error(rev, false, None));
+                return Err(f.into_error(rev, false, blockers));
             }
             let lines: Vec<String> = f.applied.iter().map(|l| l.to_string()).collect();
             let account = format!(
@@ -447,6 +502,10 @@ impl Engine<'_> {
                 rev.id(),
                 rev.down_revisions().first().map(String::as_str).unwrap_or("base")
             );
+            let hint = match blockers {
+                Some(who) => format!("{who}; {hint}"),
+                None => hint,
+            };
             return Err(f.into_error(rev, false, Some(hint)));
         }
         let elapsed = sink.elapsed(start);
