@@ -517,19 +517,7 @@ fn looks_like_user_info(url: &str) -> bool {
 /// info's password and every `password` query value.
 fn redact_unknown(url: &str) -> String {
     let mut ranges: Vec<(usize, usize)> = secret_range_in_authority(url).into_iter().collect();
-    // Every `...password...=value`, wherever it sits (a `#` or `?` in the
-    // password may have moved the query).
-    for (key_end, _) in url.match_indices('=') {
-        let key_start = url[..key_end].rfind(['?', '&', '#']).map_or(0, |i| i + 1);
-        if url[key_start..key_end].contains("password") {
-            let value_end = url[key_end..]
-                .find(['&', '#'])
-                .map_or(url.len(), |i| key_end + i);
-            if value_end > key_end + 1 {
-                ranges.push((key_end + 1, value_end));
-            }
-        }
-    }
+    ranges.extend(password_values(url));
     ranges.sort_unstable();
     let mut out = String::with_capacity(url.len());
     let mut at = 0;
@@ -552,6 +540,25 @@ fn redact_unknown(url: &str) -> String {
         out.push('…');
     }
     out
+}
+
+/// Byte ranges of every `...password...=value` value, wherever it sits (a
+/// `#` or `?` in a password may have moved the query), in order.
+fn password_values(url: &str) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (key_end, _) in url.match_indices('=') {
+        let key_start = url[..key_end].rfind(['?', '&', '#']).map_or(0, |i| i + 1);
+        if url[key_start..key_end].contains("password") {
+            let value_end = url[key_end..]
+                .find(['&', '#'])
+                .map_or(url.len(), |i| key_end + i);
+            let overlaps = ranges.last().is_some_and(|&(_, end)| key_end < end);
+            if value_end > key_end + 1 && !overlaps {
+                ranges.push((key_end + 1, value_end));
+            }
+        }
+    }
+    ranges
 }
 
 /// Conservative on purpose (used only for URLs that failed to parse): from
@@ -1022,7 +1029,9 @@ fn sqlite_url(
     };
     DatabaseUrl {
         original: original.to_string(),
-        secrets: Vec::new(),
+        // SQLite has no password, but a `password=` (or SQLCipher-style
+        // `sqlcipher_password=`) option is hidden like a server's.
+        secrets: password_values(original),
         backend: Backend::Sqlite,
         target: Target::Sqlite(SqliteTarget { path, mode, params }),
         notes,
@@ -1032,7 +1041,7 @@ fn sqlite_url(
 /// `sqlite:...` and `sqlite+driver:...`; `rest` follows the first `:`.
 fn parse_sqlite_url(original: &str, rest: &str, sqlalchemy: bool) -> Result<DatabaseUrl, UrlError> {
     let invalid = |reason: String| UrlError::Invalid {
-        url: original.to_string(),
+        url: redact_unknown(original),
         reason,
     };
     let (before_frag, _) = split_once_keep(rest, '#');
@@ -1081,7 +1090,7 @@ fn parse_sqlite_url(original: &str, rest: &str, sqlalchemy: bool) -> Result<Data
 /// `file://localhost/abs/app.db`, `file::memory:`.
 fn parse_file_uri(original: &str, rest: &str) -> Result<DatabaseUrl, UrlError> {
     let invalid = |reason: String| UrlError::Invalid {
-        url: original.to_string(),
+        url: redact_unknown(original),
         reason,
     };
     let (before_frag, _) = split_once_keep(rest, '#');
@@ -1114,7 +1123,7 @@ type SqliteQuery = (Option<SqliteMode>, Vec<(String, String)>, Vec<String>);
 
 fn sqlite_query(original: &str, query: Option<&str>) -> Result<SqliteQuery, UrlError> {
     let invalid = |reason: String| UrlError::Invalid {
-        url: original.to_string(),
+        url: redact_unknown(original),
         reason,
     };
     let mut mode = None;

@@ -838,3 +838,17 @@ fn long_targets_do_not_overflow_the_stack() {
     let list = vec!["heads"; 20_000].join(",");
     assert_eq!(g.resolve(&list, &applied).unwrap(), vec![LATE, ROOT2]);
 }
+
+#[test]
+fn sqlite_password_options_are_hidden() {
+    // A `password=` option (SQLCipher style) used to be shown as written in
+    // the redacted URL and in errors.
+    let url = DatabaseUrl::parse("sqlite:///tmp/app.db?password=s3cret&cache=shared").unwrap();
+    assert_eq!(
+        url.redacted(),
+        "sqlite:///tmp/app.db?password=***&cache=shared"
+    );
+    assert!(!format!("{url:?} {url}").contains("s3cret"));
+    refused_without("sqlite:///tmp/app.db?mode=bogus&password=s3cret", "s3cret");
+    refused_without("file:app.db?password=s3cret&mode=bogus", "s3cret");
+}
