@@ -3,6 +3,7 @@
 mod support;
 
 mod baseline;
+mod config_fuzz;
 mod flow;
 mod graph;
 mod import;
