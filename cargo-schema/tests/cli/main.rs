@@ -12,4 +12,5 @@ mod links;
 mod progress;
 mod project;
 mod pull;
+mod secrets;
 mod unmodelled;
