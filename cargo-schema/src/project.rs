@@ -85,15 +85,16 @@ impl Project {
             .and_then(|p| p.get("name"))
             .and_then(|n| n.as_str())
             .map(str::to_string);
-        let own_pkg = table_at(&doc, &["package", "metadata", "schema"]);
-        let own_ws = table_at(&doc, &["workspace", "metadata", "schema"]);
+        let own_pkg = table_at(&doc, &["package", "metadata", "schema"], manifest)?;
+        let own_ws = table_at(&doc, &["workspace", "metadata", "schema"], manifest)?;
 
         let mut workspace_manifest = None;
         let mut ws_table = own_ws.cloned();
         if doc.get("workspace").is_none() && package_name.is_some() {
             if let Some(root) = find_workspace_root(&dir)? {
                 let root_doc = read_toml(&root)?;
-                ws_table = table_at(&root_doc, &["workspace", "metadata", "schema"]).cloned();
+                ws_table =
+                    table_at(&root_doc, &["workspace", "metadata", "schema"], &root)?.cloned();
                 workspace_manifest = Some(root);
             }
         }
@@ -234,12 +235,36 @@ fn read_toml(path: &Path) -> Result<toml::Table, CliError> {
     })
 }
 
-fn table_at<'a>(doc: &'a toml::Table, keys: &[&str]) -> Option<&'a toml::Table> {
+/// The table at `keys` (e.g. `package.metadata.schema`) of the manifest at
+/// `path`; an error when the last key is there but holds no table, which
+/// would otherwise be read as no configuration at all.
+fn table_at<'a>(
+    doc: &'a toml::Table,
+    keys: &[&str],
+    path: &Path,
+) -> Result<Option<&'a toml::Table>, CliError> {
+    let Some((last, parents)) = keys.split_last() else {
+        return Ok(Some(doc));
+    };
     let mut cur = doc;
-    for k in keys {
-        cur = cur.get(*k)?.as_table()?;
+    for k in parents {
+        match cur.get(*k).and_then(toml::Value::as_table) {
+            Some(t) => cur = t,
+            None => return Ok(None),
+        }
     }
-    Some(cur)
+    match cur.get(*last) {
+        None => Ok(None),
+        Some(toml::Value::Table(t)) => Ok(Some(t)),
+        Some(other) => Err(CliError::Config {
+            path: path.to_path_buf(),
+            message: format!(
+                "`{}` must be a table, not a {}",
+                keys.join("."),
+                other.type_str()
+            ),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -275,6 +275,21 @@ impl DatabaseUrl {
             return Err(UrlError::Empty);
         }
         match scheme_of(url) {
+            // `"postgres://..."` or `0postgres://...`: a mistyped URL, not a
+            // file name (which would be shown, and created, as written).
+            None if url.contains("://") => Err(UrlError::Invalid {
+                url: redact_unknown(url),
+                reason: "a URL scheme starts with a letter and has only letters, digits, `+`, `-` and `.` before `://` (check for quotes or stray characters)".to_string(),
+            }),
+            // `//user:password@host` or `user:password@host/db` without a
+            // scheme: never a file to create and name in messages.
+            None if looks_like_user_info(url) => {
+                let (colon, at) = (url.find(':').unwrap_or(0), url.rfind('@').unwrap_or(0));
+                Err(UrlError::Invalid {
+                    url: format!("{}***{}", &url[..colon + 1], &url[at..]),
+                    reason: "it looks like `user:password@host` without a scheme; start it with `postgres://` or `mysql://`".to_string(),
+                })
+            }
             None => parse_sqlite_path_only(url),
             Some(scheme) => {
                 let lower = scheme.to_ascii_lowercase();
@@ -492,23 +507,79 @@ fn scheme_of(url: &str) -> Option<&str> {
     Some(scheme)
 }
 
-/// Best-effort password masking for URLs we could not parse.
+/// A `:` before the last `@`, as in `user:password@host`.
+fn looks_like_user_info(url: &str) -> bool {
+    let drive = looks_like_drive(url) && matches!(url.as_bytes().get(2), Some(b'\\' | b'/'));
+    !drive && matches!((url.find(':'), url.rfind('@')), (Some(colon), Some(at)) if colon < at)
+}
+
+/// Best-effort password masking for URLs we could not parse: the user
+/// info's password and every `password` query value.
 fn redact_unknown(url: &str) -> String {
-    match secret_range_in_authority(url) {
-        Some((s, e)) => format!("{}***{}", &url[..s], &url[e..]),
-        None => url.to_string(),
+    let mut ranges: Vec<(usize, usize)> = secret_range_in_authority(url).into_iter().collect();
+    ranges.extend(password_values(url));
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(url.len());
+    let mut at = 0;
+    for (start, end) in ranges {
+        // The authority's range is conservative and may reach into the
+        // query: a range starting inside the last one extends it.
+        if start < at {
+            at = at.max(end);
+            continue;
+        }
+        out.push_str(&url[at..start]);
+        out.push_str("***");
+        at = end;
     }
+    out.push_str(&url[at..]);
+    // Only what comes before a line break (or another control character)
+    // is shown: a second line may be anything.
+    if let Some(cut) = out.find(char::is_control) {
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+/// Byte ranges of every `...password...=value` value, wherever it sits (a
+/// `#` or `?` in a password may have moved the query), in order.
+fn password_values(url: &str) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (key_end, _) in url.match_indices('=') {
+        let key_start = url[..key_end].rfind(['?', '&', '#']).map_or(0, |i| i + 1);
+        if url[key_start..key_end].contains("password") {
+            let value_end = url[key_end..]
+                .find(['&', '#'])
+                .map_or(url.len(), |i| key_end + i);
+            let overlaps = ranges.last().is_some_and(|&(_, end)| key_end < end);
+            if value_end > key_end + 1 && !overlaps {
+                ranges.push((key_end + 1, value_end));
+            }
+        }
+    }
+    ranges
 }
 
 /// Conservative on purpose (used only for URLs that failed to parse): from
-/// the first `:` after `://` to the last `@`, so a password holding an
-/// unencoded `/` or `?` is still hidden.
+/// the first `:` after `://` (or the scheme's `:`) to the last `@`, so a
+/// password holding an unencoded `/` or `?` is still hidden.
 fn secret_range_in_authority(url: &str) -> Option<(usize, usize)> {
-    let start = url.find("://")? + 3;
+    let (start, slashes) = match url.find("://") {
+        Some(i) => (i + 3, true),
+        // Without `//` (`postgres:user:pw@host`) the authority follows the
+        // scheme, and in `app:s3cret@db` what looks like the scheme may be
+        // the user name: all up to the `@` is hidden.
+        None => (url.find(':')? + 1, false),
+    };
     let rest = &url[start..];
     let at = rest.rfind('@')?;
-    let colon = rest[..at].find(':')?;
-    Some((start + colon + 1, start + at))
+    let colon = match rest[..at].find(':') {
+        Some(c) => c + 1,
+        None if !slashes => 0,
+        None => return None,
+    };
+    Some((start + colon, start + at))
 }
 
 // ---------------------------------------------------------------------------
@@ -621,6 +692,13 @@ fn parse_server(
             server.scheme
         )));
     };
+    // The `url` crate drops tabs and line breaks, so the text shown (and
+    // redacted) would not be the text parsed.
+    if original.contains(char::is_control) {
+        return Err(invalid(
+            "it contains a control character (a line break or a tab?)".to_string(),
+        ));
+    }
     let base = original.len() - after.len();
     // The authority ends at the first `/`, `?` or `#`; the user info at its
     // last `@` (so an unencoded `@` in a password still works).
@@ -629,6 +707,19 @@ fn parse_server(
         Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
         None => (None, authority),
     };
+    // `user:pa/ss@host`, `user:pa?ss@host`: the authority ended inside the
+    // password; an `@` in the path is the same mistake or a URL pasted
+    // twice. (An `@` in the query after a plain `host:port` is fine.)
+    let port_like = authority
+        .split_once(':')
+        .is_none_or(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()));
+    let path_part = &after[authority.len()..];
+    let path_part = &path_part[..path_part.find(['?', '#']).unwrap_or(path_part.len())];
+    if path_part.contains('@') || (userinfo.is_none() && !port_like && after.contains('@')) {
+        return Err(invalid(
+            "the user name or password holds a `/`, `?` or `#`; percent-encode it (`/` is `%2F`, `?` is `%3F`, `#` is `%23`)".to_string(),
+        ));
+    }
     let password_colon = userinfo.and_then(|ui| ui.find(':'));
     let mut secrets = Vec::new();
     if let (Some(ui), Some(c)) = (userinfo, password_colon) {
@@ -658,7 +749,24 @@ fn parse_server(
         None => url::Url::parse(original),
     }
     .map_err(|e| {
+        // An `@` after the authority means the authority ended inside the
+        // user info: what looks like the host or port is part of a password.
         let reason = match e {
+            _ if after[authority.len()..].contains('@') => {
+                "the user name or password holds a `/`, `?` or `#`".to_string()
+            }
+            // `user:secret` without `@host`: the "port" may be a password.
+            url::ParseError::InvalidPort
+                if userinfo.is_none()
+                    && !hostport.rsplit_once(':').is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                let colon = base + authority.rfind(':').map_or(authority.len(), |c| c + 1);
+                let end = base + authority.len();
+                return UrlError::Invalid {
+                    url: format!("{}***{}", &original[..colon], &original[end..]),
+                    reason: "the port is not a number; if this is `user:password`, the `@host` after it is missing".to_string(),
+                };
+            }
             url::ParseError::InvalidPort => {
                 let port = hostport.rsplit_once(':').map_or(hostport, |(_, p)| p);
                 format!("port `{port}` is not a number between 0 and 65535")
@@ -921,7 +1029,9 @@ fn sqlite_url(
     };
     DatabaseUrl {
         original: original.to_string(),
-        secrets: Vec::new(),
+        // SQLite has no password, but a `password=` (or SQLCipher-style
+        // `sqlcipher_password=`) option is hidden like a server's.
+        secrets: password_values(original),
         backend: Backend::Sqlite,
         target: Target::Sqlite(SqliteTarget { path, mode, params }),
         notes,
@@ -931,7 +1041,7 @@ fn sqlite_url(
 /// `sqlite:...` and `sqlite+driver:...`; `rest` follows the first `:`.
 fn parse_sqlite_url(original: &str, rest: &str, sqlalchemy: bool) -> Result<DatabaseUrl, UrlError> {
     let invalid = |reason: String| UrlError::Invalid {
-        url: original.to_string(),
+        url: redact_unknown(original),
         reason,
     };
     let (before_frag, _) = split_once_keep(rest, '#');
@@ -980,7 +1090,7 @@ fn parse_sqlite_url(original: &str, rest: &str, sqlalchemy: bool) -> Result<Data
 /// `file://localhost/abs/app.db`, `file::memory:`.
 fn parse_file_uri(original: &str, rest: &str) -> Result<DatabaseUrl, UrlError> {
     let invalid = |reason: String| UrlError::Invalid {
-        url: original.to_string(),
+        url: redact_unknown(original),
         reason,
     };
     let (before_frag, _) = split_once_keep(rest, '#');
@@ -1013,7 +1123,7 @@ type SqliteQuery = (Option<SqliteMode>, Vec<(String, String)>, Vec<String>);
 
 fn sqlite_query(original: &str, query: Option<&str>) -> Result<SqliteQuery, UrlError> {
     let invalid = |reason: String| UrlError::Invalid {
-        url: original.to_string(),
+        url: redact_unknown(original),
         reason,
     };
     let mut mode = None;
@@ -1271,9 +1381,14 @@ mod tests {
         let e = DatabaseUrl::parse("postgres://u:pa/ss@h/db")
             .unwrap_err()
             .to_string();
-        // `u:pa` is read as host `u`, port `pa`.
-        assert!(e.contains("port `pa`"), "{e}");
+        // `u:pa` reads as host `u`, port `pa`, but `pa` is the start of the
+        // password: the message does not quote it.
+        assert!(!e.contains("pa/ss") && !e.contains("`pa`"), "{e}");
         assert!(e.contains("percent-encode"), "{e}");
+        let e = DatabaseUrl::parse("postgres://u:pw@h:99999/db")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("port `99999`"), "{e}");
     }
 
     #[test]

@@ -219,7 +219,15 @@ fn missing_or_bad_revision() {
         matches!(err, MigrationError::MissingRevision { .. }),
         "{err}"
     );
-    assert!(err.to_string().starts_with("migrations/x.sql:"), "{err}");
+    assert!(err.to_string().starts_with("migrations/x.sql:1: "), "{err}");
+    // With nothing but a section marker or blank lines, the line is still
+    // one that exists.
+    let err = parse_err("-- migrate:up\n");
+    assert!(err.to_string().starts_with("migrations/x.sql:1: "), "{err}");
+    let err = parse_err("");
+    assert!(err.to_string().starts_with("migrations/x.sql:1: "), "{err}");
+    let err = parse_err("\n\n\n");
+    assert!(err.to_string().starts_with("migrations/x.sql:3: "), "{err}");
     for bad in [
         "0123456789AB",
         "0123456789a",
@@ -300,13 +308,18 @@ fn missing_duplicate_and_misordered_sections() {
     let err = parse_err(&format!("{head}SELECT 1;\n-- migrate:down\n"));
     assert_eq!(
         err.to_string(),
-        "migrations/x.sql: missing `-- migrate:up` section"
+        "migrations/x.sql:4: missing `-- migrate:up` section"
+    );
+    let err = parse_err(&format!("{head}SELECT 1;\n"));
+    assert_eq!(
+        err.to_string(),
+        "migrations/x.sql:3: missing `-- migrate:up` section"
     );
     let err = parse_err(&format!("{head}-- migrate:up\nSELECT 1;\n"));
     assert_eq!(
         err,
         MigrationError::MissingSection {
-            at: schema_core::migration::Location::file("migrations/x.sql"),
+            at: schema_core::migration::Location::line("migrations/x.sql", 4),
             section: "down",
         }
     );

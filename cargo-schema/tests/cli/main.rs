@@ -3,6 +3,7 @@
 mod support;
 
 mod baseline;
+mod config_fuzz;
 mod flow;
 mod graph;
 mod import;
@@ -12,4 +13,5 @@ mod links;
 mod progress;
 mod project;
 mod pull;
+mod secrets;
 mod unmodelled;

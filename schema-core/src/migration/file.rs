@@ -254,7 +254,9 @@ impl MigrationFile {
     /// Parses a migration file. `origin` (normally the file path) is used in
     /// error messages only. Accepts LF and CRLF line ends.
     pub fn parse(text: &str, origin: &str) -> Result<MigrationFile, MigrationError> {
-        let lines: Vec<&str> = text.lines().collect();
+        // A line's trailing `\r`s go with its line end: render writes the
+        // line back with `\n`, which would turn a kept `\r` into a CRLF.
+        let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
         let at = |i: usize| Location::line(origin, i + 1);
         let mut file = MigrationFile::default();
 
@@ -263,6 +265,10 @@ impl MigrationFile {
         while i < lines.len() && lines[i].trim().is_empty() {
             i += 1;
         }
+        // Errors about something missing point at the line where the
+        // header starts or, for a section, the last line of the file.
+        let last_line = lines.len().saturating_sub(1);
+        let header_start = i.min(last_line);
         let mut seen: Vec<(&str, usize)> = Vec::new();
         let mut revision_line = None;
         while i < lines.len() && !lines[i].trim().is_empty() && marker(lines[i]).is_none() {
@@ -296,7 +302,7 @@ impl MigrationFile {
         }
         let Some(revision_line) = revision_line else {
             return Err(MigrationError::MissingRevision {
-                at: Location::file(origin),
+                at: at(header_start),
             });
         };
         let line_of = |key: &str| seen.iter().find(|(k, _)| *k == key).map(|(_, l)| l + 1);
@@ -331,13 +337,13 @@ impl MigrationFile {
         }
         let Some(up_marker) = up_marker else {
             return Err(MigrationError::MissingSection {
-                at: Location::file(origin),
+                at: at(down_marker.unwrap_or(last_line)),
                 section: "up",
             });
         };
         let Some(down_marker) = down_marker else {
             return Err(MigrationError::MissingSection {
-                at: Location::file(origin),
+                at: at(last_line),
                 section: "down",
             });
         };
@@ -396,7 +402,8 @@ impl MigrationFile {
                     return Err(bad_id(bad));
                 }
             }
-            "message" => self.message = value.to_string(),
+            // A lone `\r` is a line break to editors, as in `render`.
+            "message" => self.message = value.replace('\r', " "),
             "created" => {
                 let parsed = DateTime::parse_from_rfc3339(value).map_err(|_| {
                     MigrationError::InvalidCreated {

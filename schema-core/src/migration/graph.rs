@@ -515,14 +515,28 @@ impl RevisionGraph {
         if let Some(n) = target.strip_prefix('-').and_then(parse_count) {
             return self.relative_down(target, &self.known(applied), n);
         }
-        if let Some((base, n, up)) = split_relative(target) {
-            let i = self.resolve_one(base, applied)?;
-            let below = self.ancestors_of(&[i]);
-            return if up {
-                self.relative_up(target, &below, Some(i), n)
-            } else {
-                self.relative_down(target, &below, n)
-            };
+        if let Some((mut base, n, up)) = split_relative(target) {
+            // `REV-1+2-1`: the suffixes are peeled in a loop, not by
+            // recursion, so a long chain cannot overflow the stack.
+            let mut steps = vec![(target, n, up)];
+            while let Some((inner, n, up)) = split_relative(base) {
+                steps.push((base, n, up));
+                base = inner;
+            }
+            let mut i = self.resolve_one(base, applied)?;
+            let mut set = Vec::new();
+            for (k, &(text, n, up)) in steps.iter().rev().enumerate() {
+                let below = self.ancestors_of(&[i]);
+                set = if up {
+                    self.relative_up(text, &below, Some(i), n)?
+                } else {
+                    self.relative_down(text, &below, n)?
+                };
+                if k + 1 < steps.len() {
+                    i = self.single(text, set.clone(), "this target")?;
+                }
+            }
+            return Ok(set);
         }
         if let Some((name, branch_end)) = target.split_once('@') {
             if branch_end != "head" {
@@ -555,6 +569,21 @@ impl RevisionGraph {
             .collect()
     }
 
+    /// The one revision of `set`, which `target` resolved to.
+    fn single(&self, target: &str, set: Vec<usize>, what: &str) -> Result<usize, MigrationError> {
+        match set.as_slice() {
+            [i] => Ok(*i),
+            [] => Err(MigrationError::InvalidTarget {
+                target: target.to_string(),
+                reason: format!("{what} names no revision here"),
+            }),
+            _ => Err(MigrationError::MultipleHeads {
+                target: target.to_string(),
+                heads: self.ids(set),
+            }),
+        }
+    }
+
     /// A target naming exactly one revision.
     fn resolve_one(
         &self,
@@ -562,24 +591,17 @@ impl RevisionGraph {
         applied: &BTreeSet<String>,
     ) -> Result<usize, MigrationError> {
         let target = target.trim();
-        let single = |set: Vec<usize>, what: &str| -> Result<usize, MigrationError> {
-            match set.as_slice() {
-                [i] => Ok(*i),
-                [] => Err(MigrationError::InvalidTarget {
-                    target: target.to_string(),
-                    reason: format!("{what} names no revision here"),
-                }),
-                _ => Err(MigrationError::MultipleHeads {
-                    target: target.to_string(),
-                    heads: self.ids(set),
-                }),
-            }
-        };
+        let single = |set: Vec<usize>, what: &str| self.single(target, set, what);
         if target == "head" {
             return single(self.head_indices().collect(), "`head`");
         }
+        // The forms `resolve_set` reads differently; anything else (`a+b`)
+        // is a name here, or `resolve_set` would hand it straight back.
         if matches!(target, "heads" | "base" | "current")
-            || target.contains(['@', '+', ','])
+            || target.contains(['@', ','])
+            || target
+                .strip_prefix('+')
+                .is_some_and(|n| parse_count(n).is_some())
             || split_relative(target).is_some()
         {
             return single(self.resolve_set(target, applied)?, "this target");
