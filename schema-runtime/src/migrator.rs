@@ -24,11 +24,12 @@ use crate::engine::{Engine, ProgressFn};
 use crate::error::{Error, Result};
 use crate::files::sql_files;
 use crate::introspect::IntrospectOptions;
-use crate::lock::DEFAULT_LOCK_TIMEOUT;
+use crate::lock::{DEFAULT_LEASE, DEFAULT_LOCK_TIMEOUT};
 use crate::script;
 use crate::version::DEFAULT_VERSION_TABLE;
 
 pub use crate::engine::TransactionMode;
+pub use crate::lock::LockMode;
 pub use crate::report::{Action, Drift, Progress, Report, Status, Step};
 
 /// Applies a set of migrations to databases.
@@ -50,6 +51,8 @@ pub struct Migrator {
     graph: Arc<std::result::Result<RevisionGraph, MigrationError>>,
     version_table: String,
     lock_timeout: Duration,
+    lock_mode: LockMode,
+    lease: Duration,
     transaction_mode: TransactionMode,
     strict: bool,
     dry_run: bool,
@@ -62,6 +65,8 @@ impl fmt::Debug for Migrator {
             .field("revisions", &self.graph.as_ref().as_ref().map(|g| g.len()))
             .field("version_table", &self.version_table)
             .field("lock_timeout", &self.lock_timeout)
+            .field("lock_mode", &self.lock_mode)
+            .field("lease", &self.lease)
             .field("transaction_mode", &self.transaction_mode)
             .field("strict", &self.strict)
             .field("dry_run", &self.dry_run)
@@ -117,6 +122,8 @@ impl Migrator {
             graph: Arc::new(graph),
             version_table: DEFAULT_VERSION_TABLE.to_string(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            lock_mode: LockMode::Session,
+            lease: DEFAULT_LEASE,
             transaction_mode: TransactionMode::default(),
             strict: false,
             dry_run: false,
@@ -133,6 +140,25 @@ impl Migrator {
     /// How long to wait for another migrator (default 60 s).
     pub fn lock_timeout(mut self, timeout: Duration) -> Migrator {
         self.lock_timeout = timeout;
+        self
+    }
+
+    /// How the migration lock is taken: the database's session lock
+    /// ([`LockMode::Session`], the default), or a lease row in
+    /// `<version table>_lock` ([`LockMode::Table`]), which also works
+    /// through a pooler in transaction mode such as PgBouncer, where a
+    /// session lock would be refused.
+    pub fn lock_mode(mut self, mode: LockMode) -> Migrator {
+        self.lock_mode = mode;
+        self
+    }
+
+    /// How long a lease ([`LockMode::Table`]) lasts from each renewal
+    /// (default 30 s): a crashed holder blocks others at most this long.
+    /// It is renewed before every migration and, on the servers, every
+    /// third of its length while a migration runs.
+    pub fn lease(mut self, length: Duration) -> Migrator {
+        self.lease = length;
         self
     }
 
@@ -174,6 +200,8 @@ impl Migrator {
             graph: self.graph()?,
             version_table: &self.version_table,
             lock_timeout: self.lock_timeout,
+            lock_mode: self.lock_mode,
+            lease: self.lease,
             mode: self.transaction_mode,
             strict: self.strict,
             progress: self.progress.as_deref(),
