@@ -6,6 +6,7 @@ mod baseline;
 mod flow;
 mod graph;
 mod import;
+mod lease;
 mod links;
 mod progress;
 mod project;
