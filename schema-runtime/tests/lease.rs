@@ -369,6 +369,14 @@ fn pgbouncer_racing_session_locks_never_apply_twice() {
         .unwrap()
         .lock_timeout(Duration::from_secs(3));
     let results = race(&m, &db.url, 8);
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(Error::SessionLockUnsupported { .. })))
+        .count();
+    println!(
+        "{refused} of {} runners refused the session lock",
+        results.len()
+    );
     for r in &results {
         match r {
             Ok(_) | Err(Error::SessionLockUnsupported { .. } | Error::LockTimeout { .. }) => {}
