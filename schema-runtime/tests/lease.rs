@@ -398,15 +398,30 @@ fn postgres_lease_outlives_a_long_migration() {
     let Some(db) = TestDb::new("SCHEMA_TEST_POSTGRES_URL") else {
         return;
     };
-    // One migration sleeps well past the lease: the background renewal
-    // keeps the second runner waiting instead of taking over.
+    lease_outlives_a_long_migration(&db, "SELECT pg_sleep(3)");
+}
+
+#[test]
+fn mysql_lease_outlives_a_long_migration() {
+    let Some(db) = TestDb::new("SCHEMA_TEST_MYSQL_URL") else {
+        return;
+    };
+    lease_outlives_a_long_migration(&db, "DO SLEEP(3)");
+}
+
+/// One migration sleeps well past the lease: the background renewal keeps
+/// the second runner waiting instead of taking over (which would fail on
+/// the table the first one created).
+fn lease_outlives_a_long_migration(db: &TestDb, sleep: &str) {
     let p = support::Project::new();
     p.add(
         "bbbbbbbb0001",
         None,
         "slow",
-        "CREATE TABLE applied_log (rev VARCHAR(20) NOT NULL);\nSELECT pg_sleep(3);\n\
-         INSERT INTO applied_log VALUES ('bbbbbbbb0001');",
+        &format!(
+            "CREATE TABLE applied_log (rev VARCHAR(20) NOT NULL);\n{sleep};\n\
+             INSERT INTO applied_log VALUES ('bbbbbbbb0001');"
+        ),
         "",
     );
     let started = Arc::new(Mutex::new(false));
