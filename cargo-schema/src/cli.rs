@@ -89,7 +89,8 @@ pub enum TransactionArg {
 pub enum LockModeArg {
     /// Database session lock (advisory lock, GET_LOCK, immediate transaction).
     Session,
-    /// A lease row in a table, for transaction-mode poolers.
+    /// A lease row in `<version table>_lock`, taken and renewed in short
+    /// transactions: works through PgBouncer in transaction mode.
     Table,
 }
 

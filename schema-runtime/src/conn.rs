@@ -114,6 +114,9 @@ pub struct Connection {
     url: DatabaseUrl,
     /// A missing SQLite file opened with [`OpenMode::ExistingOrEmpty`].
     stand_in: Option<PathBuf>,
+    /// Whether the SQL run through this connection left a transaction
+    /// open (tracked where the backend reads only inside transactions).
+    in_transaction: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -150,6 +153,7 @@ impl Connection {
             inner,
             url: url.clone(),
             stand_in,
+            in_transaction: false,
         }
     }
 
@@ -254,19 +258,98 @@ impl Connection {
     // -- crate-internal helpers ------------------------------------------
 
     /// Executes SQL text, keeping diesel's error for the caller to word.
+    /// Where the backend reads only inside transactions, notes whether the
+    /// text opened or ended one.
     pub(crate) fn batch(&mut self, sql: &str) -> diesel::QueryResult<()> {
+        let result = self.raw_batch(sql);
+        let backend = crate::backend::of(self.dialect());
+        if backend.reads_in_transaction() {
+            match transaction_effect(sql, backend.split_options()) {
+                Some(open) if result.is_ok() => self.in_transaction = open,
+                // A failed COMMIT or ROLLBACK still ends the transaction.
+                Some(false) => self.in_transaction = false,
+                _ => {}
+            }
+        }
+        result
+    }
+
+    fn raw_batch(&mut self, sql: &str) -> diesel::QueryResult<()> {
         dispatch!(self, c => c.batch_execute(sql))
     }
 
-    /// Loads rows of a `#[derive(QueryableByName)]` struct.
-    pub(crate) fn load<T: Row>(&mut self, sql: &str) -> diesel::QueryResult<Vec<T>> {
+    fn raw_load<T: Row>(&mut self, sql: &str) -> diesel::QueryResult<Vec<T>> {
         dispatch!(self, c => diesel::sql_query(sql).load::<T>(c))
+    }
+
+    /// Whether the SQL run through this connection left a transaction open
+    /// (known only where the backend reads inside transactions).
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.in_transaction
+    }
+
+    /// Loads rows of a `#[derive(QueryableByName)]` struct. Where the
+    /// backend wants it ([`Migrate::reads_in_transaction`]), a query outside
+    /// a transaction gets one of its own.
+    ///
+    /// [`Migrate::reads_in_transaction`]: crate::backend::Migrate::reads_in_transaction
+    pub(crate) fn load<T: Row>(&mut self, sql: &str) -> diesel::QueryResult<Vec<T>> {
+        if self.in_transaction || !crate::backend::of(self.dialect()).reads_in_transaction() {
+            return self.raw_load(sql);
+        }
+        self.batch("BEGIN")?;
+        match self.raw_load(sql) {
+            Ok(rows) => {
+                self.batch("COMMIT")?;
+                Ok(rows)
+            }
+            Err(e) => {
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// Wraps a diesel error with what we were doing and where.
     pub(crate) fn db_error(&self, action: &str, e: &diesel::result::Error) -> Error {
         db_error_for(&self.url, action, e)
     }
+}
+
+/// Whether `sql` leaves a transaction open (`Some(true)`: its last
+/// transaction statement is `BEGIN`/`START TRANSACTION`), closed
+/// (`Some(false)`: `COMMIT`, `END`, `ROLLBACK`, `ABORT`, `PREPARE
+/// TRANSACTION`), or does not say (`None`).
+fn transaction_effect(sql: &str, options: schema_core::migration::SplitOptions) -> Option<bool> {
+    let lower = sql.to_ascii_lowercase();
+    if ![
+        "begin", "start", "commit", "end", "rollback", "abort", "prepare",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+    {
+        return None;
+    }
+    let mut effect = None;
+    for st in schema_core::migration::split_statements_with(sql, 1, options) {
+        let words: Vec<String> = st
+            .sql
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .filter(|w| !w.is_empty())
+            .take(2)
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        let second = words.get(1).map(String::as_str);
+        match words.first().map(String::as_str) {
+            Some("begin") => effect = Some(true),
+            Some("start") if second == Some("transaction") => effect = Some(true),
+            Some("commit" | "end" | "abort") if second != Some("prepared") => effect = Some(false),
+            Some("rollback") if !matches!(second, Some("to" | "prepared")) => effect = Some(false),
+            Some("prepare") if second == Some("transaction") => effect = Some(false),
+            _ => {}
+        }
+    }
+    effect
 }
 
 pub(crate) fn db_error_for(url: &DatabaseUrl, action: &str, e: &diesel::result::Error) -> Error {
@@ -309,6 +392,33 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("syntax error"), "{err}");
+    }
+
+    #[test]
+    fn transaction_statements_are_recognised() {
+        let o = schema_core::migration::SplitOptions::default();
+        assert_eq!(transaction_effect("BEGIN", o), Some(true));
+        assert_eq!(
+            transaction_effect("begin isolation level serializable", o),
+            Some(true)
+        );
+        assert_eq!(transaction_effect("START TRANSACTION", o), Some(true));
+        assert_eq!(transaction_effect("COMMIT", o), Some(false));
+        assert_eq!(transaction_effect("ROLLBACK", o), Some(false));
+        assert_eq!(transaction_effect("ROLLBACK TO SAVEPOINT a", o), None);
+        assert_eq!(
+            transaction_effect("BEGIN; SELECT 1; COMMIT", o),
+            Some(false)
+        );
+        assert_eq!(transaction_effect("SELECT 'begin'", o), None);
+        assert_eq!(transaction_effect("CREATE TABLE t (x INT)", o), None);
+        assert_eq!(
+            transaction_effect(
+                "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql",
+                o
+            ),
+            None
+        );
     }
 
     #[test]

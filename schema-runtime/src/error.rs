@@ -117,6 +117,38 @@ pub enum Error {
         holder: Option<String>,
     },
 
+    /// The migration lease (`LockMode::Table`) stopped being ours while the
+    /// run went on: it expired (renewals failed) and another runner took it
+    /// over. The run stopped before its next migration.
+    #[error(
+        "lost the migration lease on {database}: {message}; the run stopped before its next \
+         migration (a lease lasts 30 s by default from each renewal: check that this process \
+         can reach the database, or give it a longer lease)"
+    )]
+    LockLost {
+        /// The redacted target.
+        database: String,
+        /// What the renewal found.
+        message: String,
+    },
+
+    /// The session lock does not stay with one server session: the
+    /// connection goes through a pooler in transaction mode (PgBouncer),
+    /// where only the lease (`LockMode::Table`) keeps migrators apart.
+    #[error(
+        "the migration lock cannot be trusted on {database}: {detail}. The connection goes \
+         through a pooler in transaction mode (such as PgBouncer), which hands each transaction \
+         to any server session, so a session lock keeps no other migrator out. Use the lease \
+         lock instead: lock_mode = \"table\" in [package.metadata.schema], `--lock-mode table`, \
+         or `Migrator::lock_mode(LockMode::Table)`"
+    )]
+    SessionLockUnsupported {
+        /// The redacted target.
+        database: String,
+        /// What was seen.
+        detail: String,
+    },
+
     /// Migration files could not be parsed or linked into a graph, or a
     /// target could not be resolved.
     #[error(transparent)]

@@ -55,7 +55,9 @@ pub use conn::{AsDatabaseUrl, Connection, OpenMode};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};
 pub use error::{Error, MigrationFailure, Result};
 pub use introspect::{introspect, introspect_url, IntrospectOptions};
-pub use migrator::{Action, Drift, Migrator, Progress, Report, Status, Step, TransactionMode};
+pub use migrator::{
+    Action, Drift, LockMode, Migrator, Progress, Report, Status, Step, TransactionMode,
+};
 pub use schema_core::url::{Backend, DatabaseUrl};
 pub use version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};
 

@@ -25,11 +25,12 @@ use crate::engine::{Engine, ProgressFn};
 use crate::error::{Error, Result};
 use crate::files::sql_files;
 use crate::introspect::IntrospectOptions;
-use crate::lock::DEFAULT_LOCK_TIMEOUT;
+use crate::lock::{DEFAULT_LEASE, DEFAULT_LOCK_TIMEOUT};
 use crate::script;
 use crate::version::DEFAULT_VERSION_TABLE;
 
 pub use crate::engine::TransactionMode;
+pub use crate::lock::LockMode;
 pub use crate::report::{Action, Drift, Progress, Report, Status, Step};
 
 /// Applies a set of migrations to databases.
@@ -52,6 +53,8 @@ pub struct Migrator {
     version_table: String,
     lock_timeout: Duration,
     time_limits: TimeLimits,
+    lock_mode: LockMode,
+    lease: Duration,
     transaction_mode: TransactionMode,
     strict: bool,
     dry_run: bool,
@@ -65,6 +68,8 @@ impl fmt::Debug for Migrator {
             .field("version_table", &self.version_table)
             .field("lock_timeout", &self.lock_timeout)
             .field("time_limits", &self.time_limits)
+            .field("lock_mode", &self.lock_mode)
+            .field("lease", &self.lease)
             .field("transaction_mode", &self.transaction_mode)
             .field("strict", &self.strict)
             .field("dry_run", &self.dry_run)
@@ -121,6 +126,8 @@ impl Migrator {
             version_table: DEFAULT_VERSION_TABLE.to_string(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             time_limits: TimeLimits::default(),
+            lock_mode: LockMode::Session,
+            lease: DEFAULT_LEASE,
             transaction_mode: TransactionMode::default(),
             strict: false,
             dry_run: false,
@@ -154,6 +161,25 @@ impl Migrator {
             lock: Some(timeout),
             statement: Some(timeout),
         };
+        self
+    }
+
+    /// How the migration lock is taken: the database's session lock
+    /// ([`LockMode::Session`], the default), or a lease row in
+    /// `<version table>_lock` ([`LockMode::Table`]), which also works
+    /// through a pooler in transaction mode such as PgBouncer, where a
+    /// session lock would be refused.
+    pub fn lock_mode(mut self, mode: LockMode) -> Migrator {
+        self.lock_mode = mode;
+        self
+    }
+
+    /// How long a lease ([`LockMode::Table`]) lasts from each renewal
+    /// (default 30 s): a crashed holder blocks others at most this long.
+    /// It is renewed before every migration and, on the servers, every
+    /// third of its length while a migration runs.
+    pub fn lease(mut self, length: Duration) -> Migrator {
+        self.lease = length;
         self
     }
 
@@ -196,6 +222,8 @@ impl Migrator {
             version_table: &self.version_table,
             lock_timeout: self.lock_timeout,
             time_limits: self.time_limits,
+            lock_mode: self.lock_mode,
+            lease: self.lease,
             mode: self.transaction_mode,
             strict: self.strict,
             progress: self.progress.as_deref(),

@@ -11,7 +11,7 @@ use schema_core::dialect::Dialect;
 
 use crate::backend;
 use crate::engine::plan::{plan, Command, Work};
-use crate::engine::Engine;
+use crate::engine::{Engine, Held};
 use crate::error::Result;
 use crate::sink::Sink;
 use crate::version::VersionTable;
@@ -40,7 +40,7 @@ pub(crate) fn render(
     let mut out = format!("-- cargo-schema {} ({})\n\n", dir.verb(), dialect.name());
     let sink = &mut Sink::Script(&mut out);
     vt.ensure_in(sink)?;
-    engine.apply(sink, backend, &vt, &revisions, dir)?;
+    engine.apply(sink, backend, &vt, &revisions, dir, &Held::Nothing)?;
     Ok(out)
 }
 
@@ -58,6 +58,8 @@ mod tests {
             version_table: "schema_revisions",
             lock_timeout: Duration::ZERO,
             time_limits: Default::default(),
+            lock_mode: crate::lock::LockMode::Session,
+            lease: crate::lock::DEFAULT_LEASE,
             mode,
             strict: false,
             progress: None,

@@ -57,6 +57,14 @@ impl Sink<'_> {
         }
     }
 
+    /// The live connection; `None` in a script.
+    pub(crate) fn live(&mut self) -> Option<&mut Connection> {
+        match self {
+            Sink::Live(c) => Some(c),
+            Sink::Script(_) => None,
+        }
+    }
+
     /// The target, for messages: the database, or `the --sql script`.
     pub(crate) fn describe(&self) -> String {
         match self {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use schema_core::url::DatabaseUrl;
-use schema_runtime::migrator::{Action, Migrator, Report, TransactionMode};
+use schema_runtime::migrator::{Action, LockMode, Migrator, Report, TransactionMode};
 use serde_json::{json, Value};
 
 use crate::cli::{ApplyOpts, LockModeArg, TransactionArg};
@@ -53,11 +53,7 @@ pub(crate) fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, 
     };
     match lock_mode {
         None | Some("session") => {}
-        Some("table") => {
-            return Err(CliError::Other(
-                "lock_mode = \"table\" (a lease row for transaction-mode poolers) is not available yet; use the default session lock".to_string(),
-            ))
-        }
+        Some("table") => m = m.lock_mode(LockMode::Table),
         Some(other) => {
             return Err(CliError::Config {
                 path: ctx.project.manifest_path.clone(),

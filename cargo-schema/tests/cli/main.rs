@@ -8,6 +8,7 @@ mod flow;
 mod graph;
 mod import;
 mod kill;
+mod lease;
 mod limits;
 mod links;
 mod progress;

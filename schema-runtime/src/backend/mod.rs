@@ -10,7 +10,7 @@ pub(crate) mod mysql;
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diesel::sql_types::{Nullable, Text};
 use diesel::QueryableByName;
@@ -21,6 +21,7 @@ use schema_core::Schema;
 
 use crate::conn::{describe, Connection, OpenMode};
 use crate::error::{Error, Result};
+use crate::lock::LeaseOwner;
 use crate::sink::Sink;
 
 /// How long each statement of a migration may wait for a lock, and run,
@@ -98,6 +99,88 @@ pub(crate) trait Migrate: Sync {
 
     /// Releases what [`Migrate::lock`] took.
     fn unlock(&self, conn: &mut Connection, lock: &SessionLock) -> Result<()>;
+
+    /// Checks that `lock` still belongs to the server session the next
+    /// statements run in: called inside each migration's transaction (or
+    /// just before a migration that runs without one).
+    fn check_lock(&self, _sink: &mut Sink<'_>, _lock: &SessionLock) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether the runtime's own row-returning queries must run inside a
+    /// transaction when none is open, because the driver sends them as two
+    /// exchanges (prepare, then execute) that a transaction-mode pooler may
+    /// hand to two different server sessions; inside a transaction both
+    /// reach the session the pooler keeps for it.
+    fn reads_in_transaction(&self) -> bool {
+        false
+    }
+
+    // -- lease (`LockMode::Table`) -------------------------------------------
+
+    /// `CREATE TABLE IF NOT EXISTS` of the lease table `table`: at most one
+    /// row (`id` 1) with the holder's `token`, `owner_host`, `owner_pid`,
+    /// `owner_app`, `acquired_at` and `expires_at`.
+    fn lease_table_sql(&self, table: &str) -> String;
+
+    /// Creates the lease table when missing, safely when several runners
+    /// do it at once.
+    fn create_lease_table(&self, conn: &mut Connection, table: &str) -> Result<()> {
+        conn.batch(&self.lease_table_sql(table))
+            .map_err(|e| conn.db_error(&format!("creating the lease table `{table}`"), &e))
+    }
+
+    /// The database's clock `length` from now, as an expression of the
+    /// type of `expires_at`.
+    fn lease_expiry_sql(&self, length: Duration) -> String;
+
+    /// The database's clock now, comparable with `expires_at`.
+    fn lease_now_sql(&self) -> &'static str;
+
+    /// The statements, run in one short transaction, that insert `owner`'s
+    /// row, or take over the row when its lease expired by the database's
+    /// clock, and leave a live lease of someone else alone.
+    fn lease_take_sql(&self, table: &str, owner: &LeaseOwner, length: Duration) -> Vec<String>;
+
+    /// The statement that pushes the expiry of `token`'s lease out to
+    /// `length` from now.
+    fn lease_renew_sql(&self, table: &str, token: &str, length: Duration) -> String {
+        let d = self.dialect();
+        format!(
+            "UPDATE {} SET expires_at = {} WHERE id = 1 AND token = {}",
+            d.quote_ident(table),
+            self.lease_expiry_sql(length),
+            d.quote_str(token)
+        )
+    }
+
+    /// The statement that deletes `token`'s row.
+    fn lease_release_sql(&self, table: &str, token: &str) -> String {
+        let d = self.dialect();
+        format!(
+            "DELETE FROM {} WHERE id = 1 AND token = {}",
+            d.quote_ident(table),
+            d.quote_str(token)
+        )
+    }
+
+    /// The query reading the lease row, every column as text (the columns
+    /// of `LeaseRow`): times in UTC to the second, and `remaining_ms`
+    /// until it expires, by the database's clock.
+    fn lease_read_sql(&self, table: &str) -> String;
+
+    /// Whether a failed attempt to take the lease was only another
+    /// runner's write in the way (a busy database, a deadlock), so the
+    /// attempt is simply repeated.
+    fn lease_conflict(&self, _message: &str) -> bool {
+        false
+    }
+
+    /// Whether the lease may be renewed from a second connection while a
+    /// migration runs (not where the database has a single writer).
+    fn lease_renews_in_background(&self) -> bool {
+        true
+    }
 
     // -- transactions ----------------------------------------------------------
 
@@ -223,8 +306,14 @@ impl Connection {
 pub enum SessionLock {
     /// SQLite: serialisation happens per transaction (`BEGIN IMMEDIATE`).
     SqliteTransactions,
-    /// A PostgreSQL advisory lock on this key.
-    PgAdvisory(i64),
+    /// A PostgreSQL advisory lock on `key`, held by the server session
+    /// (backend process) `pid`.
+    PgAdvisory {
+        /// The advisory-lock key.
+        key: i64,
+        /// `pg_backend_pid()` of the session that took it.
+        pid: i32,
+    },
     /// A MySQL named lock.
     MysqlNamed(String),
 }
@@ -243,47 +332,39 @@ pub(crate) struct ValueRow {
     pub(crate) value: Option<String>,
 }
 
-/// Runs `try_sql` (one `value` row) until it answers one of `ok`, with
-/// jittered backoff up to `timeout`; then a [`Error::LockTimeout`] naming
-/// the holder.
+/// Runs `try_sql` (one `value` row) until `accept` takes its answer,
+/// with jittered backoff up to `timeout`; then a [`Error::LockTimeout`]
+/// naming the holder. Returns the accepted answer; `accept` may also refuse
+/// to wait any longer with an error.
 pub(crate) fn poll(
     conn: &mut Connection,
     timeout: Duration,
     on_wait: &mut dyn FnMut(Option<&str>),
     try_sql: &str,
-    ok: &[&str],
+    accept: impl Fn(&Connection, &str) -> Result<bool>,
     holder: impl Fn(&mut Connection) -> Option<String>,
-) -> Result<()> {
-    let start = Instant::now();
-    let mut backoff = Duration::from_millis(25);
-    let mut next_report = start;
-    loop {
-        let rows: Vec<ValueRow> = conn
-            .load(try_sql)
-            .map_err(|e| conn.db_error("acquiring the migration lock", &e))?;
-        if rows
-            .first()
-            .and_then(|r| r.value.as_deref())
-            .is_some_and(|v| ok.contains(&v))
-        {
-            return Ok(());
-        }
-        let now = Instant::now();
-        if now.duration_since(start) >= timeout {
-            return Err(Error::LockTimeout {
-                database: conn.describe(),
-                waited: timeout,
-                holder: holder(conn),
-            });
-        }
-        if now >= next_report {
-            on_wait(holder(conn).as_deref());
-            next_report = now + Duration::from_secs(10);
-        }
-        let remaining = timeout.saturating_sub(now.duration_since(start));
-        std::thread::sleep(jitter(backoff).min(remaining));
-        backoff = (backoff * 2).min(Duration::from_secs(1));
-    }
+) -> Result<String> {
+    let mut won = String::new();
+    crate::lock::wait_for(
+        conn,
+        timeout,
+        on_wait,
+        |c| {
+            let rows: Vec<ValueRow> = c
+                .load(try_sql)
+                .map_err(|e| c.db_error("acquiring the migration lock", &e))?;
+            let value = rows.into_iter().next().and_then(|r| r.value);
+            match value {
+                Some(v) if accept(c, &v)? => {
+                    won = v;
+                    Ok(true)
+                }
+                _ => Ok(false),
+            }
+        },
+        holder,
+    )?;
+    Ok(won)
 }
 
 /// The first `value` of `sql`, or `None` (also when the query fails: it
@@ -293,25 +374,24 @@ pub(crate) fn first_value(conn: &mut Connection, sql: &str) -> Option<String> {
     rows.into_iter().next().and_then(|r| r.value)
 }
 
+/// `owner`'s identity as SQL literals of `dialect`: token, host, pid, program
+/// (host and program cut to 255 characters, the columns' width).
+pub(crate) fn owner_literals(dialect: Dialect, owner: &LeaseOwner) -> [String; 4] {
+    let cut = |s: &str| s.chars().take(255).collect::<String>();
+    [
+        dialect.quote_str(&owner.token),
+        dialect.quote_str(&cut(&owner.host)),
+        owner.pid.to_string(),
+        dialect.quote_str(&cut(&owner.application)),
+    ]
+}
+
 /// Runs a lock-releasing query (one `value` row, ignored).
 pub(crate) fn release_with(conn: &mut Connection, sql: &str) -> Result<()> {
     let _: Vec<ValueRow> = conn
         .load(sql)
         .map_err(|e| conn.db_error("releasing the migration lock", &e))?;
     Ok(())
-}
-
-/// `d` scaled by a random factor in [0.5, 1.5), so replicas started together
-/// do not poll in lockstep.
-fn jitter(d: Duration) -> Duration {
-    let mut b = [0u8; 2];
-    let r = if getrandom::fill(&mut b).is_ok() {
-        u16::from_le_bytes(b)
-    } else {
-        u16::MAX / 2
-    };
-    let factor = 0.5 + f64::from(r) / f64::from(u16::MAX) * 0.999;
-    d.mul_f64(factor)
 }
 
 pub(crate) fn connect_error(url: &DatabaseUrl, message: String) -> Error {
@@ -408,17 +488,6 @@ fn scrub(url: &DatabaseUrl, message: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jitter_stays_in_range() {
-        for _ in 0..100 {
-            let j = jitter(Duration::from_millis(100));
-            assert!(
-                j >= Duration::from_millis(50) && j < Duration::from_millis(150),
-                "{j:?}"
-            );
-        }
-    }
 
     #[test]
     fn each_dialect_has_its_backend() {

@@ -3,6 +3,8 @@
 //!
 //! - Lock: a named lock (`GET_LOCK(name, 0)`), polled with jittered backoff;
 //!   the holder comes from `IS_USED_LOCK` + the process list.
+//! - Lease: `DATETIME(6)` in UTC (`UTC_TIMESTAMP(6)`), whatever the
+//!   session's time zone; taken in one `INSERT ... ON DUPLICATE KEY UPDATE`.
 //! - Transactions: DDL auto-commits, so statements run one by one; the
 //!   engine records the revision as dirty before it runs, and a failure
 //!   half-way leaves it dirty with an account of what took effect.
@@ -14,9 +16,12 @@ use schema_core::dialect::Dialect;
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 
-use super::{first_value, poll, release_with, Migrate, SessionLock, TimeLimits, WhoRow};
+use super::{
+    first_value, owner_literals, poll, release_with, Migrate, SessionLock, TimeLimits, WhoRow,
+};
 use crate::conn::{Connection, OpenMode};
 use crate::error::Result;
+use crate::lock::LeaseOwner;
 use crate::sink::Sink;
 
 /// The MySQL/MariaDB backend.
@@ -103,9 +108,14 @@ impl Migrate for Mysql {
         let name = mysql_lock_name(conn.url().database().unwrap_or(""), version_table);
         let lit = self.dialect().quote_str(&name);
         let try_sql = format!("SELECT CAST(GET_LOCK({lit}, 0) AS CHAR) AS value");
-        poll(conn, timeout, on_wait, &try_sql, &["1"], |c| {
-            holder(c, &lit)
-        })?;
+        poll(
+            conn,
+            timeout,
+            on_wait,
+            &try_sql,
+            |_, v| Ok(v == "1"),
+            |c| holder(c, &lit),
+        )?;
         Ok(SessionLock::MysqlNamed(name))
     }
 
@@ -180,6 +190,82 @@ impl Migrate for Mysql {
         rows.into_iter().next().and_then(|r| r.who).map(|who| {
             format!("connections with a transaction open, one of which holds the lock: {who}")
         })
+    }
+
+    fn lease_table_sql(&self, table: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n  id INTEGER NOT NULL PRIMARY KEY,\n  \
+             token VARCHAR(64) NOT NULL,\n  owner_host VARCHAR(255) NOT NULL,\n  \
+             owner_pid BIGINT NOT NULL,\n  owner_app VARCHAR(255) NOT NULL,\n  \
+             acquired_at DATETIME(6) NOT NULL,\n  expires_at DATETIME(6) NOT NULL\n) ENGINE = InnoDB",
+            self.dialect().quote_ident(table)
+        )
+    }
+
+    /// Concurrent `CREATE TABLE IF NOT EXISTS` is serialised by the
+    /// server's metadata lock; a creator that still loses the race is told
+    /// the table exists, which is what it wanted.
+    fn create_lease_table(&self, conn: &mut Connection, table: &str) -> Result<()> {
+        match conn.batch(&self.lease_table_sql(table)) {
+            Ok(()) => Ok(()),
+            Err(e) if crate::error::db_message(&e).contains("already exists") => Ok(()),
+            Err(e) => Err(conn.db_error(&format!("creating the lease table `{table}`"), &e)),
+        }
+    }
+
+    /// UTC, whatever the session's time zone.
+    fn lease_now_sql(&self) -> &'static str {
+        "UTC_TIMESTAMP(6)"
+    }
+
+    fn lease_expiry_sql(&self, length: Duration) -> String {
+        format!(
+            "UTC_TIMESTAMP(6) + INTERVAL {} MICROSECOND",
+            length.as_micros()
+        )
+    }
+
+    /// One statement: the insert, or on the existing row an update that
+    /// changes each column only when the lease expired (`expires_at` is
+    /// assigned last, so every condition still sees the old expiry).
+    fn lease_take_sql(&self, table: &str, owner: &LeaseOwner, length: Duration) -> Vec<String> {
+        let t = self.dialect().quote_ident(table);
+        let [token, host, pid, app] = owner_literals(self.dialect(), owner);
+        let now = self.lease_now_sql();
+        let set = |col: &str| format!("{col} = IF(expires_at < {now}, VALUES({col}), {col})");
+        let sets: Vec<String> = [
+            "token",
+            "owner_host",
+            "owner_pid",
+            "owner_app",
+            "acquired_at",
+            "expires_at",
+        ]
+        .iter()
+        .map(|c| set(c))
+        .collect();
+        vec![format!(
+            "INSERT INTO {t} (id, token, owner_host, owner_pid, owner_app, acquired_at, expires_at) \
+             VALUES (1, {token}, {host}, {pid}, {app}, {now}, {exp}) ON DUPLICATE KEY UPDATE {}",
+            sets.join(", "),
+            exp = self.lease_expiry_sql(length),
+        )]
+    }
+
+    fn lease_read_sql(&self, table: &str) -> String {
+        format!(
+            "SELECT CAST(token AS CHAR) AS token, CAST(owner_host AS CHAR) AS owner_host, \
+             CAST(owner_pid AS CHAR) AS owner_pid, CAST(owner_app AS CHAR) AS owner_app, \
+             CAST(DATE_FORMAT(acquired_at, '%Y-%m-%d %H:%i:%s') AS CHAR) AS acquired_at, \
+             CAST(DATE_FORMAT(expires_at, '%Y-%m-%d %H:%i:%s') AS CHAR) AS expires_at, \
+             CAST(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), expires_at) DIV 1000 AS CHAR) \
+             AS remaining_ms FROM {} WHERE id = 1",
+            self.dialect().quote_ident(table)
+        )
+    }
+
+    fn lease_conflict(&self, message: &str) -> bool {
+        message.contains("Deadlock") || message.contains("Lock wait timeout")
     }
 
     fn version_table_exists_sql(&self, name: &str) -> String {

@@ -3,7 +3,17 @@
 //!
 //! - Lock: a session-level advisory lock (`pg_try_advisory_lock`) keyed on
 //!   the version table name, polled with jittered backoff; while waiting,
-//!   the holder is reported from `pg_locks` + `pg_stat_activity`.
+//!   the holder is reported from `pg_locks` + `pg_stat_activity`. The lock
+//!   is taken only by a session that did not hold it already, and checked
+//!   to be held by the session of the next statement and of every
+//!   migration's transaction: behind a transaction-mode pooler (PgBouncer)
+//!   those are different sessions, and the run stops with a pointer to the
+//!   lease (`LockMode::Table`) instead of trusting the lock.
+//! - Lease: `timestamptz` by the server's `now()`; the table is created
+//!   under a transaction-level advisory lock.
+//! - Queries: the runtime's row-returning queries run inside a transaction
+//!   (one is opened around them when none is), so a transaction-mode pooler
+//!   keeps their prepare and execute on one server session.
 //! - Transactions: DDL is transactional; each migration commits with its
 //!   version row (or every pending one in one transaction).
 
@@ -14,9 +24,13 @@ use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
 use sha2::{Digest, Sha256};
 
-use super::{first_value, poll, release_with, Migrate, SessionLock, TimeLimits, WhoRow};
+use super::{
+    first_value, owner_literals, poll, release_with, Migrate, SessionLock, TimeLimits, ValueRow,
+    WhoRow,
+};
 use crate::conn::{Connection, OpenMode};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::lock::LeaseOwner;
 use crate::sink::Sink;
 
 /// The PostgreSQL backend.
@@ -31,13 +45,24 @@ pub fn pg_lock_key(version_table: &str) -> i64 {
     i64::from_be_bytes(b)
 }
 
-/// Who holds the advisory lock `key`: pid, application, client address,
-/// state and start time.
-fn holder(conn: &mut Connection, key: i64) -> Option<String> {
+/// The `pg_locks` condition for the granted advisory lock `key` of this
+/// database held by the backend `pid` (an SQL expression).
+fn lock_row(key: i64, pid: &str) -> String {
     // A bigint advisory key is stored as classid = high 32 bits, objid = low
     // 32 bits, objsubid = 1.
     let classid = ((key as u64) >> 32) as u32;
     let objid = (key as u64 & 0xffff_ffff) as u32;
+    format!(
+        "l.locktype = 'advisory' AND l.granted AND l.pid = {pid} \
+         AND CAST(l.classid AS TEXT) = '{classid}' AND CAST(l.objid AS TEXT) = '{objid}' \
+         AND l.objsubid = 1 \
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+}
+
+/// Who holds the advisory lock `key`: pid, application, client address,
+/// state and start time.
+fn holder(conn: &mut Connection, key: i64) -> Option<String> {
     let sql = format!(
         "SELECT 'pid ' || a.pid \
          || COALESCE(' (' || NULLIF(a.application_name, '') || ')', '') \
@@ -45,12 +70,46 @@ fn holder(conn: &mut Connection, key: i64) -> Option<String> {
          || COALESCE(', ' || a.state, '') \
          || COALESCE(' since ' || to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') AS value \
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
-         WHERE l.locktype = 'advisory' AND l.granted \
-         AND CAST(l.classid AS TEXT) = '{classid}' AND CAST(l.objid AS TEXT) = '{objid}' \
-         AND l.objsubid = 1 \
-         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+         WHERE {}",
+        lock_row(key, "l.pid")
     );
     first_value(conn, &sql)
+}
+
+/// The query checking that the lock `key` taken by backend `pid` is held
+/// by the session this statement runs in: `held`, `lost`, or
+/// `moved:<pid now>`.
+fn check_sql(key: i64, pid: i32) -> String {
+    format!(
+        "SELECT CASE WHEN pg_backend_pid() <> {pid} THEN 'moved:' || pg_backend_pid() \
+         WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE {}) THEN 'held' ELSE 'lost' END AS value",
+        lock_row(key, &pid.to_string())
+    )
+}
+
+/// The refusal of a session lock that does not stay with one server
+/// session: the connection goes through a transaction-mode pooler.
+fn pooled(database: String, detail: String) -> Error {
+    Error::SessionLockUnsupported { database, detail }
+}
+
+/// What [`check_sql`] answered, as an error unless the lock is held.
+fn checked(database: String, key: i64, pid: i32, answer: Option<&str>) -> Result<()> {
+    match answer {
+        Some("held") => Ok(()),
+        Some(a) if a.starts_with("moved:") => Err(pooled(
+            database,
+            format!(
+                "the advisory lock {key} was taken in server session pid {pid}, but a later \
+                 statement ran in pid {}",
+                &a["moved:".len()..]
+            ),
+        )),
+        _ => Err(pooled(
+            database,
+            format!("server session pid {pid} no longer holds the advisory lock {key}"),
+        )),
+    }
 }
 
 impl Migrate for Postgres {
@@ -79,21 +138,144 @@ impl Migrate for Postgres {
         on_wait: &mut dyn FnMut(Option<&str>),
     ) -> Result<SessionLock> {
         let key = pg_lock_key(version_table);
-        let try_sql = format!("SELECT CAST(pg_try_advisory_lock({key}) AS TEXT) AS value");
-        poll(conn, timeout, on_wait, &try_sql, &["true"], |c| {
-            holder(c, key)
-        })?;
-        Ok(SessionLock::PgAdvisory(key))
+        // A session that already holds the lock before asking is someone
+        // else's: a pooler handed us a server session another client used.
+        let try_sql = format!(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_locks l WHERE {}) THEN 'shared' \
+             WHEN pg_try_advisory_lock({key}) THEN 'held:' || pg_backend_pid() \
+             ELSE 'busy' END AS value",
+            lock_row(key, "pg_backend_pid()")
+        );
+        let won = poll(
+            conn,
+            timeout,
+            on_wait,
+            &try_sql,
+            |c, v| match v {
+                "shared" => Err(pooled(
+                    c.describe(),
+                    format!(
+                        "the server session this connection reached already held the advisory \
+                         lock {key} before it was asked for (another client's session)"
+                    ),
+                )),
+                v => Ok(v.starts_with("held:")),
+            },
+            |c| holder(c, key),
+        )?;
+        let pid: i32 = won["held:".len()..].parse().unwrap_or(0);
+        // The next statement must still run in the session holding it.
+        let answer = first_value(conn, &check_sql(key, pid));
+        if let Err(e) = checked(conn.describe(), key, pid, answer.as_deref()) {
+            let _ = release_with(
+                conn,
+                &format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT) AS value"),
+            );
+            return Err(e);
+        }
+        Ok(SessionLock::PgAdvisory { key, pid })
     }
 
     fn unlock(&self, conn: &mut Connection, lock: &SessionLock) -> Result<()> {
-        match lock {
-            SessionLock::PgAdvisory(key) => release_with(
-                conn,
-                &format!("SELECT CAST(pg_advisory_unlock({key}) AS TEXT) AS value"),
+        let SessionLock::PgAdvisory { key, pid } = *lock else {
+            return Ok(());
+        };
+        let answer = first_value(
+            conn,
+            &format!(
+                "SELECT CASE WHEN pg_backend_pid() <> {pid} THEN 'moved:' || pg_backend_pid() \
+                 WHEN pg_advisory_unlock({key}) THEN 'held' ELSE 'lost' END AS value"
             ),
-            _ => Ok(()),
-        }
+        );
+        checked(conn.describe(), key, pid, answer.as_deref())
+    }
+
+    fn check_lock(&self, sink: &mut Sink<'_>, lock: &SessionLock) -> Result<()> {
+        let SessionLock::PgAdvisory { key, pid } = *lock else {
+            return Ok(());
+        };
+        let Some(rows) =
+            sink.query::<ValueRow>(&check_sql(key, pid), "checking the migration lock")?
+        else {
+            return Ok(());
+        };
+        let answer = rows.into_iter().next().and_then(|r| r.value);
+        checked(sink.describe(), key, pid, answer.as_deref())
+    }
+
+    /// Both drivers prepare a statement and then execute it: two exchanges
+    /// with the server. A transaction-mode pooler (PgBouncer before 1.21,
+    /// or without `max_prepared_statements`) may send them to different
+    /// server sessions, where the statement does not exist — or is another
+    /// client's. Inside a transaction the pooler keeps one session.
+    fn reads_in_transaction(&self) -> bool {
+        true
+    }
+
+    fn lease_table_sql(&self, table: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n  id INTEGER NOT NULL PRIMARY KEY,\n  \
+             token VARCHAR(64) NOT NULL,\n  owner_host VARCHAR(255) NOT NULL,\n  \
+             owner_pid BIGINT NOT NULL,\n  owner_app VARCHAR(255) NOT NULL,\n  \
+             acquired_at TIMESTAMPTZ NOT NULL,\n  expires_at TIMESTAMPTZ NOT NULL\n)",
+            self.dialect().quote_ident(table)
+        )
+    }
+
+    /// `CREATE TABLE IF NOT EXISTS` alone can still fail when two sessions
+    /// create the table at once (on `pg_type`'s unique index), so creators
+    /// queue on a transaction-level advisory lock, which ends with the
+    /// transaction and so also works through a transaction-mode pooler.
+    fn create_lease_table(&self, conn: &mut Connection, table: &str) -> Result<()> {
+        let key = pg_lock_key(&format!("lease-table:{table}"));
+        let sql = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({key}); {}; COMMIT",
+            self.lease_table_sql(table)
+        );
+        conn.batch(&sql).map_err(|e| {
+            let _ = conn.batch("ROLLBACK");
+            conn.db_error(&format!("creating the lease table `{table}`"), &e)
+        })
+    }
+
+    fn lease_now_sql(&self) -> &'static str {
+        "now()"
+    }
+
+    fn lease_expiry_sql(&self, length: Duration) -> String {
+        format!(
+            "now() + CAST('{} milliseconds' AS INTERVAL)",
+            length.as_millis()
+        )
+    }
+
+    fn lease_take_sql(&self, table: &str, owner: &LeaseOwner, length: Duration) -> Vec<String> {
+        let t = self.dialect().quote_ident(table);
+        let [token, host, pid, app] = owner_literals(self.dialect(), owner);
+        vec![format!(
+            "INSERT INTO {t} AS l (id, token, owner_host, owner_pid, owner_app, acquired_at, expires_at) \
+             VALUES (1, {token}, {host}, {pid}, {app}, now(), {exp}) \
+             ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token, owner_host = EXCLUDED.owner_host, \
+             owner_pid = EXCLUDED.owner_pid, owner_app = EXCLUDED.owner_app, \
+             acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at \
+             WHERE l.expires_at < now()",
+            exp = self.lease_expiry_sql(length),
+        )]
+    }
+
+    fn lease_read_sql(&self, table: &str) -> String {
+        format!(
+            "SELECT token, owner_host, CAST(owner_pid AS TEXT) AS owner_pid, owner_app, \
+             to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS acquired_at, \
+             to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS expires_at, \
+             CAST(round(EXTRACT(EPOCH FROM (expires_at - clock_timestamp())) * 1000) AS TEXT) \
+             AS remaining_ms FROM {} WHERE id = 1",
+            self.dialect().quote_ident(table)
+        )
+    }
+
+    fn lease_conflict(&self, message: &str) -> bool {
+        message.contains("deadlock detected") || message.contains("could not serialize")
     }
 
     /// `SET LOCAL` inside the migration's transaction (it ends with it);
@@ -160,11 +342,22 @@ impl Migrate for Postgres {
     ) -> Result<Schema> {
         use crate::introspect::postgres::{current_schema, introspect_postgres};
         let url = conn.url().clone();
-        conn.with_pg(|pg| {
-            current_schema(pg).and_then(|schema| introspect_postgres(pg, &schema, skip))
-        })
-        .ok_or_else(|| self.not_compiled(&url))?
-        .map_err(|e| crate::conn::db_error_for(&url, "introspecting the schema", &e))
+        // One read-only transaction: one snapshot, and one server session
+        // behind a transaction-mode pooler (see `reads_in_transaction`).
+        let own = !conn.in_transaction();
+        if own {
+            conn.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .map_err(|e| conn.db_error("introspecting the schema", &e))?;
+        }
+        let found = conn
+            .with_pg(|pg| {
+                current_schema(pg).and_then(|schema| introspect_postgres(pg, &schema, skip))
+            })
+            .ok_or_else(|| self.not_compiled(&url))?;
+        if own {
+            let _ = conn.batch(if found.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        }
+        found.map_err(|e| crate::conn::db_error_for(&url, "introspecting the schema", &e))
     }
 }
 

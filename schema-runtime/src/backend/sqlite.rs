@@ -11,6 +11,8 @@
 //!   the busy timeout raised to the lock timeout, and the engine re-reads
 //!   the version table inside that transaction, so concurrent runners apply
 //!   each migration exactly once and all succeed.
+//! - Lease (`LockMode::Table`): a row in a table, its times UTC text by
+//!   SQLite's clock; renewed before each migration only (one writer).
 //! - Transactions: DDL is transactional. Foreign keys are switched off
 //!   around a migration (they cannot change inside a transaction) and
 //!   `PRAGMA foreign_key_check` must pass before it commits.
@@ -23,9 +25,10 @@ use schema_core::migration::Revision;
 use schema_core::url::{DatabaseUrl, SqliteOpen};
 use schema_core::Schema;
 
-use super::{connect_error_hint, Migrate, SessionLock};
+use super::{connect_error_hint, owner_literals, Migrate, SessionLock};
 use crate::conn::{absolute, Connection, OpenMode};
 use crate::error::{db_message, Error, Result};
+use crate::lock::LeaseOwner;
 use crate::sink::Sink;
 
 /// The SQLite backend.
@@ -141,6 +144,64 @@ impl Migrate for Sqlite {
 
     fn unlock(&self, _conn: &mut Connection, _lock: &SessionLock) -> Result<()> {
         Ok(())
+    }
+
+    fn lease_table_sql(&self, table: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n  id INTEGER NOT NULL PRIMARY KEY,\n  token TEXT NOT NULL,\n  \
+             owner_host TEXT NOT NULL,\n  owner_pid INTEGER NOT NULL,\n  owner_app TEXT NOT NULL,\n  \
+             acquired_at TEXT NOT NULL,\n  expires_at TEXT NOT NULL\n)",
+            self.dialect().quote_ident(table)
+        )
+    }
+
+    /// Times are UTC text to the millisecond, which sorts as it compares.
+    fn lease_now_sql(&self) -> &'static str {
+        "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    }
+
+    fn lease_expiry_sql(&self, length: Duration) -> String {
+        format!(
+            "strftime('%Y-%m-%d %H:%M:%f', 'now', '+{:.3} seconds')",
+            length.as_secs_f64()
+        )
+    }
+
+    fn lease_take_sql(&self, table: &str, owner: &LeaseOwner, length: Duration) -> Vec<String> {
+        let t = self.dialect().quote_ident(table);
+        let [token, host, pid, app] = owner_literals(self.dialect(), owner);
+        vec![format!(
+            "INSERT INTO {t} (id, token, owner_host, owner_pid, owner_app, acquired_at, expires_at) \
+             VALUES (1, {token}, {host}, {pid}, {app}, {now}, {exp}) \
+             ON CONFLICT (id) DO UPDATE SET token = excluded.token, owner_host = excluded.owner_host, \
+             owner_pid = excluded.owner_pid, owner_app = excluded.owner_app, \
+             acquired_at = excluded.acquired_at, expires_at = excluded.expires_at \
+             WHERE {t}.expires_at < {now}",
+            now = self.lease_now_sql(),
+            exp = self.lease_expiry_sql(length),
+        )]
+    }
+
+    fn lease_read_sql(&self, table: &str) -> String {
+        format!(
+            "SELECT token, owner_host, CAST(owner_pid AS TEXT) AS owner_pid, owner_app, \
+             substr(acquired_at, 1, 19) AS acquired_at, substr(expires_at, 1, 19) AS expires_at, \
+             CAST(CAST(round((julianday(expires_at) - julianday('now')) * 86400000.0) AS INTEGER) AS TEXT) \
+             AS remaining_ms FROM {} WHERE id = 1",
+            self.dialect().quote_ident(table)
+        )
+    }
+
+    /// Another runner holding the write lock past the busy timeout.
+    fn lease_conflict(&self, message: &str) -> bool {
+        message.contains("locked") || message.contains("busy")
+    }
+
+    /// One writer at a time: while a migration's transaction holds the
+    /// write lock a second connection could not renew anyway, and those
+    /// transactions keep concurrent runners apart by themselves.
+    fn lease_renews_in_background(&self) -> bool {
+        false
     }
 
     fn begin(&self, sink: &mut Sink<'_>) -> Result<()> {

@@ -73,24 +73,44 @@ impl Establish for PgConnection {
         let conn = DriverRuntime.block_on(async move {
             let config: tokio_postgres::Config =
                 plan.conn_str.parse().map_err(|e| format!("{e}"))?;
+            // diesel-async sets the session up with prepared statements;
+            // inside a transaction a transaction-mode pooler keeps them on
+            // one server session (the settings are ones poolers track).
             let conn = match tls {
                 None => {
                     let (client, conn) = config
                         .connect(tokio_postgres::NoTls)
                         .await
                         .map_err(pg_error)?;
+                    queue(client.batch_execute("BEGIN"));
                     AsyncPgConnection::try_from_client_and_connection(client, conn).await
                 }
                 Some(tls) => {
                     let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls);
                     let (client, conn) = config.connect(tls).await.map_err(pg_error)?;
+                    queue(client.batch_execute("BEGIN"));
                     AsyncPgConnection::try_from_client_and_connection(client, conn).await
                 }
             };
-            conn.map_err(|e| e.to_string())
+            let mut conn = conn.map_err(|e| e.to_string())?;
+            diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, "COMMIT")
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok::<_, String>(conn)
         })?;
         Ok(conn.into())
     }
+}
+
+/// Polls `request` once, which queues its message for the connection; the
+/// connection is not being driven yet, so nothing more could happen. The
+/// messages queued after it are sent after it, in order, once it is.
+fn queue<F: std::future::Future>(request: F) {
+    let mut request = std::pin::pin!(request);
+    let waker = std::task::Waker::noop();
+    let _ = request
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker));
 }
 
 /// tokio-postgres' message with its cause (the server's own words).

@@ -5,7 +5,10 @@
 //! [`Sink`], so a script is what a live run executes.
 //!
 //! Safety rules:
-//! - lock first (the backend's lock);
+//! - lock first (the backend's session lock, or a lease row), then read the
+//!   version table; a lease is renewed before every migration, and a
+//!   session lock is checked to belong to the session of each migration's
+//!   transaction;
 //! - with transactional DDL (SQLite, PostgreSQL): each migration and its
 //!   version row commit in one transaction (one commit per migration), or
 //!   every pending migration in one transaction with
@@ -27,9 +30,10 @@ use schema_core::url::DatabaseUrl;
 use self::plan::{
     applied_set, checksum_problems, plan, preflight, stamp_steps, step, Command, Dir, Work,
 };
-use crate::backend::{self, Migrate, TimeLimits};
+use crate::backend::{self, Migrate, SessionLock, TimeLimits};
 use crate::conn::{Connection, OpenMode};
 use crate::error::{one_line, Error, MigrationFailure, Result};
+use crate::lock::{Lease, LockMode};
 use crate::report::{Progress, Report, Status, Step};
 use crate::sink::Sink;
 use crate::version::VersionTable;
@@ -62,6 +66,51 @@ impl std::str::FromStr for TransactionMode {
 /// The progress callback.
 pub(crate) type ProgressFn = dyn Fn(&Progress<'_>) + Send + Sync;
 
+/// The lock a run holds while it applies migrations.
+pub(crate) enum Held {
+    /// The database's session lock ([`LockMode::Session`]).
+    Session(SessionLock),
+    /// A lease row ([`LockMode::Table`]).
+    Lease(Lease),
+    /// Nothing: an offline script.
+    Nothing,
+}
+
+impl Held {
+    /// Before each migration, outside its transaction: a lease is renewed
+    /// (and the run stops when it is no longer ours).
+    fn keep(&self, sink: &mut Sink<'_>) -> Result<()> {
+        match (self, sink.live()) {
+            (Held::Lease(lease), Some(conn)) => lease.renew(conn),
+            _ => Ok(()),
+        }
+    }
+
+    /// Inside each migration's transaction (or just before a migration
+    /// without one): the session lock must be this session's.
+    fn check(&self, sink: &mut Sink<'_>, backend: &dyn Migrate) -> Result<()> {
+        match self {
+            Held::Session(lock) => backend.check_lock(sink, lock),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether the version table is read again inside each migration's
+    /// transaction: where the transaction is the lock, and under a lease,
+    /// whose holder could in principle change between two renewals.
+    fn rechecks(&self, backend: &dyn Migrate) -> bool {
+        backend.rechecks_in_transaction() || matches!(self, Held::Lease(_))
+    }
+
+    fn release(self, conn: &mut Connection, backend: &dyn Migrate) -> Result<()> {
+        match self {
+            Held::Session(lock) => backend.unlock(conn, &lock),
+            Held::Lease(lease) => lease.release(conn),
+            Held::Nothing => Ok(()),
+        }
+    }
+}
+
 /// A migrator's settings over one revision graph.
 pub(crate) struct Engine<'a> {
     pub(crate) graph: &'a RevisionGraph,
@@ -69,6 +118,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) lock_timeout: Duration,
     /// The run's time limits per statement; a file's header overrides.
     pub(crate) time_limits: TimeLimits,
+    pub(crate) lock_mode: LockMode,
+    pub(crate) lease: Duration,
     pub(crate) mode: TransactionMode,
     pub(crate) strict: bool,
     pub(crate) progress: Option<&'a ProgressFn>,
@@ -140,11 +191,30 @@ impl Engine<'_> {
             return self.dry(&mut conn, &vt, command, target);
         }
         backend.check_writable(&conn)?;
-        let held = backend.lock(&mut conn, self.version_table, self.lock_timeout, &mut |h| {
-            self.emit(Progress::WaitingForLock { holder: h })
-        })?;
-        let result = self.run_locked(&mut conn, backend, &vt, command, target);
-        let released = backend.unlock(&mut conn, &held);
+        let mut on_wait = |h: Option<&str>| self.emit(Progress::WaitingForLock { holder: h });
+        let held = match self.lock_mode {
+            LockMode::Session => Held::Session(backend.lock(
+                &mut conn,
+                self.version_table,
+                self.lock_timeout,
+                &mut on_wait,
+            )?),
+            LockMode::Table => {
+                let mut lease = Lease::acquire(
+                    &mut conn,
+                    self.version_table,
+                    self.lease,
+                    self.lock_timeout,
+                    &mut on_wait,
+                )?;
+                lease.keep_renewed(url);
+                Held::Lease(lease)
+            }
+        };
+        // Read the version table only now: what a runner we waited for
+        // applied is no longer pending.
+        let result = self.run_locked(&mut conn, backend, &vt, command, target, &held);
+        let released = held.release(&mut conn, backend);
         let report = result?;
         released?;
         Ok(report)
@@ -179,6 +249,7 @@ impl Engine<'_> {
         vt: &VersionTable,
         command: Command,
         target: &str,
+        held: &Held,
     ) -> Result<Report> {
         vt.ensure(conn)?;
         let rows = vt.read_existing(conn)?;
@@ -187,7 +258,7 @@ impl Engine<'_> {
         let work = plan(self.graph, &applied, command, target)?;
         let steps = match &work {
             Work::Run { dir, revisions } => {
-                self.apply(&mut Sink::Live(conn), backend, vt, revisions, *dir)?
+                self.apply(&mut Sink::Live(conn), backend, vt, revisions, *dir, held)?
             }
             Work::Stamp { to, rehash } => {
                 let dirty: BTreeSet<String> = rows
@@ -195,7 +266,7 @@ impl Engine<'_> {
                     .filter(|r| r.dirty)
                     .map(|r| r.revision.clone())
                     .collect();
-                self.stamp(conn, backend, vt, &applied, to, &dirty, *rehash)?;
+                self.stamp(conn, backend, vt, &applied, to, &dirty, *rehash, held)?;
                 stamp_steps(self.graph, &applied, to)
             }
         };
@@ -252,6 +323,7 @@ impl Engine<'_> {
         vt: &VersionTable,
         plan: &[String],
         dir: Dir,
+        held: &Held,
     ) -> Result<Vec<Step>> {
         let revs: Vec<&Revision> = plan
             .iter()
@@ -264,6 +336,7 @@ impl Engine<'_> {
         let mut steps = Vec::new();
         if !backend.transactional_ddl() {
             for (i, rev) in revs.iter().enumerate() {
+                held.keep(sink)?;
                 let d = self.apply_autocommit(sink, backend, vt, rev, dir, i + 1, revs.len())?;
                 steps.push(step(rev, dir.action(), d));
             }
@@ -278,10 +351,12 @@ impl Engine<'_> {
                     r.origin
                 )));
             }
-            return self.apply_all(sink, backend, vt, &revs, dir);
+            held.keep(sink)?;
+            return self.apply_all(sink, backend, vt, &revs, dir, held);
         }
         for (i, rev) in revs.iter().enumerate() {
-            if let Some(d) = self.apply_one(sink, backend, vt, rev, dir, i + 1, revs.len())? {
+            held.keep(sink)?;
+            if let Some(d) = self.apply_one(sink, backend, vt, rev, dir, i + 1, revs.len(), held)? {
                 steps.push(step(rev, dir.action(), d));
             }
         }
@@ -301,6 +376,7 @@ impl Engine<'_> {
         dir: Dir,
         index: usize,
         total: usize,
+        held: &Held,
     ) -> Result<Option<Duration>> {
         sink.comment(&header(rev, dir));
         let started = Progress::Started {
@@ -310,6 +386,7 @@ impl Engine<'_> {
             total,
         };
         if !rev.file.transaction {
+            held.check(sink, backend)?;
             self.emit(started);
             let start = Instant::now();
             let limited = self.set_limits(sink, backend, rev, false)?;
@@ -330,9 +407,11 @@ impl Engine<'_> {
         let restore = backend.before_transaction(sink)?;
         let result = (|| {
             backend.begin(sink)?;
-            if backend.rechecks_in_transaction()
-                && vt.contains(sink, rev.id())? == Some(dir == Dir::Up)
-            {
+            if let Err(e) = held.check(sink, backend) {
+                sink.rollback();
+                return Err(e);
+            }
+            if held.rechecks(backend) && vt.contains(sink, rev.id())? == Some(dir == Dir::Up) {
                 // A concurrent runner applied (or reverted) it while we waited.
                 sink.rollback();
                 self.emit(Progress::Skipped { revision: rev.id() });
@@ -374,16 +453,19 @@ impl Engine<'_> {
         vt: &VersionTable,
         revs: &[&Revision],
         dir: Dir,
+        held: &Held,
     ) -> Result<Vec<Step>> {
         let restore = backend.before_transaction(sink)?;
         let result = (|| {
             backend.begin(sink)?;
+            if let Err(e) = held.check(sink, backend) {
+                sink.rollback();
+                return Err(e);
+            }
             // Inside the lock: drop what a concurrent runner did.
             let mut todo = Vec::new();
             for r in revs {
-                if backend.rechecks_in_transaction()
-                    && vt.contains(sink, r.id())? == Some(dir == Dir::Up)
-                {
+                if held.rechecks(backend) && vt.contains(sink, r.id())? == Some(dir == Dir::Up) {
                     self.emit(Progress::Skipped { revision: r.id() });
                 } else {
                     todo.push(*r);
@@ -581,6 +663,7 @@ impl Engine<'_> {
         new: &BTreeSet<String>,
         dirty: &BTreeSet<String>,
         rehash: bool,
+        held: &Held,
     ) -> Result<()> {
         let mut sql = Vec::new();
         // Stamping a dirty revision as applied declares it repaired.
@@ -610,8 +693,15 @@ impl Engine<'_> {
         }
         let sink = &mut Sink::Live(conn);
         let transactional = backend.transactional_ddl();
+        held.keep(sink)?;
         if transactional {
             backend.begin(sink)?;
+        }
+        if let Err(e) = held.check(sink, backend) {
+            if transactional {
+                sink.rollback();
+            }
+            return Err(e);
         }
         for s in &sql {
             if let Err(e) = sink.try_exec(s) {
