@@ -28,20 +28,6 @@ fn logged(config: &str) -> TestProject {
     p
 }
 
-fn sqlite(p: &TestProject, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(p.path().join("app.db"))
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 #[test]
 fn lock_mode_table_upgrades_and_releases_the_lease() {
     let p = logged("");
@@ -49,17 +35,17 @@ fn lock_mode_table_upgrades_and_releases_the_lease() {
         .ok()
         .says("dddddddd0003");
     assert_eq!(
-        sqlite(&p, "SELECT group_concat(rev) FROM applied_log"),
+        p.sqlite("SELECT group_concat(rev) FROM applied_log"),
         "dddddddd0001,dddddddd0002,dddddddd0003"
     );
     assert_eq!(
-        sqlite(&p, "SELECT count(*) FROM schema_revisions_lock"),
+        p.sqlite("SELECT count(*) FROM schema_revisions_lock"),
         "0",
         "the lease row is deleted at the end"
     );
     p.schema(&["downgrade", "base", "--lock-mode", "table"])
         .ok();
-    assert_eq!(sqlite(&p, "SELECT count(*) FROM schema_revisions"), "0");
+    assert_eq!(p.sqlite("SELECT count(*) FROM schema_revisions"), "0");
 }
 
 #[test]
@@ -77,10 +63,7 @@ fn concurrent_processes_with_the_lease_apply_each_migration_once() {
         r.ok();
     }
     assert_eq!(
-        sqlite(
-            &p,
-            "SELECT group_concat(rev) FROM (SELECT rev FROM applied_log ORDER BY rev)"
-        ),
+        p.sqlite("SELECT group_concat(rev) FROM (SELECT rev FROM applied_log ORDER BY rev)"),
         "dddddddd0001,dddddddd0002,dddddddd0003",
         "each migration ran exactly once"
     );
@@ -90,9 +73,7 @@ fn concurrent_processes_with_the_lease_apply_each_migration_once() {
 fn a_live_lease_is_waited_for_and_named() {
     let p = logged("lock_mode = \"table\"\n");
     p.schema(&["upgrade", "dddddddd0001"]).ok();
-    sqlite(
-        &p,
-        "INSERT INTO schema_revisions_lock VALUES (1, 'not-ours', 'other-host', 4242, 'other-app', \
+    p.sqlite("INSERT INTO schema_revisions_lock VALUES (1, 'not-ours', 'other-host', 4242, 'other-app', \
          strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now', '+60 seconds'))",
     );
     p.schema(&["upgrade", "--lock-timeout", "1"])
@@ -100,14 +81,12 @@ fn a_live_lease_is_waited_for_and_named() {
         .says("waiting for the migration lock (held by pid 4242 (other-app) on other-host")
         .says("could not acquire the migration lock")
         .says("expires");
-    assert_eq!(sqlite(&p, "SELECT count(*) FROM applied_log"), "1");
+    assert_eq!(p.sqlite("SELECT count(*) FROM applied_log"), "1");
     // An expired lease is taken over.
-    sqlite(
-        &p,
-        "UPDATE schema_revisions_lock SET expires_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 seconds')",
+    p.sqlite("UPDATE schema_revisions_lock SET expires_at = strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 seconds')",
     );
     p.schema(&["upgrade", "--lock-timeout", "1"]).ok();
-    assert_eq!(sqlite(&p, "SELECT count(*) FROM applied_log"), "3");
+    assert_eq!(p.sqlite("SELECT count(*) FROM applied_log"), "3");
 }
 
 #[test]
