@@ -42,6 +42,7 @@ mod engine;
 pub mod error;
 pub mod files;
 pub mod foreign;
+mod holder;
 pub mod introspect;
 pub mod lock;
 pub mod migrator;

@@ -21,7 +21,7 @@ use schema_core::Schema;
 
 use crate::conn::{describe, Connection, OpenMode};
 use crate::error::{Error, Result};
-use crate::lock::LeaseOwner;
+use crate::holder::LeaseOwner;
 use crate::sink::Sink;
 
 /// How long each statement of a migration may wait for a lock, and run,
@@ -345,7 +345,7 @@ pub(crate) fn poll(
     holder: impl Fn(&mut Connection) -> Option<String>,
 ) -> Result<String> {
     let mut won = String::new();
-    crate::lock::wait_for(
+    crate::holder::wait_for(
         conn,
         timeout,
         on_wait,

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::conn::{Connection, OpenMode};
 use crate::error::Result;
-use crate::lock::LeaseOwner;
+use crate::holder::LeaseOwner;
 use crate::sink::Sink;
 
 /// The MySQL/MariaDB backend.

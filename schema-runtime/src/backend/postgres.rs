@@ -30,7 +30,7 @@ use super::{
 };
 use crate::conn::{Connection, OpenMode};
 use crate::error::{Error, Result};
-use crate::lock::LeaseOwner;
+use crate::holder::LeaseOwner;
 use crate::sink::Sink;
 
 /// The PostgreSQL backend.

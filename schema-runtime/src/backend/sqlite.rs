@@ -28,7 +28,7 @@ use schema_core::Schema;
 use super::{connect_error_hint, owner_literals, Migrate, SessionLock};
 use crate::conn::{absolute, Connection, OpenMode};
 use crate::error::{db_message, Error, Result};
-use crate::lock::LeaseOwner;
+use crate::holder::LeaseOwner;
 use crate::sink::Sink;
 
 /// The SQLite backend.
