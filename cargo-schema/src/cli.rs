@@ -101,6 +101,14 @@ fn duration_arg(text: &str) -> Result<std::time::Duration, String> {
     })
 }
 
+/// A `--lease` value: a duration longer than zero.
+fn lease_arg(text: &str) -> Result<std::time::Duration, String> {
+    match duration_arg(text)? {
+        d if d.is_zero() => Err("a lease must last longer than zero".to_string()),
+        d => Ok(d),
+    }
+}
+
 /// Options of the commands that apply migrations.
 #[derive(Debug, Args, Clone)]
 pub struct ApplyOpts {
@@ -122,6 +130,10 @@ pub struct ApplyOpts {
     /// How the migration lock is taken.
     #[arg(long, value_enum)]
     pub lock_mode: Option<LockModeArg>,
+    /// How long the lease of `--lock-mode table` lasts from each renewal
+    /// (default 30s): a crashed runner holds others back at most this long.
+    #[arg(long, value_name = "DURATION", value_parser = lease_arg)]
+    pub lease: Option<std::time::Duration>,
     /// Transaction per migration (default) or one for all.
     #[arg(long, value_enum)]
     pub transaction: Option<TransactionArg>,

@@ -15,6 +15,8 @@ pub mod ops;
 #[cfg(feature = "syn")]
 pub mod parse;
 pub mod sql;
+#[cfg(feature = "state")]
+pub mod state;
 pub mod suggest;
 pub mod unmodelled;
 pub mod url;

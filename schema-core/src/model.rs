@@ -191,30 +191,65 @@ impl fmt::Display for UnmodelledKind {
 
 /// One table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "state", serde(default))]
 pub struct Table {
     /// Table name as stored in the database.
+    #[cfg_attr(feature = "state", serde(skip))]
     pub name: String,
     /// Rust struct name, when the table comes from a model (for messages).
+    #[cfg_attr(feature = "state", serde(skip))]
     pub struct_name: Option<String>,
     /// Previous table name (`#[model(renamed_from = "...")]`): autogenerate
     /// emits a rename instead of drop + create.
+    #[cfg_attr(feature = "state", serde(skip))]
     pub renamed_from: Option<String>,
     /// Columns in declaration order.
+    #[cfg_attr(feature = "state", serde(skip))]
     pub columns: Vec<Column>,
     /// The primary key, if the table has one (models always do).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub primary_key: Option<PrimaryKey>,
     /// Secondary indexes, unique or not.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub indexes: Vec<Index>,
     /// Unique constraints (as opposed to unique indexes).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub uniques: Vec<UniqueConstraint>,
     /// Foreign keys.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub foreign_keys: Vec<ForeignKey>,
     /// Check constraints.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub checks: Vec<Check>,
     /// Table comment (PostgreSQL, MySQL).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub comment: Option<String>,
     /// The table's default collation, where it differs from the database's
     /// (MySQL/MariaDB, where it also sets the character set).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub collation: Option<String>,
 }
 
@@ -227,40 +262,74 @@ impl Table {
 
 /// One column.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct Column {
     /// Column name as stored in the database.
     pub name: String,
     /// Rust field name, when the column comes from a model.
+    #[cfg_attr(feature = "state", serde(skip))]
     pub field: Option<String>,
     /// The column's type.
     pub ty: LogicalType,
     /// `NULL` allowed (`Option<T>` in a model).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub nullable: bool,
     /// Server default, if any.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub default: Option<DefaultValue>,
     /// Database-generated integer key (SQLite rowid alias, PostgreSQL
     /// identity, MySQL `AUTO_INCREMENT`).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub auto_increment: bool,
     /// Previous column name (`#[model(renamed_from = "...")]`).
+    #[cfg_attr(feature = "state", serde(skip))]
     pub renamed_from: Option<String>,
     /// Column comment (PostgreSQL, MySQL).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub comment: Option<String>,
     /// Collation, where it differs from the table's default (MySQL/MariaDB,
     /// where it also sets the character set: `utf8mb3_general_ci`).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub collation: Option<String>,
     /// `ON UPDATE` expression of a `TIMESTAMP`/`DATETIME` column
     /// (MySQL/MariaDB: `CURRENT_TIMESTAMP`), set on every update of the row.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub on_update: Option<String>,
     /// How the database generates this auto-increment key, where it says
     /// more than "auto-increment"; read by introspection, `None` in models
     /// (the dialect's usual way). Never compared: it lets a table
     /// re-created from introspection (a down section, a baseline) come
     /// back exactly as it was.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub key_generation: Option<KeyGeneration>,
 }
 
 /// How an auto-increment key is generated, beyond the dialect's usual way.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub enum KeyGeneration {
     /// `GENERATED ALWAYS AS IDENTITY` (PostgreSQL): explicit values are
     /// refused unless the insert says `OVERRIDING SYSTEM VALUE`.
@@ -292,6 +361,8 @@ impl Column {
 
 /// Dialect-independent column types; each dialect maps them to its own SQL types.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub enum LogicalType {
     /// `bool`
     Boolean,
@@ -363,6 +434,8 @@ impl fmt::Display for LogicalType {
 
 /// A column's server default.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub enum DefaultValue {
     /// `default = 42`
     Int(i64),
@@ -379,6 +452,8 @@ pub enum DefaultValue {
 
 /// Referential action of a foreign key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub enum ReferentialAction {
     /// `NO ACTION` (the SQL default).
     #[default]
@@ -394,6 +469,11 @@ pub enum ReferentialAction {
 }
 
 impl ReferentialAction {
+    /// Whether this is `NO ACTION`, the default.
+    pub fn is_no_action(&self) -> bool {
+        *self == ReferentialAction::NoAction
+    }
+
     /// The SQL spelling, e.g. `SET NULL`.
     pub fn as_sql(self) -> &'static str {
         match self {
@@ -432,9 +512,15 @@ impl ReferentialAction {
 
 /// The primary key.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct PrimaryKey {
     /// Constraint name (`pk_<table>` by default). `None` where the database
     /// does not keep one (SQLite).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Column names, in key order.
     pub columns: Vec<String>,
@@ -442,17 +528,25 @@ pub struct PrimaryKey {
 
 /// A secondary index.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct Index {
     /// Index name (`ix_<table>_<cols>` by default).
     pub name: String,
     /// Column names, in index order.
     pub columns: Vec<String>,
     /// `CREATE UNIQUE INDEX`.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
     pub unique: bool,
 }
 
 /// A unique constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct UniqueConstraint {
     /// Constraint name (`uq_<table>_<cols>` by default).
     pub name: String,
@@ -462,9 +556,15 @@ pub struct UniqueConstraint {
 
 /// A foreign key.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct ForeignKey {
     /// Constraint name (`fk_<table>_<col>_<reftable>` by default). `None`
     /// where the database does not keep one.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Referencing columns of this table.
     pub columns: Vec<String>,
@@ -473,13 +573,23 @@ pub struct ForeignKey {
     /// Referenced columns.
     pub ref_columns: Vec<String>,
     /// `ON DELETE`
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "ReferentialAction::is_no_action")
+    )]
     pub on_delete: ReferentialAction,
     /// `ON UPDATE`
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "ReferentialAction::is_no_action")
+    )]
     pub on_update: ReferentialAction,
 }
 
 /// A check constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct Check {
     /// Constraint name (`ck_<table>_<name>`).
     pub name: String,

@@ -714,8 +714,20 @@ fn parse_server(
         .split_once(':')
         .is_none_or(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()));
     let path_part = &after[authority.len()..];
+    // `u:123?x@h/db`: a numeric password holding a `?` or `#` reads as a
+    // port, and the rest of the password, the host and the database land in
+    // the query, as a parameter name with an `@` (a value may hold one).
+    let at_in_query_name = userinfo.is_none()
+        && path_part.split(['?', '&', '#']).skip(1).any(|item| {
+            item.split('=')
+                .next()
+                .is_some_and(|name| name.contains('@'))
+        });
     let path_part = &path_part[..path_part.find(['?', '#']).unwrap_or(path_part.len())];
-    if path_part.contains('@') || (userinfo.is_none() && !port_like && after.contains('@')) {
+    if path_part.contains('@')
+        || at_in_query_name
+        || (userinfo.is_none() && !port_like && after.contains('@'))
+    {
         return Err(invalid(
             "the user name or password holds a `/`, `?` or `#`; percent-encode it (`/` is `%2F`, `?` is `%3F`, `#` is `%23`)".to_string(),
         ));
@@ -1349,6 +1361,24 @@ mod tests {
         let u = p("mysql://root:a@b@localhost/x");
         assert_eq!(u.redacted(), "mysql://root:***@localhost/x");
         assert_eq!(u.diesel_url(false), "mysql://root:a%40b@localhost/x");
+    }
+
+    #[test]
+    fn a_numeric_password_cut_by_an_unencoded_question_mark_is_refused_unseen() {
+        for url in [
+            "postgres://u:123?x@h/db",
+            "postgres://u:123#x@h/db",
+            "mysql://root:42?zz@localhost/app",
+        ] {
+            let err = DatabaseUrl::parse(url).unwrap_err().to_string();
+            assert!(err.contains("percent-encode"), "{url}: {err}");
+            for secret in ["123", "x@", "42", "zz"] {
+                assert!(!err.contains(secret), "{url}: {err}");
+            }
+        }
+        // An `@` in a parameter's value is no password.
+        let u = p("postgres://h:5432/db?application_name=a@b");
+        assert_eq!(u.port(), Some(5432));
     }
 
     #[test]

@@ -180,11 +180,24 @@ fn valid_file() -> impl Strategy<Value = String> {
         prop::collection::btree_set(label(), 0..2),
         any::<(bool, bool)>(),
         prop::collection::vec("-- [A-Za-z0-9 .()]{0,20}", 0..3),
-        section_text(),
-        section_text(),
+        (section_text(), section_text(), any::<bool>()),
+        prop::collection::btree_map(0usize..3, (section_text(), section_text()), 0..3),
+        prop::collection::vec("-- [A-Za-z0-9 .(){}\":]{0,30}", 0..3),
     )
         .prop_map(
-            |(revision, downs, message, created, labels, deps, flags, preamble, up, down)| {
+            |(
+                revision,
+                downs,
+                message,
+                created,
+                labels,
+                deps,
+                flags,
+                preamble,
+                (up, down, portable),
+                dialects,
+                state,
+            )| {
                 let mut text = format!("-- revision: {revision}\n");
                 let downs: Vec<String> = downs.into_iter().collect();
                 if !downs.is_empty() {
@@ -210,9 +223,22 @@ fn valid_file() -> impl Strategy<Value = String> {
                     text.push_str(&line);
                     text.push('\n');
                 }
-                text.push_str(&format!(
-                    "\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"
-                ));
+                // Per-dialect sections; without any, the unqualified pair
+                // is required.
+                if portable || dialects.is_empty() {
+                    text.push_str(&format!(
+                        "\n-- migrate:up\n{up}\n\n-- migrate:down\n{down}\n"
+                    ));
+                }
+                for (d, (up, down)) in &dialects {
+                    let d = ["sqlite", "postgres", "mysql"][*d];
+                    text.push_str(&format!(
+                        "\n-- migrate:up {d}\n{up}\n\n-- migrate:down {d}\n{down}\n"
+                    ));
+                }
+                if !state.is_empty() {
+                    text.push_str(&format!("\n-- migrate:state\n{}\n", state.join("\n")));
+                }
                 text
             },
         )
@@ -230,7 +256,13 @@ fn check_file(text: &str) -> Result<(), TestCaseError> {
             })?;
             prop_assert_eq!(&again, &file);
             prop_assert_eq!(again.render(), rendered);
-            prop_assert!(file.up_line >= 1 && file.down_line > file.up_line);
+            if file.portable {
+                prop_assert!(file.up_line >= 1 && file.down_line > file.up_line);
+            }
+            for d in &file.dialects {
+                prop_assert!(d.up_line >= 1 && d.down_line > d.up_line);
+            }
+            prop_assert!(file.portable || !file.dialects.is_empty());
         }
         Err(e) => {
             let at = location(&e).ok_or_else(|| {
@@ -274,7 +306,10 @@ fn location(e: &MigrationError) -> Option<&schema_core::migration::Location> {
         | DuplicateListEntry { at, .. }
         | MissingSection { at, .. }
         | DuplicateSection { at, .. }
-        | SectionOrder { at }
+        | SectionOrder { at, .. }
+        | UnknownSectionDialect { at, .. }
+        | SqlInState { at, .. }
+        | NoSectionFor { at, .. }
         | SqlOutsideSection { at, .. } => Some(at),
         _ => None,
     }

@@ -14,6 +14,7 @@ use diesel::connection::SimpleConnection;
 use diesel::query_dsl::RunQueryDsl;
 use diesel::QueryableByName;
 use schema_core::dialect::Dialect;
+use schema_core::migration::SplitOptions;
 use schema_core::url::{Backend, DatabaseUrl, UrlError};
 
 #[cfg(any(feature = "mysql", feature = "mysql-libmysqlclient"))]
@@ -117,6 +118,10 @@ pub struct Connection {
     /// Whether the SQL run through this connection left a transaction
     /// open (tracked where the backend reads only inside transactions).
     in_transaction: bool,
+    /// Set by the backend that opened the connection: its row-returning
+    /// queries outside a transaction get one of their own, and `batch`
+    /// tracks whether a transaction is open (see [`Connection::load`]).
+    reads_in_transaction: Option<SplitOptions>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -154,7 +159,15 @@ impl Connection {
             url: url.clone(),
             stand_in,
             in_transaction: false,
+            reads_in_transaction: None,
         }
+    }
+
+    /// Makes the runtime's own row-returning queries run inside a
+    /// transaction when none is open; `options` split the SQL text this
+    /// connection runs, to see which statements open or end one.
+    pub(crate) fn read_in_transactions(&mut self, options: SplitOptions) {
+        self.reads_in_transaction = Some(options);
     }
 
     /// The server family.
@@ -262,9 +275,8 @@ impl Connection {
     /// text opened or ended one.
     pub(crate) fn batch(&mut self, sql: &str) -> diesel::QueryResult<()> {
         let result = self.raw_batch(sql);
-        let backend = crate::backend::of(self.dialect());
-        if backend.reads_in_transaction() {
-            match transaction_effect(sql, backend.split_options()) {
+        if let Some(options) = self.reads_in_transaction {
+            match transaction_effect(sql, options) {
                 Some(open) if result.is_ok() => self.in_transaction = open,
                 // A failed COMMIT or ROLLBACK still ends the transaction.
                 Some(false) => self.in_transaction = false,
@@ -289,12 +301,10 @@ impl Connection {
     }
 
     /// Loads rows of a `#[derive(QueryableByName)]` struct. Where the
-    /// backend wants it ([`Migrate::reads_in_transaction`]), a query outside
-    /// a transaction gets one of its own.
-    ///
-    /// [`Migrate::reads_in_transaction`]: crate::backend::Migrate::reads_in_transaction
+    /// backend that opened the connection asked for it, a query outside a
+    /// transaction gets one of its own.
     pub(crate) fn load<T: Row>(&mut self, sql: &str) -> diesel::QueryResult<Vec<T>> {
-        if self.in_transaction || !crate::backend::of(self.dialect()).reads_in_transaction() {
+        if self.in_transaction || self.reads_in_transaction.is_none() {
             return self.raw_load(sql);
         }
         self.batch("BEGIN")?;
@@ -320,7 +330,7 @@ impl Connection {
 /// transaction statement is `BEGIN`/`START TRANSACTION`), closed
 /// (`Some(false)`: `COMMIT`, `END`, `ROLLBACK`, `ABORT`, `PREPARE
 /// TRANSACTION`), or does not say (`None`).
-fn transaction_effect(sql: &str, options: schema_core::migration::SplitOptions) -> Option<bool> {
+fn transaction_effect(sql: &str, options: SplitOptions) -> Option<bool> {
     let lower = sql.to_ascii_lowercase();
     if ![
         "begin", "start", "commit", "end", "rollback", "abort", "prepare",

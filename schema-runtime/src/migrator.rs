@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use schema_core::dialect::Dialect;
 use schema_core::migration::{MigrationError, MigrationFile, RevisionGraph};
 use schema_core::url::Backend;
 use schema_core::{Schema, Table};
@@ -216,9 +217,11 @@ impl Migrator {
             .map_err(|e| Error::Migrations(e.clone()))
     }
 
-    fn engine(&self) -> Result<Engine<'_>> {
+    /// The engine for a run on `dialect`: the graph reduced to the
+    /// sections that dialect executes.
+    fn engine(&self, dialect: Dialect) -> Result<Engine<'_>> {
         Ok(Engine {
-            graph: self.graph()?,
+            graph: self.graph()?.for_dialect(dialect)?,
             version_table: &self.version_table,
             lock_timeout: self.lock_timeout,
             time_limits: self.time_limits,
@@ -237,7 +240,8 @@ impl Migrator {
         target: &str,
     ) -> Result<Report> {
         let url = url.as_database_url()?;
-        self.engine()?.run(&url, command, target, self.dry_run)
+        self.engine(url.dialect())?
+            .run(&url, command, target, self.dry_run)
     }
 
     // ---- commands ---------------------------------------------------------
@@ -275,7 +279,7 @@ impl Migrator {
     /// creates a missing SQLite file.
     pub fn current<U: AsDatabaseUrl + ?Sized>(&self, url: &U) -> Result<Status> {
         let url = url.as_database_url()?;
-        self.engine()?.status(&url)
+        self.engine(url.dialect())?.status(&url)
     }
 
     /// Compares the models with the live database (drift check, e.g. at
@@ -325,7 +329,7 @@ impl Migrator {
         target: &str,
     ) -> Result<String> {
         script::render(
-            &self.engine()?,
+            &self.engine(backend.dialect())?,
             backend.dialect(),
             Command::Upgrade,
             from,
@@ -337,7 +341,7 @@ impl Migrator {
     /// is at) to `target`, without connecting.
     pub fn sql_downgrade(&self, backend: Backend, from: &str, target: &str) -> Result<String> {
         script::render(
-            &self.engine()?,
+            &self.engine(backend.dialect())?,
             backend.dialect(),
             Command::Downgrade,
             Some(from),

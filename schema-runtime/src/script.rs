@@ -27,7 +27,7 @@ pub(crate) fn render(
     from: Option<&str>,
     target: &str,
 ) -> Result<String> {
-    let graph = engine.graph;
+    let graph = &*engine.graph;
     let applied = match from {
         Some(f) => graph.stamp_set(&BTreeSet::new(), f)?,
         None => BTreeSet::new(),
@@ -54,7 +54,7 @@ mod tests {
 
     fn engine(graph: &schema_core::migration::RevisionGraph, mode: TransactionMode) -> Engine<'_> {
         Engine {
-            graph,
+            graph: std::borrow::Cow::Borrowed(graph),
             version_table: "schema_revisions",
             lock_timeout: Duration::ZERO,
             time_limits: Default::default(),

@@ -61,6 +61,16 @@ pub(crate) fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, 
             })
         }
     }
+    match opts.and_then(|o| o.lease).or(config.lease) {
+        Some(length) if length.is_zero() => {
+            return Err(CliError::Config {
+                path: ctx.project.manifest_path.clone(),
+                message: "[metadata.schema] key `lease` must last longer than zero".to_string(),
+            })
+        }
+        Some(length) => m = m.lease(length),
+        None => {}
+    }
     if let Some(o) = opts {
         m = m.strict(o.strict).dry_run(o.dry_run);
     }

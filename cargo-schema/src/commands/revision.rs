@@ -52,6 +52,9 @@ pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
                 file.preamble = generated.preamble;
                 file.up = generated.up;
                 file.down = generated.down;
+                file.portable = generated.dialects.is_empty();
+                file.dialects = generated.dialects;
+                file.state = generated.state;
             }
         }
     }

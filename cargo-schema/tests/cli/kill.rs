@@ -7,7 +7,12 @@
 //! without a human, except for a MySQL dirty revision, which it refuses
 //! with the way out (repaired here as a person would).
 //!
-//! Trials per database: `SCHEMA_KILL_TRIALS` (6 by default).
+//! Each database is tried with both lock modes: the session lock (freed
+//! with the dead session) and the lease (`lock_mode = "table"`, here 2 s
+//! long), which the dead runner leaves behind and the next one takes over
+//! once it expires.
+//!
+//! Trials per database and lock mode: `SCHEMA_KILL_TRIALS` (6 by default).
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -71,11 +76,17 @@ struct Count {
 
 /// Rows of `k<i>`, or `None` when the table does not exist.
 fn rows(conn: &mut Connection, i: usize) -> Option<i64> {
-    let sql = format!("SELECT CAST(COUNT(*) AS SIGNED) AS n FROM k{i}");
-    let pg_sql = format!("SELECT COUNT(*)::int8 AS n FROM k{i}");
+    count(conn, &format!("k{i}"))
+}
+
+/// Rows of `table`, or `None` when it does not exist.
+fn count(conn: &mut Connection, table: &str) -> Option<i64> {
+    let sql = format!("SELECT CAST(COUNT(*) AS SIGNED) AS n FROM {table}");
+    let pg_sql = format!("SELECT COUNT(*)::int8 AS n FROM {table}");
     let got: Result<Vec<Count>, diesel::result::Error> = match conn.backend() {
-        Backend::Sqlite => conn
-            .with_sqlite(|c| diesel::sql_query(format!("SELECT COUNT(*) AS n FROM k{i}")).load(c)),
+        Backend::Sqlite => conn.with_sqlite(|c| {
+            diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).load(c)
+        }),
         Backend::Postgres => conn.with_pg(|c| diesel::sql_query(&pg_sql).load(c)),
         Backend::Mysql => conn.with_mysql(|c| diesel::sql_query(&sql).load(c)),
     }
@@ -90,6 +101,24 @@ struct Tally {
     between: usize,
     dirty: usize,
     finished: usize,
+    /// Kills that left a lease row behind (lease mode), each taken over by
+    /// the next runner.
+    stale_leases: usize,
+}
+
+/// The lock mode under trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Session,
+    Lease,
+}
+
+/// The config of a project in `mode`.
+fn config(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Session => "",
+        Mode::Lease => "lock_mode = \"table\"\nlease = \"2s\"\n",
+    }
 }
 
 /// Checks the state after a kill and repairs what needs a person (a MySQL
@@ -137,6 +166,11 @@ fn check_after_kill(p: &TestProject, url: &str, backend: Backend, tally: &mut Ta
         }
     }
     let clean = applied.iter().filter(|r| !r.dirty).count();
+    // A lease row outlives its killed holder (it expires); a session lock
+    // leaves nothing in any table.
+    if count(&mut conn, "schema_revisions_lock").unwrap_or(0) > 0 {
+        tally.stale_leases += 1;
+    }
     if let Some(d) = dirty.first() {
         tally.dirty += 1;
         // The next runner refuses, and says how out.
@@ -165,6 +199,13 @@ fn check_after_kill(p: &TestProject, url: &str, backend: Backend, tally: &mut Ta
         tally.between += 1;
     }
     p.schema_env(&["upgrade"], &[("DATABASE_URL", url)]).ok();
+    // The finishing runner released its lock.
+    let mut conn = Connection::open_existing_or_empty(&parsed).expect("connect");
+    assert_eq!(
+        count(&mut conn, "schema_revisions_lock").unwrap_or(0),
+        0,
+        "the lease was not released"
+    );
 }
 
 fn trials() -> usize {
@@ -184,8 +225,24 @@ fn random_below(limit: Duration) -> Duration {
     Duration::from_micros((nanos.wrapping_mul(2654435761) >> 7) % span)
 }
 
-/// Upgrades, downgrades to base, and kills upgrades at random points.
-fn kill_trials(p: &TestProject, url: &str, backend: Backend) -> Tally {
+/// Upgrades, downgrades to base, and kills upgrades at random points, in
+/// each lock mode; returns the tallies, session mode first. Without a
+/// server `url`, each mode's project has its own SQLite file.
+fn kill_trials(url: Option<&str>, backend: Backend) -> [Tally; 2] {
+    [Mode::Session, Mode::Lease].map(|mode| {
+        let p = kill_project(mode);
+        let url = url.map_or_else(|| p.db_url(), str::to_string);
+        let tally = kill_trials_in(&p, &url, backend, mode);
+        p.schema_env(&["downgrade", "base"], &[("DATABASE_URL", &url)])
+            .ok();
+        if mode == Mode::Session {
+            assert_eq!(tally.stale_leases, 0, "a session lock left a lease row");
+        }
+        tally
+    })
+}
+
+fn kill_trials_in(p: &TestProject, url: &str, backend: Backend, mode: Mode) -> Tally {
     write_migrations(p, backend);
     let env = [("DATABASE_URL", url)];
     // One whole run, to learn how long the upgrade takes.
@@ -210,24 +267,23 @@ fn kill_trials(p: &TestProject, url: &str, backend: Backend) -> Tally {
         check_after_kill(p, url, backend, &mut tally);
     }
     println!(
-        "{backend:?}: whole upgrade {whole:?}; after {} kills: {tally:?}",
+        "{backend:?}, {mode:?} lock: whole upgrade {whole:?}; after {} kills: {tally:?}",
         trials()
     );
     tally
 }
 
-fn kill_project() -> TestProject {
-    let p = project("killed").build();
+fn kill_project(mode: Mode) -> TestProject {
+    let p = project("killed").config(config(mode)).build();
     p.schema(&["init"]).ok();
     p
 }
 
 #[test]
 fn killed_upgrades_on_sqlite_leave_the_truth_and_the_next_run_finishes() {
-    let p = kill_project();
-    let url = p.db_url();
-    let tally = kill_trials(&p, &url, Backend::Sqlite);
-    assert_eq!(tally.dirty, 0, "SQLite never leaves a dirty revision");
+    for tally in kill_trials(None, Backend::Sqlite) {
+        assert_eq!(tally.dirty, 0, "SQLite never leaves a dirty revision");
+    }
 }
 
 /// A uniquely named database on the server of `var`, dropped at the end.
@@ -281,9 +337,9 @@ fn killed_upgrades_on_postgres_leave_the_truth_and_the_next_run_finishes() {
     let Some(db) = Scratch::create("SCHEMA_TEST_POSTGRES_URL") else {
         return;
     };
-    let p = kill_project();
-    let tally = kill_trials(&p, &db.url, Backend::Postgres);
-    assert_eq!(tally.dirty, 0, "PostgreSQL never leaves a dirty revision");
+    for tally in kill_trials(Some(&db.url), Backend::Postgres) {
+        assert_eq!(tally.dirty, 0, "PostgreSQL never leaves a dirty revision");
+    }
 }
 
 #[test]
@@ -291,6 +347,5 @@ fn killed_upgrades_on_mysql_leave_an_exact_dirty_mark_and_a_way_out() {
     let Some(db) = Scratch::create("SCHEMA_TEST_MYSQL_URL") else {
         return;
     };
-    let p = kill_project();
-    kill_trials(&p, &db.url, Backend::Mysql);
+    kill_trials(Some(&db.url), Backend::Mysql);
 }

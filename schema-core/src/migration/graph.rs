@@ -225,6 +225,31 @@ impl RevisionGraph {
         Ok(graph)
     }
 
+    /// The graph as `dialect` runs it: each file reduced to the sections
+    /// that dialect executes ([`MigrationFile::for_dialect`]). Borrowed when
+    /// no file has per-dialect sections, which is every single-dialect
+    /// project; an error names the first file with no SQL for `dialect`.
+    pub fn for_dialect(
+        &self,
+        dialect: crate::dialect::Dialect,
+    ) -> Result<std::borrow::Cow<'_, RevisionGraph>, MigrationError> {
+        if self.revisions.iter().all(|r| r.file.dialects.is_empty()) {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut graph = self.clone();
+        for rev in &mut graph.revisions {
+            if !rev.file.dialects.is_empty() {
+                rev.file = rev.file.for_dialect(dialect, &rev.origin)?;
+            }
+        }
+        Ok(std::borrow::Cow::Owned(graph))
+    }
+
+    /// Whether any file has per-dialect sections.
+    pub fn has_dialect_sections(&self) -> bool {
+        self.revisions.iter().any(|r| !r.file.dialects.is_empty())
+    }
+
     /// Every revision in topological order (parents first; ties by
     /// `created`, then id).
     pub fn revisions(&self) -> &[Revision] {

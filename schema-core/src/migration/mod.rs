@@ -23,8 +23,8 @@ mod split;
 
 pub use checksum::{checksum, normalize_section};
 pub use file::{
-    file_name, format_duration, is_revision_id, new_revision_id, parse_duration, slug, HeaderLines,
-    MigrationFile, DEFAULT_FILE_TEMPLATE, HEADER_KEYS,
+    file_name, format_duration, is_revision_id, new_revision_id, parse_duration, slug, DialectSql,
+    HeaderLines, MigrationFile, DEFAULT_FILE_TEMPLATE, HEADER_KEYS,
 };
 pub use graph::{Revision, RevisionGraph};
 pub use listing::{is_migration_file_name, migration_files, MIGRATION_FILE_EXTENSION};
@@ -196,31 +196,64 @@ pub enum MigrationError {
         /// The repeated value.
         value: String,
     },
-    /// A `-- migrate:up` or `-- migrate:down` marker is missing.
+    /// A `-- migrate:up` or `-- migrate:down` marker is missing (`section`
+    /// may name a dialect: `up postgres`).
     #[error("{at}: missing `-- migrate:{section}` section")]
     MissingSection {
         /// The file.
         at: Location,
-        /// `up` or `down`.
-        section: &'static str,
+        /// `up` or `down`, with the dialect of a qualified section.
+        section: String,
     },
     /// A section marker given twice.
     #[error("{at}: second `-- migrate:{section}` marker (first on line {first_line})")]
     DuplicateSection {
         /// Where (the second marker).
         at: Location,
-        /// `up` or `down`.
-        section: &'static str,
+        /// `up` or `down`, with the dialect of a qualified section.
+        section: String,
         /// Line of the first marker.
         first_line: usize,
     },
-    /// `-- migrate:down` before `-- migrate:up`.
+    /// `-- migrate:down` before `-- migrate:up` (of the same dialect).
     #[error(
-        "{at}: `-- migrate:down` comes before `-- migrate:up`; the up section must come first"
+        "{at}: `-- migrate:{down}` comes before `-- migrate:{up}`; the up section must come first"
     )]
     SectionOrder {
         /// Where (the down marker).
         at: Location,
+        /// The up marker's words (`up`, `up postgres`).
+        up: String,
+        /// The down marker's words.
+        down: String,
+    },
+    /// `-- migrate:up <dialect>` with a dialect name we do not know.
+    #[error("{at}: `-- migrate:{section} {name}`: unknown dialect `{name}`; a section is for one of sqlite, postgres, mysql (or, unqualified, for every dialect)")]
+    UnknownSectionDialect {
+        /// Where (the marker).
+        at: Location,
+        /// `up` or `down`.
+        section: &'static str,
+        /// What followed it.
+        name: String,
+    },
+    /// SQL in the `-- migrate:state` section, which holds comments only.
+    #[error("{at}: the `-- migrate:state` section holds `--` comment lines only, found `{text}`")]
+    SqlInState {
+        /// Where.
+        at: Location,
+        /// The line.
+        text: String,
+    },
+    /// A file with per-dialect sections only, none for the database at hand.
+    #[error("{at}: this migration has SQL for {} only, not for {dialect}; add `-- migrate:up {dialect}` and `-- migrate:down {dialect}` sections, or unqualified `-- migrate:up` / `-- migrate:down` ones that serve every dialect", .has.iter().map(|d| d.name()).collect::<Vec<_>>().join(", "))]
+    NoSectionFor {
+        /// The file.
+        at: Location,
+        /// The dialect that has none.
+        dialect: crate::dialect::Dialect,
+        /// The dialects the file has sections for.
+        has: Vec<crate::dialect::Dialect>,
     },
     /// SQL between the header and `-- migrate:up`.
     #[error("{at}: SQL before `-- migrate:up` (only `--` comments may appear there): `{text}`")]

@@ -107,15 +107,6 @@ pub(crate) trait Migrate: Sync {
         Ok(())
     }
 
-    /// Whether the runtime's own row-returning queries must run inside a
-    /// transaction when none is open, because the driver sends them as two
-    /// exchanges (prepare, then execute) that a transaction-mode pooler may
-    /// hand to two different server sessions; inside a transaction both
-    /// reach the session the pooler keeps for it.
-    fn reads_in_transaction(&self) -> bool {
-        false
-    }
-
     // -- lease (`LockMode::Table`) -------------------------------------------
 
     /// `CREATE TABLE IF NOT EXISTS` of the lease table `table`: at most one

@@ -127,7 +127,16 @@ impl Migrate for Postgres {
 
     #[cfg(any(feature = "postgres", feature = "postgres-libpq"))]
     fn open(&self, url: &DatabaseUrl, _mode: OpenMode) -> Result<Connection> {
-        super::open_server::<crate::conn::PgConnection, _>(url, crate::conn::Inner::Postgres)
+        let mut conn =
+            super::open_server::<crate::conn::PgConnection, _>(url, crate::conn::Inner::Postgres)?;
+        // Both drivers prepare a statement and then execute it: two
+        // exchanges with the server. A transaction-mode pooler (PgBouncer
+        // before 1.21, or without `max_prepared_statements`) may send them
+        // to different server sessions, where the statement does not exist
+        // — or is another client's. Inside a transaction the pooler keeps
+        // one session, so the runtime's own reads get one.
+        conn.read_in_transactions(self.split_options());
+        Ok(conn)
     }
 
     fn lock(
@@ -201,15 +210,6 @@ impl Migrate for Postgres {
         };
         let answer = rows.into_iter().next().and_then(|r| r.value);
         checked(sink.describe(), key, pid, answer.as_deref())
-    }
-
-    /// Both drivers prepare a statement and then execute it: two exchanges
-    /// with the server. A transaction-mode pooler (PgBouncer before 1.21,
-    /// or without `max_prepared_statements`) may send them to different
-    /// server sessions, where the statement does not exist — or is another
-    /// client's. Inside a transaction the pooler keeps one session.
-    fn reads_in_transaction(&self) -> bool {
-        true
     }
 
     fn lease_table_sql(&self, table: &str) -> String {

@@ -113,7 +113,8 @@ impl Held {
 
 /// A migrator's settings over one revision graph.
 pub(crate) struct Engine<'a> {
-    pub(crate) graph: &'a RevisionGraph,
+    /// The graph as the run's dialect executes it.
+    pub(crate) graph: std::borrow::Cow<'a, RevisionGraph>,
     pub(crate) version_table: &'a str,
     pub(crate) lock_timeout: Duration,
     /// The run's time limits per statement; a file's header overrides.
@@ -229,12 +230,12 @@ impl Engine<'_> {
     ) -> Result<Report> {
         let rows = vt.read(conn)?;
         let applied = applied_set(&rows);
-        let warnings = checksum_problems(self.graph, &rows);
-        let work = plan(self.graph, &applied, command, target)?;
+        let warnings = checksum_problems(&self.graph, &rows);
+        let work = plan(&self.graph, &applied, command, target)?;
         Ok(Report {
             database: conn.describe(),
             command: command.name(),
-            steps: work.dry_steps(self.graph, &applied),
+            steps: work.dry_steps(&self.graph, &applied),
             heads: self.graph.current_heads(&applied),
             warnings,
             notes: conn.notes(),
@@ -253,9 +254,9 @@ impl Engine<'_> {
     ) -> Result<Report> {
         vt.ensure(conn)?;
         let rows = vt.read_existing(conn)?;
-        let warnings = preflight(self.graph, vt.name(), &rows, command, self.strict)?;
+        let warnings = preflight(&self.graph, vt.name(), &rows, command, self.strict)?;
         let applied = applied_set(&rows);
-        let work = plan(self.graph, &applied, command, target)?;
+        let work = plan(&self.graph, &applied, command, target)?;
         let steps = match &work {
             Work::Run { dir, revisions } => {
                 self.apply(&mut Sink::Live(conn), backend, vt, revisions, *dir, held)?
@@ -267,12 +268,12 @@ impl Engine<'_> {
                     .map(|r| r.revision.clone())
                     .collect();
                 self.stamp(conn, backend, vt, &applied, to, &dirty, *rehash, held)?;
-                stamp_steps(self.graph, &applied, to)
+                stamp_steps(&self.graph, &applied, to)
             }
         };
         let warnings = if matches!(work, Work::Stamp { .. }) {
             let rows = vt.read_existing(conn)?;
-            checksum_problems(self.graph, &rows)
+            checksum_problems(&self.graph, &rows)
         } else {
             warnings
         };
@@ -294,7 +295,7 @@ impl Engine<'_> {
         let vt = self.version_table(backend::of(conn.dialect()));
         let rows = vt.read(&mut conn)?;
         let applied = applied_set(&rows);
-        let mut problems = checksum_problems(self.graph, &rows);
+        let mut problems = checksum_problems(&self.graph, &rows);
         for r in rows.iter().filter(|r| r.dirty) {
             problems.push(format!(
                 "revision {} is dirty: {}",
