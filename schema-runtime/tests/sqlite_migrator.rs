@@ -644,3 +644,61 @@ fn downgrading_past_an_irreversible_migration_is_refused() {
     m.downgrade(&p.url(), "base").unwrap();
     assert!(p.applied().is_empty());
 }
+
+/// A file with a section per dialect: SQLite runs its own; the checksum
+/// covers that section only, so adding another dialect's section later
+/// does not disturb a database already deployed; a file with no SQL for
+/// SQLite is refused, naming the file and the dialects it has.
+#[test]
+fn per_dialect_sections_run_for_their_own_database_only() {
+    let p = Project::new();
+    let file = |extra: &str| {
+        format!(
+            "-- revision: {R1}\n-- down_revision: none\n-- message: sections\n\n\
+             -- migrate:up sqlite\nCREATE TABLE s (id INTEGER PRIMARY KEY AUTOINCREMENT);\n\n\
+             -- migrate:down sqlite\nDROP TABLE s;\n{extra}"
+        )
+    };
+    let path = p.migrations().join("001_sections.sql");
+    std::fs::create_dir_all(p.migrations()).unwrap();
+    std::fs::write(&path, file("")).unwrap();
+    Migrator::from_dir(p.migrations())
+        .unwrap()
+        .upgrade(&p.url())
+        .unwrap();
+    assert_eq!(p.tables(), ["s", "schema_revisions"]);
+    std::fs::write(
+        &path,
+        file("\n-- migrate:up postgres\nCREATE TABLE s (id bigserial PRIMARY KEY);\n\n-- migrate:down postgres\nDROP TABLE s;\n"),
+    )
+    .unwrap();
+    let m = Migrator::from_dir(p.migrations()).unwrap();
+    assert!(m.current(&p.url()).unwrap().problems.is_empty());
+    m.downgrade(&p.url(), "base").unwrap();
+    assert_eq!(p.tables(), ["schema_revisions"]);
+    // The PostgreSQL script is PostgreSQL's section.
+    let sql = m.sql_upgrade(Backend::Postgres, None, "head").unwrap();
+    assert!(
+        sql.contains("bigserial") && !sql.contains("AUTOINCREMENT"),
+        "{sql}"
+    );
+    // Without SQLite's section (nor an unqualified one): refused.
+    std::fs::write(
+        &path,
+        format!(
+            "-- revision: {R1}\n\n-- migrate:up postgres\nSELECT 1;\n\n-- migrate:down postgres\nSELECT 1;\n\n\
+             -- migrate:up mysql\nSELECT 1;\n\n-- migrate:down mysql\nSELECT 1;\n"
+        ),
+    )
+    .unwrap();
+    let err = Migrator::from_dir(p.migrations())
+        .unwrap()
+        .upgrade(&p.url())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("001_sections.sql"), "{err}");
+    assert!(
+        err.contains("has SQL for postgres, mysql only, not for sqlite"),
+        "{err}"
+    );
+}

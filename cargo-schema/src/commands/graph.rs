@@ -182,16 +182,31 @@ pub fn show(ctx: &Ctx, target: &str) -> Result<ExitCode, CliError> {
     let rev = single(&graph, target)?;
     if ctx.out.json() {
         let mut v = revision_json(rev);
-        v["up"] = json!(rev.file.up);
-        v["down"] = json!(rev.file.down);
+        if rev.file.portable {
+            v["up"] = json!(rev.file.up);
+            v["down"] = json!(rev.file.down);
+        }
+        for d in &rev.file.dialects {
+            v["dialects"][d.dialect.name()] = json!({ "up": d.up, "down": d.down });
+        }
         ctx.out.json_value(&v);
         return Ok(ExitCode::SUCCESS);
     }
     ctx.out.answer(verbose_block(rev));
-    ctx.out.answer(format!(
-        "-- migrate:up\n{}\n\n-- migrate:down\n{}",
-        rev.file.up, rev.file.down
-    ));
+    let mut sections = Vec::new();
+    if rev.file.portable {
+        sections.push(format!(
+            "-- migrate:up\n{}\n\n-- migrate:down\n{}",
+            rev.file.up, rev.file.down
+        ));
+    }
+    for d in &rev.file.dialects {
+        sections.push(format!(
+            "-- migrate:up {0}\n{1}\n\n-- migrate:down {0}\n{2}",
+            d.dialect, d.up, d.down
+        ));
+    }
+    ctx.out.answer(sections.join("\n\n"));
     Ok(ExitCode::SUCCESS)
 }
 

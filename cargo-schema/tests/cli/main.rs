@@ -4,6 +4,7 @@ mod support;
 
 mod baseline;
 mod config_fuzz;
+mod dialects;
 mod flow;
 mod graph;
 mod import;
