@@ -300,32 +300,76 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
     // `diff` only prints, so it shows the drops with the warning; `check`
     // refuses like autogenerate.
     let cmp = compare(ctx, &graph, &heads, print_sql)?;
-    let hints: Vec<String> = cmp.diff.hints.iter().map(ToString::to_string).collect();
-    let rendered = cmp.dialect.render_migration(&cmp.diff.ops);
-    let changed = !cmp.diff.is_empty();
-    let warnings = [rendered.warnings.clone(), cmp.diff.warnings.clone()].concat();
+    let targets = targets(ctx, cmp.dialect)?;
+    // Several dialects: the models against the recorded state, checked
+    // against the database, as autogenerate would write them.
+    let (diff, sections, unaccounted) = if targets.is_empty() {
+        let rendered = cmp.dialect.render_migration(&cmp.diff.ops);
+        (cmp.diff.clone(), vec![(cmp.dialect, rendered)], Vec::new())
+    } else {
+        let replayed = state::replay(&graph, &heads).map_err(|e| CliError::Other(e.to_string()))?;
+        let multi = state::generate(&replayed, &cmp.live, cmp.dialect, &cmp.models, &targets);
+        (
+            multi.live_diff.clone(),
+            multi.sections.clone(),
+            multi.unaccounted,
+        )
+    };
+    let rendered = sections
+        .iter()
+        .find(|(d, _)| *d == cmp.dialect)
+        .map(|(_, r)| r.clone())
+        .expect("the connected dialect is rendered");
+    let hints: Vec<String> = diff.hints.iter().map(ToString::to_string).collect();
+    let changed = !diff.is_empty() || sections.iter().any(|(_, r)| !r.up.trim().is_empty());
+    let warnings = [
+        rendered.warnings.clone(),
+        diff.warnings.clone(),
+        unaccounted.clone(),
+    ]
+    .concat();
     if ctx.out.json() {
-        ctx.out.json_value(&json!({
+        let mut v = json!({
             "changes": changed,
             "operations": rendered.summary,
             "warnings": warnings,
             "hints": hints,
             "up": if changed { Some(&rendered.up) } else { None },
             "down": if changed { Some(&rendered.down) } else { None },
-        }));
+        });
+        if !targets.is_empty() {
+            v["unaccounted"] = json!(unaccounted);
+            for (d, r) in &sections {
+                v["dialects"][d.name()] = json!({ "up": r.up, "down": r.down });
+            }
+        }
+        ctx.out.json_value(&v);
     } else if !changed {
         ctx.out
             .answer("no changes detected: the models match the database");
-        for w in &cmp.diff.warnings {
+        for w in diff.warnings.iter().chain(&unaccounted) {
             ctx.out.warn(w);
         }
+        for h in &hints {
+            ctx.out.note(format!("hint: {h}"));
+        }
+    } else if print_sql && !targets.is_empty() {
+        let mut text = preamble_with(&rendered, &diff.warnings, &unaccounted);
+        for (d, r) in &sections {
+            text.push_str(&format!(
+                "\n\n-- migrate:up {d}\n{}\n\n-- migrate:down {d}\n{}",
+                r.up.trim(),
+                r.down.trim()
+            ));
+        }
+        ctx.out.answer(text);
         for h in &hints {
             ctx.out.note(format!("hint: {h}"));
         }
     } else if print_sql {
         ctx.out.answer(format!(
             "{}\n\n-- migrate:up\n{}\n\n-- migrate:down\n{}",
-            preamble(&rendered, &cmp.diff.warnings),
+            preamble(&rendered, &diff.warnings),
             rendered.up.trim(),
             rendered.down.trim()
         ));

@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use chrono::{SubsecRound, Utc};
+use schema_core::migration::DialectSql;
 use schema_core::migration::{new_revision_id, MigrationFile};
 use schema_core::Schema;
 use schema_runtime::introspect::IntrospectOptions;
@@ -69,7 +70,15 @@ pub fn baseline(ctx: &Ctx, message: &str) -> Result<ExitCode, CliError> {
     let dialect = db.url.dialect();
     let ops = schema_core::diff::diff(&Schema::default(), &live, dialect);
     let rendered = dialect.render_migration(&ops);
-    let file = MigrationFile {
+    let targets = ctx
+        .project
+        .config
+        .target_dialects()
+        .map_err(|message| CliError::Config {
+            path: ctx.project.manifest_path.clone(),
+            message,
+        })?;
+    let mut file = MigrationFile {
         revision: new_revision_id()?,
         message: message.split_whitespace().collect::<Vec<_>>().join(" "),
         created: Some(Utc::now().trunc_subsecs(0)),
@@ -88,6 +97,26 @@ pub fn baseline(ctx: &Ctx, message: &str) -> Result<ExitCode, CliError> {
         down: rendered.down,
         ..MigrationFile::default()
     };
+    if !targets.is_empty() {
+        // One section per target, all from what this database holds, and
+        // the state recorded for the next autogenerate.
+        file.portable = false;
+        file.up = String::new();
+        file.down = String::new();
+        file.dialects = targets
+            .iter()
+            .map(|&d| {
+                let r = d.render_migration(&schema_core::diff::diff(&Schema::default(), &live, d));
+                DialectSql::new(d, r.up.trim(), r.down.trim())
+            })
+            .collect();
+        let bare = Schema::new(live.tables.clone());
+        file.state =
+            schema_core::state::render(&schema_core::state::changes(&Schema::default(), &bare));
+        file.preamble.push_str(&format!(
+            "\n-- NOTE: the other dialects' SQL uses the types this {dialect} database reports; review them"
+        ));
+    }
     let revision = file.revision.clone();
     let path = revision::write_new(ctx, files, file)?;
     // Stamping is the last step; if it fails, the new file goes too, so a

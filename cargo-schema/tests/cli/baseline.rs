@@ -97,3 +97,38 @@ fn baseline_of_an_empty_database_writes_nothing() {
         .says("has no tables to baseline");
     assert!(p.migrations().is_empty());
 }
+
+#[test]
+fn baseline_of_a_multi_dialect_project_writes_each_dialect_and_the_state() {
+    let p = project("adopt_multi")
+        .config("dialects = [\"sqlite\", \"postgres\", \"mysql\"]\n")
+        .file("src/lib.rs", "")
+        .build();
+    p.sqlite(EXISTING);
+    p.schema(&["baseline", "-m", "baseline"])
+        .ok()
+        .says("(2 tables) and stamped");
+    let (_, text) = p.migration("baseline");
+    for marker in ["up sqlite", "down postgres", "up mysql"] {
+        assert!(text.contains(&format!("-- migrate:{marker}\n")), "{text}");
+    }
+    assert!(
+        !text.contains("-- migrate:up\n"),
+        "no unqualified section:\n{text}"
+    );
+    assert!(text.contains("-- table {\"name\":\"customers\""), "{text}");
+    assert!(
+        text.contains(
+            "-- NOTE: the other dialects' SQL uses the types this sqlite database reports"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("`total` NUMERIC(10, 2) NOT NULL"), "{text}");
+    // A fresh SQLite database gets the same schema from its own section.
+    let fresh = p.path().join("fresh.db");
+    let fresh_url = format!("sqlite://{}", fresh.display());
+    p.schema_env(&["upgrade"], &[("DATABASE_URL", &fresh_url)])
+        .ok()
+        .says("applied 1 migration");
+    assert_eq!(catalog(&fresh), catalog(&p.path().join("app.db")));
+}

@@ -352,4 +352,24 @@ fn upgrade_sql_prints_the_section_of_the_dialect_asked_for() {
         .says("-- migrate:up sqlite\n")
         .says("-- migrate:down postgres\n")
         .says("-- migrate:up mysql\n");
+    // `diff` and `check` compare like autogenerate: every dialect's SQL.
+    p.schema(&["upgrade"]).ok();
+    p.write("src/lib.rs", V2);
+    p.schema(&["diff"])
+        .ok()
+        .says("-- migrate:up postgres\nALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"email_address\"")
+        .says("\"meta\" JSONB NOT NULL")
+        .says("-- migrate:up mysql\n");
+    p.schema(&["check"])
+        .code(1)
+        .says("the models differ from the database");
+    let json = p.schema(&["check", "--format", "json"]).code(1).json();
+    assert_eq!(json["changes"], true, "{json}");
+    assert!(
+        json["dialects"]["mysql"]["up"]
+            .as_str()
+            .unwrap()
+            .contains("`meta` JSON NOT NULL"),
+        "{json}"
+    );
 }
