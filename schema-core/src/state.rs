@@ -751,4 +751,101 @@ mod tests {
         );
         assert!(r.unaccounted[0].contains("seen"), "{:?}", r.unaccounted);
     }
+
+    /// A revision's file with `records` as its state.
+    fn rev(
+        id: &str,
+        parents: &[&str],
+        records: &[TableState],
+    ) -> (String, crate::migration::MigrationFile) {
+        let file = crate::migration::MigrationFile {
+            revision: id.into(),
+            down_revisions: parents.iter().map(|p| p.to_string()).collect(),
+            up: "SELECT 1;".into(),
+            state: render(records),
+            ..Default::default()
+        };
+        let text = file.render();
+        (
+            format!("{id}.sql"),
+            crate::migration::MigrationFile::parse(&text, id).unwrap(),
+        )
+    }
+
+    fn put(t: &Table) -> TableState {
+        TableState {
+            name: t.name.clone(),
+            table: Some(t.clone()),
+        }
+    }
+
+    #[test]
+    fn replay_follows_the_graph_through_branches_and_a_merge() {
+        let users = table("users", &[("id", LogicalType::BigInt)]);
+        let mut with_a = users.clone();
+        with_a
+            .columns
+            .push(Column::new("a", LogicalType::TimestampTz));
+        let mut with_b = users.clone();
+        with_b.columns.push(Column::new("b", LogicalType::Json));
+        let orgs = table("orgs", &[("id", LogicalType::Integer)]);
+        let files = vec![
+            rev("000000000001", &[], &[put(&users), put(&orgs)]),
+            rev("00000000000a", &["000000000001"], &[put(&with_a)]),
+            rev(
+                "00000000000b",
+                &["000000000001"],
+                &[
+                    put(&with_b),
+                    TableState {
+                        name: "orgs".into(),
+                        table: None,
+                    },
+                ],
+            ),
+            // A hand-written merge records nothing.
+            rev("0000000000ab", &["00000000000a", "00000000000b"], &[]),
+        ];
+        let graph = RevisionGraph::new(files).unwrap();
+        let one = |ids: &[&str]| {
+            replay(
+                &graph,
+                &ids.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+            .unwrap()
+        };
+        let at_a = one(&["00000000000a"]);
+        assert_eq!(at_a.schema.tables, vec![orgs.clone(), with_a.clone()]);
+        let merged = one(&["0000000000ab"]);
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        let t = merged.schema.table("users").unwrap();
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "a", "b"]);
+        assert_eq!(t.column("a").unwrap().ty, LogicalType::TimestampTz);
+        assert!(
+            merged.schema.table("orgs").is_none(),
+            "dropped on one branch"
+        );
+        // Both heads at once (a merge about to be written) give the same.
+        assert_eq!(one(&["00000000000a", "00000000000b"]).schema, merged.schema);
+        assert!(merged.recorded);
+        // Both branches retype the same column: left to the database.
+        let mut a2 = with_a.clone();
+        a2.columns[1].ty = LogicalType::Timestamp;
+        let mut b2 = with_a.clone();
+        b2.columns[1].ty = LogicalType::Date;
+        let files = vec![
+            rev("000000000001", &[], &[put(&with_a)]),
+            rev("00000000000a", &["000000000001"], &[put(&a2)]),
+            rev("00000000000b", &["000000000001"], &[put(&b2)]),
+        ];
+        let graph = RevisionGraph::new(files).unwrap();
+        let r = replay(
+            &graph,
+            &["00000000000a".to_string(), "00000000000b".to_string()],
+        )
+        .unwrap();
+        assert_eq!(r.conflicts, ["users: both branches change its column `a`"]);
+        assert!(r.schema.table("users").is_none());
+    }
 }

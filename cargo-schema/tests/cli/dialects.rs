@@ -5,9 +5,9 @@
 //! MariaDB, where autogenerate finds nothing and `downgrade base` empties
 //! the schema.
 
-use schema_runtime::{Connection, DatabaseUrl};
+use schema_runtime::Connection;
 
-use crate::support::{project, TestProject};
+use crate::support::{project, Scratch, TestProject};
 
 const CONFIG: &str = "dialects = [\"sqlite\", \"postgres\", \"mysql\"]\n";
 
@@ -90,52 +90,6 @@ fn section<'a>(text: &'a str, marker: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no `-- migrate:{marker}` in\n{text}"));
     let rest = &text[start + marker.len() + 12..];
     &rest[..rest.find("\n-- migrate:").unwrap_or(rest.len())]
-}
-
-/// A uniquely named database on the server of `var`, dropped at the end.
-struct Scratch {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    fn create(var: &str) -> Option<Scratch> {
-        let Ok(admin) = std::env::var(var) else {
-            println!("skipped: {var} not set");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock after 1970")
-            .subsec_nanos();
-        let name = format!("cs_dialects_{}_{nanos:x}", std::process::id());
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
-        let s = Scratch { admin, name, url };
-        s.admin_execute(&format!("CREATE DATABASE {}", s.name));
-        Some(s)
-    }
-
-    fn admin_execute(&self, sql: &str) {
-        let url = DatabaseUrl::parse(&self.admin).expect("admin URL parses");
-        let mut conn = Connection::open_existing_or_empty(&url).expect("connect as admin");
-        conn.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let force = if self.admin.starts_with("postgres") {
-            " WITH (FORCE)"
-        } else {
-            ""
-        };
-        let url = DatabaseUrl::parse(&self.admin).expect("admin URL parses");
-        if let Ok(mut c) = Connection::open_existing_or_empty(&url) {
-            let _ = c.execute(&format!("DROP DATABASE IF EXISTS {}{force}", self.name));
-        }
-    }
 }
 
 fn execute(url: &str, sql: &str) {
@@ -282,8 +236,8 @@ fn deploy(p: &TestProject, url: &str) {
 #[test]
 fn one_history_developed_on_sqlite_deploys_to_postgres_and_mariadb() {
     let p = develop_on_sqlite();
-    let pg = Scratch::create("SCHEMA_TEST_POSTGRES_URL");
-    let my = Scratch::create("SCHEMA_TEST_MYSQL_URL");
+    let pg = Scratch::create("SCHEMA_TEST_POSTGRES_URL", "dialects");
+    let my = Scratch::create("SCHEMA_TEST_MYSQL_URL", "dialects");
     for db in [pg.as_ref(), my.as_ref()].into_iter().flatten() {
         deploy(&p, &db.url);
     }
@@ -300,7 +254,7 @@ fn a_file_without_sql_for_the_database_is_named_with_the_dialects_it_has() {
         .file("src/lib.rs", V1)
         .build();
     autogenerate(&p, "add users");
-    let Some(my) = Scratch::create("SCHEMA_TEST_MYSQL_URL") else {
+    let Some(my) = Scratch::create("SCHEMA_TEST_MYSQL_URL", "dialects") else {
         // The `--sql` script needs no server.
         p.schema(&["upgrade", "--sql", "--database-url", "mysql://u@h/db"])
             .code(1)

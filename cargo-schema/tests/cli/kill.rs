@@ -21,7 +21,7 @@ use diesel::RunQueryDsl;
 use schema_runtime::version::VersionTable;
 use schema_runtime::{Backend, Connection, DatabaseUrl};
 
-use crate::support::{project, TestProject};
+use crate::support::{project, Scratch, TestProject};
 
 const MIGRATIONS: usize = 12;
 /// Rows each migration inserts after creating its table.
@@ -286,55 +286,9 @@ fn killed_upgrades_on_sqlite_leave_the_truth_and_the_next_run_finishes() {
     }
 }
 
-/// A uniquely named database on the server of `var`, dropped at the end.
-struct Scratch {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    fn create(var: &str) -> Option<Scratch> {
-        let Ok(admin) = std::env::var(var) else {
-            println!("skipped: {var} not set");
-            return None;
-        };
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock after 1970")
-            .subsec_nanos();
-        let name = format!("cs_kill_{}_{nanos:x}", std::process::id());
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let url = format!("{base}/{name}");
-        let s = Scratch { admin, name, url };
-        s.admin_execute(&format!("CREATE DATABASE {}", s.name));
-        Some(s)
-    }
-
-    fn admin_execute(&self, sql: &str) {
-        let url = DatabaseUrl::parse(&self.admin).expect("admin URL parses");
-        let mut conn = Connection::open_existing_or_empty(&url).expect("connect as admin");
-        conn.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let force = if self.admin.starts_with("postgres") {
-            " WITH (FORCE)"
-        } else {
-            ""
-        };
-        let url = DatabaseUrl::parse(&self.admin).expect("admin URL parses");
-        if let Ok(mut c) = Connection::open_existing_or_empty(&url) {
-            let _ = c.execute(&format!("DROP DATABASE IF EXISTS {}{force}", self.name));
-        }
-    }
-}
-
 #[test]
 fn killed_upgrades_on_postgres_leave_the_truth_and_the_next_run_finishes() {
-    let Some(db) = Scratch::create("SCHEMA_TEST_POSTGRES_URL") else {
+    let Some(db) = Scratch::create("SCHEMA_TEST_POSTGRES_URL", "kill") else {
         return;
     };
     for tally in kill_trials(Some(&db.url), Backend::Postgres) {
@@ -344,7 +298,7 @@ fn killed_upgrades_on_postgres_leave_the_truth_and_the_next_run_finishes() {
 
 #[test]
 fn killed_upgrades_on_mysql_leave_an_exact_dirty_mark_and_a_way_out() {
-    let Some(db) = Scratch::create("SCHEMA_TEST_MYSQL_URL") else {
+    let Some(db) = Scratch::create("SCHEMA_TEST_MYSQL_URL", "kill") else {
         return;
     };
     kill_trials(Some(&db.url), Backend::Mysql);

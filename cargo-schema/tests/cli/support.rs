@@ -231,3 +231,54 @@ impl TestProject {
         Run::from(cmd.output().expect("run cargo-schema"))
     }
 }
+
+/// A uniquely named database on the server of `var`, dropped at the end.
+pub struct Scratch {
+    admin: String,
+    name: String,
+    /// The scratch database's URL.
+    pub url: String,
+}
+
+impl Scratch {
+    /// Creates it, named after `what`; `None` (and a "skipped" line)
+    /// when `var` is not set.
+    pub fn create(var: &str, what: &str) -> Option<Scratch> {
+        let Ok(admin) = std::env::var(var) else {
+            println!("skipped: {var} not set");
+            return None;
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .subsec_nanos();
+        let name = format!("cs_{what}_{}_{nanos:x}", std::process::id());
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        let s = Scratch { admin, name, url };
+        s.admin_execute(&format!("CREATE DATABASE {}", s.name));
+        Some(s)
+    }
+
+    /// Runs `sql` on the server's admin database.
+    pub fn admin_execute(&self, sql: &str) {
+        let url = schema_runtime::DatabaseUrl::parse(&self.admin).expect("admin URL parses");
+        let mut conn =
+            schema_runtime::Connection::open_existing_or_empty(&url).expect("connect as admin");
+        conn.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let force = if self.admin.starts_with("postgres") {
+            " WITH (FORCE)"
+        } else {
+            ""
+        };
+        let url = schema_runtime::DatabaseUrl::parse(&self.admin).expect("admin URL parses");
+        if let Ok(mut c) = schema_runtime::Connection::open_existing_or_empty(&url) {
+            let _ = c.execute(&format!("DROP DATABASE IF EXISTS {}{force}", self.name));
+        }
+    }
+}
