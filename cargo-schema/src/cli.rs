@@ -221,6 +221,19 @@ pub enum Command {
     Check,
     /// Print the SQL autogenerate would write, without writing a file.
     Diff,
+    /// Check migrations for statements that block writes on a large table
+    /// or break a running application (exit 1 on findings).
+    Lint {
+        /// Migration files to check (default: every one).
+        files: Vec<PathBuf>,
+        /// Check every migration (the default when no file is named).
+        #[arg(long, conflicts_with = "files")]
+        all: bool,
+        /// The dialect whose rules apply (default: `dialects` in the
+        /// config, else the database URL's, without connecting).
+        #[arg(long, value_name = "DIALECT")]
+        dialect: Option<String>,
+    },
     /// List the models found in the package.
     Models,
     /// Write #[derive(Model)] structs for the live database's tables.

@@ -8,6 +8,7 @@
 pub mod codegen;
 pub mod dialect;
 pub mod diff;
+pub mod lint;
 pub mod migration;
 pub mod model;
 pub mod naming;

@@ -16,6 +16,7 @@ pub mod baseline;
 pub mod graph;
 pub mod import;
 pub mod init;
+pub mod lint;
 pub mod models;
 pub mod pull;
 pub mod revision;
@@ -49,6 +50,11 @@ pub fn dispatch(cli: &Cli, out: &Output) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Init => init::run(&ctx),
         Command::Models => models::run(&ctx),
+        Command::Lint {
+            files,
+            all: _,
+            dialect,
+        } => lint::run(&ctx, files, dialect.as_deref()),
         Command::Pull(args) => pull::run(&ctx, args),
         Command::Revision(args) => revision::revision(&ctx, args),
         Command::Merge { message, revisions } => revision::merge(&ctx, message, revisions),

@@ -12,6 +12,7 @@ mod kill;
 mod lease;
 mod limits;
 mod links;
+mod lint;
 mod progress;
 mod project;
 mod pull;

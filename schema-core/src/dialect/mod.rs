@@ -136,6 +136,9 @@ trait DialectImpl {
     fn ident_quote(&self) -> char;
     /// Whether a backslash in a string literal is an escape character.
     fn backslash_escapes(&self) -> bool;
+    /// The `cargo schema lint` rules (ids of `crate::lint::RULES`) that
+    /// name a real risk on this database.
+    fn lint_rules(&self) -> &'static [&'static str];
 
     /// A boolean default.
     fn render_bool(&self, value: bool) -> &'static str;
@@ -296,6 +299,11 @@ impl Dialect {
     /// know.
     pub fn backslash_escapes(&self) -> bool {
         self.imp().backslash_escapes()
+    }
+
+    /// The `cargo schema lint` rules that apply to migrations run here.
+    pub fn lint_rules(&self) -> &'static [&'static str] {
+        self.imp().lint_rules()
     }
 
     /// Renders a server default as it appears after `DEFAULT`. Booleans are

@@ -97,6 +97,21 @@ impl DialectImpl for Mysql {
         true
     }
 
+    /// Online DDL is asked for with `ALGORITHM`/`LOCK`; the lock wait is
+    /// `lock_wait_timeout`.
+    fn lint_rules(&self) -> &'static [&'static str] {
+        &[
+            "require-online-algorithm",
+            "changing-column-type",
+            "renaming-column",
+            "renaming-table",
+            "ban-drop-column",
+            "ban-drop-table",
+            "prefer-bigint-over-int",
+            "require-lock-timeout",
+        ]
+    }
+
     /// Booleans are `TINYINT(1)`.
     fn render_bool(&self, value: bool) -> &'static str {
         if value {

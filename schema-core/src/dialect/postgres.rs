@@ -38,6 +38,26 @@ impl DialectImpl for Postgres {
         false
     }
 
+    /// Writes wait on SHARE and ACCESS EXCLUSIVE locks; `CONCURRENTLY`,
+    /// `NOT VALID` and `lock_timeout` are the ways around them.
+    fn lint_rules(&self) -> &'static [&'static str] {
+        &[
+            "require-concurrent-index-creation",
+            "require-concurrent-index-deletion",
+            "concurrently-in-transaction",
+            "constraint-missing-not-valid",
+            "set-not-null",
+            "adding-volatile-default",
+            "changing-column-type",
+            "renaming-column",
+            "renaming-table",
+            "ban-drop-column",
+            "ban-drop-table",
+            "prefer-bigint-over-int",
+            "require-lock-timeout",
+        ]
+    }
+
     fn render_bool(&self, value: bool) -> &'static str {
         if value {
             "TRUE"

@@ -63,6 +63,17 @@ impl DialectImpl for Sqlite {
         false
     }
 
+    /// One writer at a time and a 64-bit rowid: only what breaks a
+    /// running application applies.
+    fn lint_rules(&self) -> &'static [&'static str] {
+        &[
+            "renaming-column",
+            "renaming-table",
+            "ban-drop-column",
+            "ban-drop-table",
+        ]
+    }
+
     /// Booleans are integers.
     fn render_bool(&self, value: bool) -> &'static str {
         if value {
