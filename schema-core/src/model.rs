@@ -263,7 +263,10 @@ impl Table {
 /// One column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "state",
+    serde(rename_all = "snake_case", deny_unknown_fields)
+)]
 pub struct Column {
     /// Column name as stored in the database.
     pub name: String,

@@ -131,11 +131,11 @@ pub fn parse(text: &str, origin: &str, first_line: usize) -> Result<Vec<TableSta
         let at = || format!("{origin}:{}", first_line + i);
         let bad = |why: String| StateError::Malformed { at: at(), why };
         let rest = line.trim().trim_start_matches("--").trim_start();
-        if let Some(name) = rest.strip_prefix("dropped ") {
+        if let Some(name) = rest.strip_prefix("dropped ").filter(|n| n.starts_with('"')) {
             let name: String = serde_json::from_str(name)
                 .map_err(|e| bad(format!("a dropped table's name: {e}")))?;
             out.push(TableState { name, table: None });
-        } else if let Some(head) = rest.strip_prefix("table ") {
+        } else if let Some(head) = rest.strip_prefix("table ").filter(|h| h.starts_with('{')) {
             let head: TableHead =
                 serde_json::from_str(head).map_err(|e| bad(format!("a table line: {e}")))?;
             let mut table = head.rest;
@@ -144,7 +144,7 @@ pub fn parse(text: &str, origin: &str, first_line: usize) -> Result<Vec<TableSta
                 name: head.name,
                 table: Some(table),
             });
-        } else if let Some(column) = rest.strip_prefix("column ") {
+        } else if let Some(column) = rest.strip_prefix("column ").filter(|c| c.starts_with('{')) {
             let column: Column =
                 serde_json::from_str(column).map_err(|e| bad(format!("a column line: {e}")))?;
             match out.last_mut() {
@@ -188,6 +188,10 @@ pub struct Replayed {
 
 type State = BTreeMap<String, Rc<Table>>;
 
+/// Tables whose records could not be combined (`table` → what clashed),
+/// until a later record settles them.
+type Conflicts = BTreeMap<String, String>;
+
 /// The recorded state at `heads` (all applied together: a merge in the
 /// making, or one head): each revision's records applied over the state of
 /// what it requires (`down_revision` and `depends_on`), in the graph's
@@ -221,23 +225,24 @@ pub fn replay(graph: &RevisionGraph, heads: &[String]) -> Result<Replayed, State
             }
         }
     }
-    // Ancestors-or-self of each revision, and its state, in graph order
-    // (parents come first).
+    // Ancestors-or-self of each revision, its state and its open
+    // conflicts, in graph order (parents come first).
     let mut lineage: Vec<BTreeSet<usize>> = Vec::with_capacity(revisions.len());
-    let mut states: Vec<State> = Vec::with_capacity(revisions.len());
-    let mut conflicts: BTreeSet<String> = BTreeSet::new();
-    let mut recorded = false;
+    let mut states: Vec<(State, Conflicts)> = Vec::with_capacity(revisions.len());
+    let mut recorded = vec![false; revisions.len()];
     for (i, rev) in revisions.iter().enumerate() {
         let parents = requires(i);
         let mut line: BTreeSet<usize> = BTreeSet::from([i]);
         for &p in &parents {
             line.extend(&lineage[p]);
         }
-        let mut state = meet(&parents, &lineage, &states, &mut conflicts);
+        let (mut state, mut conflicts) = meet(&parents, &lineage, &states);
+        recorded[i] = parents.iter().any(|&p| recorded[p]);
         if !rev.file.state.is_empty() {
-            recorded = true;
+            recorded[i] = true;
             let first = rev.file.state_line.max(1);
             for r in parse(&rev.file.state, &rev.origin, first)? {
+                conflicts.remove(&r.name);
                 match r.table {
                     Some(t) => state.insert(r.name, Rc::new(logical(&t))),
                     None => state.remove(&r.name),
@@ -245,29 +250,32 @@ pub fn replay(graph: &RevisionGraph, heads: &[String]) -> Result<Replayed, State
             }
         }
         lineage.push(line);
-        states.push(state);
+        states.push((state, conflicts));
     }
-    let state = meet(&wanted, &lineage, &states, &mut conflicts);
+    let (state, conflicts) = meet(&wanted, &lineage, &states);
     Ok(Replayed {
         schema: Schema::new(state.values().map(|t| (**t).clone()).collect()),
-        recorded,
-        conflicts: conflicts.into_iter().collect(),
+        recorded: wanted.iter().any(|&w| recorded[w]),
+        conflicts: conflicts
+            .into_iter()
+            .map(|(table, what)| format!("{table}: {what}"))
+            .collect(),
     })
 }
 
 /// The state where the lines of `parents` meet: one parent's own; for
 /// several, each table combined three ways against the state of their
-/// latest common ancestor.
+/// latest common ancestor. Conflicts carry over until a record settles
+/// them.
 fn meet(
     parents: &[usize],
     lineage: &[BTreeSet<usize>],
-    states: &[State],
-    conflicts: &mut BTreeSet<String>,
-) -> State {
+    states: &[(State, Conflicts)],
+) -> (State, Conflicts) {
     let Some((&first, rest)) = parents.split_first() else {
-        return State::new();
+        return (State::new(), Conflicts::new());
     };
-    let mut state = states[first].clone();
+    let (mut state, mut conflicts) = states[first].clone();
     let mut seen = lineage[first].clone();
     for &p in rest {
         let common: BTreeSet<usize> = seen.intersection(&lineage[p]).copied().collect();
@@ -280,12 +288,13 @@ fn meet(
         let empty = State::new();
         let base = match latest.as_slice() {
             [] => &empty,
-            [one] => &states[*one],
+            [one] => &states[*one].0,
             // Criss-crossed lines: combine against the later of them, and
             // let any disagreement surface as a conflict.
-            many => &states[*many.iter().max().expect("not empty")],
+            many => &states[*many.iter().max().expect("not empty")].0,
         };
-        let other = &states[p];
+        let (other, other_conflicts) = &states[p];
+        conflicts.extend(other_conflicts.iter().map(|(k, v)| (k.clone(), v.clone())));
         let names: BTreeSet<&String> = state
             .keys()
             .chain(other.keys())
@@ -300,14 +309,14 @@ fn meet(
                 }
                 Ok(None) => {}
                 Err(what) => {
-                    conflicts.insert(format!("{name}: {what}"));
+                    conflicts.insert(name.clone(), what);
                 }
             }
         }
         state = merged;
         seen.extend(&lineage[p]);
     }
-    state
+    (state, conflicts)
 }
 
 /// One table combined from two lines (`a`, `c`) against their fork (`b`).
@@ -339,21 +348,43 @@ fn three_way(
 /// conflict.
 fn merge_table(b: &Table, a: &Table, c: &Table) -> Result<Table, String> {
     let mut out = a.clone();
-    out.columns = merge_named(&b.columns, &a.columns, &c.columns, |x| &x.name, "column")?;
-    out.indexes = merge_named(&b.indexes, &a.indexes, &c.indexes, |x| &x.name, "index")?;
+    out.columns = merge_named(
+        &b.columns,
+        &a.columns,
+        &c.columns,
+        |x| x.name.clone(),
+        "column",
+    )?;
+    out.indexes = merge_named(
+        &b.indexes,
+        &a.indexes,
+        &c.indexes,
+        |x| x.name.clone(),
+        "index",
+    )?;
     out.uniques = merge_named(
         &b.uniques,
         &a.uniques,
         &c.uniques,
-        |x| &x.name,
+        |x| x.name.clone(),
         "unique constraint",
     )?;
-    out.checks = merge_named(&b.checks, &a.checks, &c.checks, |x| &x.name, "check")?;
+    out.checks = merge_named(&b.checks, &a.checks, &c.checks, |x| x.name.clone(), "check")?;
     out.foreign_keys = merge_named(
         &b.foreign_keys,
         &a.foreign_keys,
         &c.foreign_keys,
-        |x| x.name.as_deref().unwrap_or(""),
+        // An unnamed foreign key (read from SQLite) is known by what it links.
+        |x| {
+            x.name.clone().unwrap_or_else(|| {
+                format!(
+                    "({}) -> {} ({})",
+                    x.columns.join(", "),
+                    x.ref_table,
+                    x.ref_columns.join(", ")
+                )
+            })
+        },
         "foreign key",
     )?;
     out.primary_key = merge_value(
@@ -382,19 +413,15 @@ fn merge_named<T: Clone + PartialEq>(
     b: &[T],
     a: &[T],
     c: &[T],
-    name: impl Fn(&T) -> &str,
+    name: impl Fn(&T) -> String,
     what: &str,
 ) -> Result<Vec<T>, String> {
     let find = |list: &'_ [T], n: &str| list.iter().find(|x| name(x) == n).cloned();
-    let mut order: Vec<String> = a.iter().map(|x| name(x).to_string()).collect();
-    for x in c {
-        if !order.iter().any(|n| n == name(x)) {
-            order.push(name(x).to_string());
-        }
-    }
-    for x in b {
-        if !order.iter().any(|n| n == name(x)) {
-            order.push(name(x).to_string());
+    let mut order: Vec<String> = Vec::new();
+    for x in a.iter().chain(c).chain(b) {
+        let n = name(x);
+        if !order.contains(&n) {
+            order.push(n);
         }
     }
     let mut out = Vec::new();
@@ -463,7 +490,7 @@ pub fn reconcile(
                 let taken = settle(dialect, Some(r), l, model.as_ref());
                 let what = differences(dialect, r, l).join("; ");
                 unaccounted.push(format!(
-                    "{}: the database differs from the state the migrations record ({what}): a hand-written migration or a change made outside them; taken as {}",
+                    "{}: the database differs from the state the migrations record ({what}): a hand-written migration or a change made outside them; taken as {}{ELSEWHERE}",
                     l.name,
                     source_words(&taken, l, model.as_ref())
                 ));
@@ -478,7 +505,7 @@ pub fn reconcile(
                         "created by a hand-written migration, or outside the migrations"
                     };
                     unaccounted.push(format!(
-                        "{}: the migrations record no state for this table ({why}); taken as {}",
+                        "{}: the migrations record no state for this table ({why}); taken as {}{ELSEWHERE}",
                         l.name,
                         source_words(&taken, l, model.as_ref())
                     ));
@@ -501,14 +528,21 @@ pub fn reconcile(
             ));
         }
     }
+    // A conflicted table the database no longer has is still worth a word.
     for c in &replayed.conflicts {
-        unaccounted.push(format!("recorded state of {c}"));
+        let table = c.split(':').next().unwrap_or("");
+        if live.table(table).is_none() {
+            unaccounted.push(format!("recorded state of {c}"));
+        }
     }
     Reconciled {
         schema: Schema::new(tables).with_unmodelled(live.unmodelled.clone()),
         unaccounted,
     }
 }
+
+/// What an unaccounted table means for the other dialects' sections.
+const ELSEWHERE: &str = "; the other dialects' sections assume their databases have it so too (as a hand-written migration with SQL for each gives them); if it was changed on this database only, undo that here, or edit those sections";
 
 /// "the model's definition" / "the database's definition", for messages.
 fn source_words(taken: &Table, live: &Table, model: Option<&Table>) -> &'static str {
@@ -521,17 +555,11 @@ fn source_words(taken: &Table, live: &Table, model: Option<&Table>) -> &'static 
     }
 }
 
-/// The best logical account of live table `l`: the whole model (or the
-/// recorded table) when it is what the database holds; else the database's
-/// table with each column the records or the model describe as it is held
-/// taken from them.
+/// The best logical account of live table `l`: each column as recorded,
+/// else as the model declares it, where that is what the database holds
+/// (the records first: they say what the other dialects have); keys,
+/// indexes and constraints likewise; the rest as the database holds it.
 fn settle(dialect: Dialect, recorded: Option<&Table>, l: &Table, model: Option<&Table>) -> Table {
-    for candidate in [model, recorded].into_iter().flatten() {
-        if same_in(dialect, candidate, l) {
-            return candidate.clone();
-        }
-    }
-    let mut out = logical(l);
     // A table of `col` alone, for comparing one column as the dialect
     // stores it.
     let alone = |col: &Column| Table {
@@ -539,8 +567,12 @@ fn settle(dialect: Dialect, recorded: Option<&Table>, l: &Table, model: Option<&
         columns: vec![col.clone()],
         ..Table::default()
     };
-    for col in &mut out.columns {
-        for candidate in [model, recorded].into_iter().flatten() {
+    // Each column: as recorded when that is what the database holds (the
+    // records know what the other dialects have), else as the model
+    // declares it when that is what it holds, else as held.
+    let mut columns = logical(l).columns;
+    for col in &mut columns {
+        for candidate in [recorded, model].into_iter().flatten() {
             if let Some(c) = candidate.column(&col.name) {
                 if same_in(dialect, &alone(c), &alone(col)) {
                     *col = c.clone();
@@ -549,7 +581,18 @@ fn settle(dialect: Dialect, recorded: Option<&Table>, l: &Table, model: Option<&
             }
         }
     }
-    out
+    // The rest (keys, indexes, constraints, names): the records', else the
+    // model's, where they are what the database holds.
+    for candidate in [recorded, model].into_iter().flatten() {
+        let mut t = logical(candidate);
+        t.columns = columns.clone();
+        if same_in(dialect, &t, l) {
+            return t;
+        }
+    }
+    let mut t = logical(l);
+    t.columns = columns;
+    t
 }
 
 /// One multi-dialect revision: its SQL per dialect and its state records.
@@ -847,5 +890,86 @@ mod tests {
         .unwrap();
         assert_eq!(r.conflicts, ["users: both branches change its column `a`"]);
         assert!(r.schema.table("users").is_none());
+    }
+
+    #[test]
+    fn the_records_win_over_the_model_where_sqlite_cannot_tell() {
+        // Recorded `at` is TIMESTAMP; a hand-written migration added `note`;
+        // the model now wants `at` TIMESTAMPTZ. SQLite cannot see the
+        // retype, so the records must keep TIMESTAMP for the other
+        // dialects to get their ALTER.
+        let recorded = table(
+            "t",
+            &[("id", LogicalType::BigInt), ("at", LogicalType::Timestamp)],
+        );
+        let live = table(
+            "t",
+            &[
+                ("id", LogicalType::BigInt),
+                ("at", LogicalType::Timestamp),
+                ("note", LogicalType::Text),
+            ],
+        );
+        let model = table(
+            "t",
+            &[
+                ("id", LogicalType::BigInt),
+                ("at", LogicalType::TimestampTz),
+                ("note", LogicalType::Text),
+            ],
+        );
+        let replayed = Replayed {
+            schema: Schema::new(vec![recorded]),
+            recorded: true,
+            conflicts: Vec::new(),
+        };
+        let models = Schema::new(vec![model]);
+        let live = Schema::new(vec![live]);
+        let g = generate(
+            &replayed,
+            &live,
+            Dialect::Sqlite,
+            &models,
+            &[Dialect::Sqlite, Dialect::Postgres],
+        );
+        let t = reconcile(&replayed, &live, Dialect::Sqlite, &models).schema;
+        assert_eq!(
+            t.table("t").unwrap().column("at").unwrap().ty,
+            LogicalType::Timestamp
+        );
+        let pg = &g.sections[1].1.up;
+        assert!(pg.contains("TYPE TIMESTAMPTZ"), "{pg}");
+        assert!(
+            !g.sections[0].1.up.contains("note"),
+            "{}",
+            g.sections[0].1.up
+        );
+    }
+
+    #[test]
+    fn a_later_record_settles_a_conflict() {
+        let base = table(
+            "users",
+            &[("id", LogicalType::BigInt), ("a", LogicalType::Text)],
+        );
+        let mut a2 = base.clone();
+        a2.columns[1].ty = LogicalType::Varchar(1);
+        let mut b2 = base.clone();
+        b2.columns[1].ty = LogicalType::Varchar(2);
+        let mut settled = base.clone();
+        settled.columns[1].ty = LogicalType::Varchar(3);
+        let files = vec![
+            rev("000000000001", &[], &[put(&base)]),
+            rev("00000000000a", &["000000000001"], &[put(&a2)]),
+            rev("00000000000b", &["000000000001"], &[put(&b2)]),
+            rev("0000000000ab", &["00000000000a", "00000000000b"], &[]),
+            rev("0000000000ac", &["0000000000ab"], &[put(&settled)]),
+        ];
+        let graph = RevisionGraph::new(files).unwrap();
+        let at = |id: &str| replay(&graph, &[id.to_string()]).unwrap();
+        assert_eq!(at("0000000000ab").conflicts.len(), 1);
+        let after = at("0000000000ac");
+        assert!(after.conflicts.is_empty(), "{:?}", after.conflicts);
+        assert_eq!(after.schema.table("users"), Some(&settled));
     }
 }

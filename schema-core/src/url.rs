@@ -723,6 +723,14 @@ fn parse_server(
                 .next()
                 .is_some_and(|name| name.contains('@'))
         });
+    // `u:123?a=b@h/db`: the same, with the cut inside a value; with no
+    // path before the query, an `@` followed by `host/db` is no value.
+    let host_in_query = userinfo.is_none()
+        && path_part.starts_with(['?', '#'])
+        && path_part
+            .split_once('@')
+            .is_some_and(|(_, after)| after.contains('/'));
+    let at_in_query_name = at_in_query_name || host_in_query;
     let path_part = &path_part[..path_part.find(['?', '#']).unwrap_or(path_part.len())];
     if path_part.contains('@')
         || at_in_query_name
@@ -1369,10 +1377,12 @@ mod tests {
             "postgres://u:123?x@h/db",
             "postgres://u:123#x@h/db",
             "mysql://root:42?zz@localhost/app",
+            "postgres://u:123?a=b@h/db",
+            "postgres://u:123#a=b@h/db",
         ] {
             let err = DatabaseUrl::parse(url).unwrap_err().to_string();
             assert!(err.contains("percent-encode"), "{url}: {err}");
-            for secret in ["123", "x@", "42", "zz"] {
+            for secret in ["123", "x@", "42", "zz", "a=b"] {
                 assert!(!err.contains(secret), "{url}: {err}");
             }
         }

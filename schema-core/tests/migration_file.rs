@@ -338,7 +338,7 @@ fn missing_duplicate_and_misordered_sections() {
     ));
     assert_eq!(
         err.to_string(),
-        "migrations/x.sql:3: SQL before `-- migrate:up` (only `--` comments may appear there): `SELECT 1;`"
+        "migrations/x.sql:3: SQL before the first `-- migrate:up` section (only `--` comments may appear there): `SELECT 1;`"
     );
 }
 
@@ -437,6 +437,16 @@ fn per_dialect_section_mistakes_are_named() {
         err.to_string(),
         "migrations/x.sql:6: the `-- migrate:state` section holds `--` comment lines only, found `DROP TABLE x;`"
     );
+    // Words after a marker that name no dialect leave the line a comment,
+    // as before per-dialect sections existed.
+    let f = MigrationFile::parse(
+        &format!(
+            "{head}-- migrate:up\nSELECT 1;\n-- migrate:down nothing to undo\n-- migrate:down\n"
+        ),
+        "m.sql",
+    )
+    .unwrap();
+    assert_eq!(f.up, "SELECT 1;\n-- migrate:down nothing to undo");
     // A state section alone is no migration.
     let err = parse_err(&format!("{head}-- migrate:state\n-- x\n"));
     assert_eq!(

@@ -68,7 +68,24 @@ pub(crate) fn migrator(ctx: &Ctx, opts: Option<&ApplyOpts>) -> Result<Migrator, 
                 message: "[metadata.schema] key `lease` must last longer than zero".to_string(),
             })
         }
-        Some(length) => m = m.lease(length),
+        Some(length) => {
+            // A lease only matters to the lease lock; one that outlasts the
+            // lock timeout leaves the next runner after a crash giving up
+            // before the dead runner's lease runs out.
+            if lock_mode != Some("table") {
+                ctx.out.warn(
+                    "`lease` is set but the lock mode is `session`; it only applies with `lock_mode = \"table\"` (`--lock-mode table`)",
+                );
+            } else if timeout.is_some_and(|secs| Duration::from_secs(secs) <= length)
+                || (timeout.is_none() && length >= schema_runtime::lock::DEFAULT_LOCK_TIMEOUT)
+            {
+                ctx.out.warn(format!(
+                    "the lease ({}) is not shorter than the lock timeout: after a crash, the next runner gives up before the dead runner's lease expires; raise `lock_timeout` or shorten `lease`",
+                    schema_core::migration::format_duration(length)
+                ));
+            }
+            m = m.lease(length)
+        }
         None => {}
     }
     if let Some(o) = opts {

@@ -173,9 +173,33 @@ fn preamble_with(
     s
 }
 
+/// The connected dialect's rendering, with what only the other dialects'
+/// sections do (and warn about) added to its summary and warnings, each
+/// line naming its dialect.
+fn combined(connected: Dialect, sections: &[(Dialect, RenderedMigration)]) -> RenderedMigration {
+    let mut out = sections
+        .iter()
+        .find(|(d, _)| *d == connected)
+        .map(|(_, r)| r.clone())
+        .expect("the connected dialect is rendered");
+    for (d, r) in sections.iter().filter(|(d, _)| *d != connected) {
+        for line in &r.summary {
+            if !out.summary.contains(line) {
+                out.summary.push(format!("{d}: {line}"));
+            }
+        }
+        for w in &r.warnings {
+            if !out.warnings.contains(w) {
+                out.warnings.push(format!("{d}: {w}"));
+            }
+        }
+    }
+    out
+}
+
 /// The dialects the project targets, with the connected one among them;
 /// empty for a single-dialect project.
-fn targets(ctx: &Ctx, connected: Dialect) -> Result<Vec<Dialect>, CliError> {
+pub(crate) fn targets(ctx: &Ctx, connected: Dialect) -> Result<Vec<Dialect>, CliError> {
     let config = &ctx.project.config;
     let targets = config
         .target_dialects()
@@ -230,14 +254,9 @@ fn generate_multi(
         }
         return Ok(None);
     }
-    let live = &multi
-        .sections
-        .iter()
-        .find(|(d, _)| *d == cmp.dialect)
-        .expect("the connected dialect is a target")
-        .1;
+    let live = combined(cmp.dialect, &multi.sections);
     Ok(Some(Generated {
-        preamble: preamble_with(live, &multi.live_diff.warnings, &multi.unaccounted),
+        preamble: preamble_with(&live, &multi.live_diff.warnings, &multi.unaccounted),
         up: String::new(),
         down: String::new(),
         dialects: multi
@@ -315,11 +334,7 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
             multi.unaccounted,
         )
     };
-    let rendered = sections
-        .iter()
-        .find(|(d, _)| *d == cmp.dialect)
-        .map(|(_, r)| r.clone())
-        .expect("the connected dialect is rendered");
+    let rendered = combined(cmp.dialect, &sections);
     let hints: Vec<String> = diff.hints.iter().map(ToString::to_string).collect();
     let changed = !diff.is_empty() || sections.iter().any(|(_, r)| !r.up.trim().is_empty());
     let warnings = [

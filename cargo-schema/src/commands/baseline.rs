@@ -70,14 +70,7 @@ pub fn baseline(ctx: &Ctx, message: &str) -> Result<ExitCode, CliError> {
     let dialect = db.url.dialect();
     let ops = schema_core::diff::diff(&Schema::default(), &live, dialect);
     let rendered = dialect.render_migration(&ops);
-    let targets = ctx
-        .project
-        .config
-        .target_dialects()
-        .map_err(|message| CliError::Config {
-            path: ctx.project.manifest_path.clone(),
-            message,
-        })?;
+    let targets = autogen::targets(ctx, dialect)?;
     let mut file = MigrationFile {
         revision: new_revision_id()?,
         message: message.split_whitespace().collect::<Vec<_>>().join(" "),

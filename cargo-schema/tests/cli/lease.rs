@@ -96,3 +96,24 @@ fn an_unknown_lock_mode_is_a_config_error() {
         .code(1)
         .says("unknown lock_mode `rows`; expected `session` or `table`");
 }
+
+#[test]
+fn a_lease_that_cannot_work_is_warned_about() {
+    // Longer than the 60 s default lock timeout: after a crash the next
+    // runner would give up first.
+    let p = logged("lock_mode = \"table\"\nlease = \"2min\"\n");
+    p.schema(&["upgrade"])
+        .ok()
+        .says("the lease (2min) is not shorter than the lock timeout");
+    p.schema(&["downgrade", "base", "--lock-timeout", "300"])
+        .ok()
+        .never_says("not shorter");
+    // Set without the lease lock: it does nothing, and says so.
+    let p = logged("lease = \"5s\"\n");
+    p.schema(&["upgrade"])
+        .ok()
+        .says("`lease` is set but the lock mode is `session`");
+    p.schema(&["downgrade", "base", "--lock-mode", "table", "--lease", "0s"])
+        .code(2)
+        .says("a lease must last longer than zero");
+}

@@ -78,9 +78,10 @@ pub struct HeaderLines {
 ///
 /// Equality compares content only, not the line numbers recorded by
 /// [`parse`](MigrationFile::parse): `parse(render(x)) == x` for every `x`
-/// whose `message` is one trimmed line and whose `preamble`, `up` and `down`
-/// have no `\r`, no leading or trailing blank lines and no section marker
-/// lines — which is what `parse` produces.
+/// whose `message` is one trimmed line, whose `preamble`, `up`, `down`,
+/// sections and `state` have no `\r`, no leading or trailing blank lines
+/// and no section marker lines, and which is `portable` or has per-dialect
+/// sections — which is what `parse` produces.
 #[derive(Debug, Clone)]
 pub struct MigrationFile {
     /// This revision's id: 12 lowercase hex characters.
@@ -232,17 +233,31 @@ enum Marker<'a> {
 }
 
 /// Which section marker a line is, if any, with any spacing after `--`.
+/// Words after `migrate:up` / `migrate:down` make it a dialect's marker
+/// when they name a dialect (or nearly do: a typo must not turn a
+/// dialect's SQL into everyone's); any other words leave the line a plain
+/// comment, as it always was.
 fn marker(line: &str) -> Option<Marker<'_>> {
     let rest = line.trim().strip_prefix("--")?.trim_start();
     let (word, qualifier) = match rest.split_once(char::is_whitespace) {
         Some((w, q)) => (w, Some(q.trim())),
         None => (rest, None),
     };
-    match word {
-        UP_MARKER => Some(Marker::Sql("up", qualifier)),
-        DOWN_MARKER => Some(Marker::Sql("down", qualifier)),
-        STATE_MARKER if qualifier.is_none() => Some(Marker::State),
-        _ => None,
+    let section = match word {
+        UP_MARKER => "up",
+        DOWN_MARKER => "down",
+        STATE_MARKER if qualifier.is_none() => return Some(Marker::State),
+        _ => return None,
+    };
+    match qualifier {
+        None => Some(Marker::Sql(section, None)),
+        Some(q) => {
+            let first = q.split_whitespace().next().unwrap_or("");
+            let names = Dialect::ALL.map(|d| d.name());
+            let near = first.parse::<Dialect>().is_ok()
+                || crate::suggest::did_you_mean(&first.to_ascii_lowercase(), &names).is_some();
+            near.then_some(Marker::Sql(section, Some(q)))
+        }
     }
 }
 

@@ -255,8 +255,8 @@ pub enum MigrationError {
         /// The dialects the file has sections for.
         has: Vec<crate::dialect::Dialect>,
     },
-    /// SQL between the header and `-- migrate:up`.
-    #[error("{at}: SQL before `-- migrate:up` (only `--` comments may appear there): `{text}`")]
+    /// SQL between the header and the first section marker.
+    #[error("{at}: SQL before the first `-- migrate:up` section (only `--` comments may appear there): `{text}`")]
     SqlOutsideSection {
         /// Where.
         at: Location,

@@ -343,7 +343,7 @@ impl Migrate for Postgres {
         use crate::introspect::postgres::{current_schema, introspect_postgres};
         let url = conn.url().clone();
         // One read-only transaction: one snapshot, and one server session
-        // behind a transaction-mode pooler (see `reads_in_transaction`).
+        // behind a transaction-mode pooler (see `Postgres::open`).
         let own = !conn.in_transaction();
         if own {
             conn.batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
