@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-use crate::dialect::{Dialect, RenderedMigration};
+use crate::dialect::{Dialect, RenderOptions, RenderedMigration};
 use crate::diff::diff_with_hints;
 use crate::migration::{MigrationError, RevisionGraph};
 use crate::model::{Column, Schema, Table};
@@ -625,6 +625,7 @@ pub fn generate(
     live_dialect: Dialect,
     models: &Schema,
     targets: &[Dialect],
+    options: RenderOptions,
 ) -> MultiGenerated {
     let reconciled = reconcile(replayed, live, live_dialect, models);
     let live_diff = diff_with_hints(&reconciled.schema, models, live_dialect);
@@ -637,7 +638,7 @@ pub fn generate(
             } else {
                 diff_with_hints(&bare, models, d).ops
             };
-            (d, d.render_migration(&ops))
+            (d, d.render_migration_with(&ops, options))
         })
         .collect();
     let after = Schema::new(models.tables.iter().map(logical).collect());
@@ -931,6 +932,7 @@ mod tests {
             Dialect::Sqlite,
             &models,
             &[Dialect::Sqlite, Dialect::Postgres],
+            RenderOptions::default(),
         );
         let t = reconcile(&replayed, &live, Dialect::Sqlite, &models).schema;
         assert_eq!(

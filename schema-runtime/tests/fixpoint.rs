@@ -687,7 +687,7 @@ fn multi_revision(
     models: &Schema,
 ) -> String {
     let (parents, replayed) = replayed(files);
-    let g = state::generate(&replayed, live, d, models, &TARGETS);
+    let g = state::generate(&replayed, live, d, models, &TARGETS, Default::default());
     assert!(g.unaccounted.is_empty(), "{:?}", g.unaccounted);
     MigrationFile {
         revision: rev.to_string(),
@@ -715,7 +715,14 @@ fn multi_leftover(
     models: &Schema,
 ) -> Vec<String> {
     let (_, replayed) = replayed(files);
-    let g = state::generate(&replayed, &read(url), d, models, &TARGETS);
+    let g = state::generate(
+        &replayed,
+        &read(url),
+        d,
+        models,
+        &TARGETS,
+        Default::default(),
+    );
     let mut out = show_ops(&g.live_diff.ops);
     for (d, r) in &g.sections {
         if !r.up.trim().is_empty() {

@@ -230,7 +230,14 @@ fn generate_multi(
     targets: &[Dialect],
 ) -> Result<Option<Generated>, CliError> {
     let replayed = state::replay(graph, parents).map_err(|e| CliError::Other(e.to_string()))?;
-    let multi = state::generate(&replayed, &cmp.live, cmp.dialect, &cmp.models, targets);
+    let multi = state::generate(
+        &replayed,
+        &cmp.live,
+        cmp.dialect,
+        &cmp.models,
+        targets,
+        ctx.project.config.render_options(),
+    );
     let hints: Vec<String> = multi
         .live_diff
         .hints
@@ -292,7 +299,9 @@ pub fn generate(
         }
         return Ok(None);
     }
-    let rendered = cmp.dialect.render_migration(&cmp.diff.ops);
+    let rendered = cmp
+        .dialect
+        .render_migration_with(&cmp.diff.ops, ctx.project.config.render_options());
     Ok(Some(Generated {
         preamble: preamble(&rendered, &cmp.diff.warnings),
         // The file format keeps sections without surrounding blank lines.
@@ -323,11 +332,20 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
     // Several dialects: the models against the recorded state, checked
     // against the database, as autogenerate would write them.
     let (diff, sections, unaccounted) = if targets.is_empty() {
-        let rendered = cmp.dialect.render_migration(&cmp.diff.ops);
+        let rendered = cmp
+            .dialect
+            .render_migration_with(&cmp.diff.ops, ctx.project.config.render_options());
         (cmp.diff.clone(), vec![(cmp.dialect, rendered)], Vec::new())
     } else {
         let replayed = state::replay(&graph, &heads).map_err(|e| CliError::Other(e.to_string()))?;
-        let multi = state::generate(&replayed, &cmp.live, cmp.dialect, &cmp.models, &targets);
+        let multi = state::generate(
+            &replayed,
+            &cmp.live,
+            cmp.dialect,
+            &cmp.models,
+            &targets,
+            ctx.project.config.render_options(),
+        );
         (
             multi.live_diff.clone(),
             multi.sections.clone(),

@@ -14,6 +14,8 @@ use crate::model::{
 pub(super) enum Line {
     /// `-- text`
     Comment(String),
+    /// `-- WARNING: text`, also listed among the migration's warnings.
+    Warning(String),
     /// A statement; may span lines.
     Stmt(String),
 }

@@ -64,7 +64,7 @@ mod postgres;
 mod render;
 mod sqlite;
 
-pub use render::RenderedMigration;
+pub use render::{RenderOptions, RenderedMigration};
 pub use sqlite::SQLITE_AUTOINDEX;
 
 use std::borrow::Cow;
@@ -182,7 +182,7 @@ trait DialectImpl {
     /// does not exist yet.
     fn allows_forward_foreign_keys(&self) -> bool;
     /// The SQL of one operation.
-    fn render_op(&self, op: &Op) -> Vec<clauses::Line>;
+    fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<clauses::Line>;
 
     /// Whether DDL runs inside a transaction that can roll it back.
     fn transactional_ddl(&self) -> bool;
@@ -350,7 +350,12 @@ impl Dialect {
     /// Renders operations as an up and a down migration (the down section
     /// is the inverse operations in reverse order). See [`RenderedMigration`].
     pub fn render_migration(&self, ops: &[Op]) -> RenderedMigration {
-        render::render_migration(*self, ops)
+        render::render_migration(*self, ops, RenderOptions::default())
+    }
+
+    /// [`render_migration`](Dialect::render_migration) with `options`.
+    pub fn render_migration_with(&self, ops: &[Op], options: RenderOptions) -> RenderedMigration {
+        render::render_migration(*self, ops, options)
     }
 
     /// Whether the dialect can rename a constraint of this kind in place

@@ -8,7 +8,7 @@ use super::clauses::{
     unique_clause, Line,
 };
 use super::{is_current_timestamp, is_default_literal, uniques_to_indexes};
-use super::{DeclaredType, Dialect, DialectImpl};
+use super::{DeclaredType, Dialect, DialectImpl, RenderOptions};
 use crate::model::{Column, Index, LogicalType, ReferentialAction, Table};
 use crate::naming;
 use crate::ops::{ConstraintKind, Op};
@@ -201,8 +201,8 @@ impl DialectImpl for Mysql {
         false
     }
 
-    fn render_op(&self, op: &Op) -> Vec<Line> {
-        render_op(op)
+    fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<Line> {
+        render_op(op, options.online)
     }
 
     /// Each DDL statement commits implicitly.
@@ -370,15 +370,45 @@ fn create_table(t: &Table) -> Vec<Line> {
     ))]
 }
 
-/// SQL for one operation.
-fn render_op(op: &Op) -> Vec<Line> {
+/// The online clause InnoDB accepts for a change that may run while the
+/// table takes writes: rebuilt or changed in place, no lock on writes. The
+/// server refuses at once where it cannot, instead of silently copying.
+const ONLINE: &str = ", ALGORITHM=INPLACE, LOCK=NONE";
+
+/// Why a change has no online form on MySQL/MariaDB (its WARNING line).
+fn offline(what: &str) -> Line {
+    Line::Warning(format!(
+        "no online form on MySQL/MariaDB: {what} copies the table while blocking writes; on a large table, run it in a quiet period or with gh-ost / pt-online-schema-change"
+    ))
+}
+
+/// SQL for one operation; with `online`, the lock-safe form where InnoDB
+/// has one, and a WARNING where it has none.
+fn render_op(op: &Op, online: bool) -> Vec<Line> {
     let q = |s: &str| D.quote_ident(s);
     let stmt = |s: String| vec![Line::Stmt(s)];
-    let alter = |t: &str, rest: String| vec![Line::Stmt(format!("ALTER TABLE {} {rest}", q(t)))];
+    let on = if online { ONLINE } else { "" };
+    let alter =
+        |t: &str, rest: String| vec![Line::Stmt(format!("ALTER TABLE {} {rest}{on}", q(t)))];
+    let plain = |t: &str, rest: String, what: &str| {
+        let mut lines = Vec::new();
+        if online {
+            lines.push(offline(what));
+        }
+        lines.push(Line::Stmt(format!("ALTER TABLE {} {rest}", q(t))));
+        lines
+    };
     match op {
         Op::CreateTable(t) => create_table(t),
         Op::DropTable(t) => stmt(format!("DROP TABLE {}", q(&t.name))),
         Op::RenameTable { from, to } => stmt(format!("RENAME TABLE {} TO {}", q(from), q(to))),
+        // A new AUTO_INCREMENT column numbers every row under a lock on
+        // writes (InnoDB allows it in place with LOCK=SHARED only).
+        Op::AddColumn { table, column } if column.auto_increment => plain(
+            table,
+            format!("ADD COLUMN {}", column_def(column)),
+            "adding an auto-increment column",
+        ),
         Op::AddColumn { table, column } => {
             alter(table, format!("ADD COLUMN {}", column_def(column)))
         }
@@ -390,7 +420,18 @@ fn render_op(op: &Op) -> Vec<Line> {
         }
         Op::AlterColumn { table, old, new } => {
             let mut lines = backfill(D, table, old, new);
-            lines.extend(alter(table, format!("MODIFY COLUMN {}", column_def(new))));
+            // Nullability, default and comment change in place; a new
+            // type, collation or generation copies the table.
+            let in_place = render_type(&old.ty) == render_type(&new.ty)
+                && old.collation == new.collation
+                && old.on_update == new.on_update
+                && old.auto_increment == new.auto_increment;
+            let modify = format!("MODIFY COLUMN {}", column_def(new));
+            if in_place {
+                lines.extend(alter(table, modify));
+            } else {
+                lines.extend(plain(table, modify, "changing a column's type"));
+            }
             lines
         }
         Op::AddIndex { table, index } => alter(table, format!("ADD {}", index_clause(index))),
@@ -408,24 +449,36 @@ fn render_op(op: &Op) -> Vec<Line> {
             ),
         ),
         Op::DropUnique { table, unique } => alter(table, format!("DROP INDEX {}", q(&unique.name))),
-        Op::AddForeignKey { table, fk } => {
-            alter(table, format!("ADD {}", foreign_key_clause(D, fk)))
-        }
+        Op::AddForeignKey { table, fk } => plain(
+            table,
+            format!("ADD {}", foreign_key_clause(D, fk)),
+            "adding a foreign key (checked row by row)",
+        ),
         Op::DropForeignKey { table, fk } => {
             // MySQL's own name for an unnamed foreign key.
             let name = fk.name.clone().unwrap_or_else(|| format!("{table}_ibfk_1"));
             alter(table, format!("DROP FOREIGN KEY {}", q(&name)))
         }
-        Op::AddCheck { table, check } => alter(table, format!("ADD {}", check_clause(D, check))),
+        Op::AddCheck { table, check } => plain(
+            table,
+            format!("ADD {}", check_clause(D, check)),
+            "adding a check constraint",
+        ),
         // `DROP CONSTRAINT` works on MySQL 8.0.19+ and MariaDB alike.
-        Op::DropCheck { table, check } => {
-            alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))
-        }
+        Op::DropCheck { table, check } => plain(
+            table,
+            format!("DROP CONSTRAINT {}", q(&check.name)),
+            "dropping a check constraint",
+        ),
         Op::AddPrimaryKey { table, pk } => alter(
             table,
             format!("ADD PRIMARY KEY ({})", ident_list(D, &pk.columns)),
         ),
-        Op::DropPrimaryKey { table, .. } => alter(table, "DROP PRIMARY KEY".to_string()),
+        Op::DropPrimaryKey { table, .. } => plain(
+            table,
+            "DROP PRIMARY KEY".to_string(),
+            "dropping the primary key",
+        ),
         Op::RenameConstraint {
             table,
             kind: ConstraintKind::Unique,
@@ -441,6 +494,8 @@ fn render_op(op: &Op) -> Vec<Line> {
             format!("COMMENT = {}", D.quote_str(new.as_deref().unwrap_or(""))),
         ),
         // Not produced for MySQL; apply the changes one by one.
-        Op::RebuildTable { changes, .. } => changes.iter().flat_map(render_op).collect(),
+        Op::RebuildTable { changes, .. } => {
+            changes.iter().flat_map(|c| render_op(c, online)).collect()
+        }
     }
 }

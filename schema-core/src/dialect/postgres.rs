@@ -8,7 +8,7 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{DeclaredType, Dialect, DialectImpl};
+use super::{DeclaredType, Dialect, DialectImpl, RenderOptions};
 use crate::model::{Column, KeyGeneration, LogicalType, Table};
 use crate::ops::{ConstraintKind, Op};
 
@@ -137,7 +137,7 @@ impl DialectImpl for Postgres {
         false
     }
 
-    fn render_op(&self, op: &Op) -> Vec<Line> {
+    fn render_op(&self, op: &Op, _options: RenderOptions) -> Vec<Line> {
         render_op(op)
     }
 

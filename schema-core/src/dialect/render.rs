@@ -23,11 +23,30 @@ pub struct RenderedMigration {
     pub warnings: Vec<String>,
 }
 
-pub(super) fn render_migration(d: Dialect, ops: &[Op]) -> RenderedMigration {
+/// How autogenerate renders: the settings a project can turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Lock-safe forms where the dialect has them (MySQL/MariaDB:
+    /// `ALGORITHM=INPLACE, LOCK=NONE`); `online = false` in the config
+    /// turns them off.
+    pub online: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { online: true }
+    }
+}
+
+pub(super) fn render_migration(
+    d: Dialect,
+    ops: &[Op],
+    options: RenderOptions,
+) -> RenderedMigration {
     let mut warnings = Vec::new();
-    let up = render_ops(d, ops, &mut warnings);
+    let up = render_ops(d, ops, options, &mut warnings);
     let inverse: Vec<Op> = ops.iter().rev().map(Op::inverse).collect();
-    let down = render_ops(d, &inverse, &mut Vec::new());
+    let down = render_ops(d, &inverse, options, &mut Vec::new());
     let mut summary = Vec::new();
     for op in ops {
         match op {
@@ -47,15 +66,24 @@ pub(super) fn render_migration(d: Dialect, ops: &[Op]) -> RenderedMigration {
     }
 }
 
-fn render_ops(d: Dialect, ops: &[Op], warnings: &mut Vec<String>) -> String {
+fn render_ops(
+    d: Dialect,
+    ops: &[Op],
+    options: RenderOptions,
+    warnings: &mut Vec<String>,
+) -> String {
     let mut out = String::new();
     for op in ops {
         for w in op.warnings() {
             out.push_str(&format!("-- WARNING: {w}\n"));
             warnings.push(w);
         }
-        for line in d.imp().render_op(op) {
+        for line in d.imp().render_op(op, options) {
             match line {
+                Line::Warning(w) => {
+                    out.push_str(&format!("-- WARNING: {w}\n"));
+                    warnings.push(w);
+                }
                 Line::Comment(c) => {
                     if c.starts_with("ERROR:") {
                         warnings.push(c.clone());

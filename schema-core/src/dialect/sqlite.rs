@@ -9,7 +9,7 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl};
+use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl, RenderOptions};
 use crate::model::{Column, LogicalType, Table};
 use crate::ops::{ConstraintKind, Op};
 
@@ -136,7 +136,7 @@ impl DialectImpl for Sqlite {
         true
     }
 
-    fn render_op(&self, op: &Op) -> Vec<Line> {
+    fn render_op(&self, op: &Op, _options: RenderOptions) -> Vec<Line> {
         render_op(op)
     }
 
