@@ -136,7 +136,7 @@ trait DialectImpl {
     fn ident_quote(&self) -> char;
     /// Whether a backslash in a string literal is an escape character.
     fn backslash_escapes(&self) -> bool;
-    /// The `cargo schema lint` rules (ids of `crate::lint::RULES`) that
+    /// The `cargo schema lint` rules (by id) that
     /// name a real risk on this database.
     fn lint_rules(&self) -> &'static [&'static str];
 

@@ -9,7 +9,7 @@
 //! - [`create_table`]: facts read back from a stored `CREATE TABLE`
 //!   statement (SQLite keeps only the text).
 //!
-//! The statement splitter ([`crate::migration::split_statements`]) is built
+//! The statement splitter (`split_statements` in the migration module) is built
 //! on the same lexer.
 
 pub mod create_table;
