@@ -283,7 +283,8 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
         phases.add_fks.push(Op::AddForeignKey { table, fk });
     }
 
-    let ops = phases.into_ops();
+    let mut ops = phases.into_ops();
+    unmodelled::keep_around_rebuilds(&old, &mut ops);
     warnings.extend(unmodelled::warnings(&old, &ops));
     Diff {
         ops,
@@ -792,6 +793,8 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
             old: o.clone(),
             new: keeping_stored_types(o, &without_renamed_from(n), d),
             changes: all,
+            // Filled in once the whole diff is known.
+            around: Vec::new(),
         });
         return;
     }

@@ -71,6 +71,9 @@ pub struct Unmodelled {
     /// Tables and columns it depends on: those a view reads, those a
     /// partitioned table's foreign keys reference. Sorted.
     pub uses: Vec<Use>,
+    /// Its own SQL, where the database keeps it (SQLite's views and
+    /// triggers): what a table rebuild runs to put it back.
+    pub sql: Option<String>,
 }
 
 impl Unmodelled {

@@ -193,6 +193,10 @@ pub enum Op {
         new: Table,
         /// The changes the rebuild makes, in words and for the inverse.
         changes: Vec<Op>,
+        /// Views and triggers that read or belong to the table (with their
+        /// SQL), dropped before the rebuild and created again after it, as
+        /// SQLite's documented procedure does.
+        around: Vec<crate::model::Unmodelled>,
     },
 }
 
@@ -250,10 +254,16 @@ impl Op {
                 old: new,
                 new: old,
             },
-            Op::RebuildTable { old, new, changes } => Op::RebuildTable {
+            Op::RebuildTable {
+                old,
+                new,
+                changes,
+                around,
+            } => Op::RebuildTable {
                 old: new,
                 new: old,
                 changes: changes.iter().rev().map(Op::inverse).collect(),
+                around,
             },
         }
     }
@@ -702,6 +712,7 @@ mod tests {
                         new: c2,
                     },
                 ],
+                around: Vec::new(),
             },
         ]
     }
@@ -718,7 +729,10 @@ mod tests {
     #[test]
     fn rebuild_inverse_reverses_changes() {
         let op = all_ops().pop().expect("rebuild op");
-        let Op::RebuildTable { changes, old, new } = op.inverse() else {
+        let Op::RebuildTable {
+            changes, old, new, ..
+        } = op.inverse()
+        else {
             panic!("not a rebuild")
         };
         assert_eq!(old.columns.len(), 3);

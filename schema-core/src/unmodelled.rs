@@ -12,8 +12,77 @@
 //!   uses, rebuilding a table with a trigger) gets a warning naming the
 //!   object, so the reviewer adds what the migration needs by hand.
 
+use std::collections::BTreeSet;
+
 use crate::model::{Schema, Unmodelled, UnmodelledKind};
 use crate::ops::Op;
+
+/// The views and triggers of `live` that a rebuild of `table` must drop
+/// before and create again after: those that belong to it or read it, and
+/// the views that read those, with their SQL (only SQLite keeps it, and
+/// only SQLite rebuilds). Views come first, each after the views it reads;
+/// then triggers.
+pub fn around(live: &Schema, table: &str) -> Vec<Unmodelled> {
+    let is_kept = |u: &Unmodelled| {
+        u.sql.is_some() && matches!(u.kind, UnmodelledKind::View | UnmodelledKind::Trigger)
+    };
+    let mut reached: BTreeSet<&str> = BTreeSet::from([table]);
+    let mut found: Vec<&Unmodelled> = Vec::new();
+    loop {
+        let before = found.len();
+        for u in live.unmodelled.iter().filter(|u| is_kept(u)) {
+            let touches = u.table.as_deref().is_some_and(|t| reached.contains(t))
+                || u.uses.iter().any(|x| reached.contains(x.table.as_str()));
+            if touches && !found.contains(&u) {
+                if u.kind == UnmodelledKind::View {
+                    reached.insert(&u.name);
+                }
+                found.push(u);
+            }
+        }
+        if found.len() == before {
+            break;
+        }
+    }
+    // Views in dependency order: each once the views it reads are placed.
+    let mut views: Vec<&Unmodelled> = found
+        .iter()
+        .copied()
+        .filter(|u| u.kind == UnmodelledKind::View)
+        .collect();
+    let mut out: Vec<Unmodelled> = Vec::new();
+    while !views.is_empty() {
+        let pending: BTreeSet<&str> = views.iter().map(|v| v.name.as_str()).collect();
+        let (ready, rest): (Vec<&Unmodelled>, Vec<&Unmodelled>) = views.iter().partition(|v| {
+            v.uses
+                .iter()
+                .all(|x| x.table == v.name || !pending.contains(x.table.as_str()))
+        });
+        if ready.is_empty() {
+            // A cycle cannot be created in SQLite; keep the order found.
+            out.extend(rest.into_iter().cloned());
+            break;
+        }
+        out.extend(ready.into_iter().cloned());
+        views = rest;
+    }
+    out.extend(
+        found
+            .into_iter()
+            .filter(|u| u.kind == UnmodelledKind::Trigger)
+            .cloned(),
+    );
+    out
+}
+
+/// Fills in what each table rebuild of `ops` must keep around it.
+pub fn keep_around_rebuilds(live: &Schema, ops: &mut [Op]) {
+    for op in ops {
+        if let Op::RebuildTable { old, around, .. } = op {
+            *around = crate::unmodelled::around(live, &old.name);
+        }
+    }
+}
 
 /// `models` without what autogenerate must leave alone in `live`, and a
 /// warning for each thing left out.
@@ -92,15 +161,29 @@ pub fn warnings(live: &Schema, ops: &[Op]) -> Vec<String> {
                     ));
                 }
             }
-            Op::RebuildTable { old, .. } => {
-                for u in users(live, &old.name, None) {
+            Op::RebuildTable {
+                old,
+                changes,
+                around,
+                ..
+            } => {
+                let renames_or_drops = changes
+                    .iter()
+                    .any(|c| matches!(c, Op::DropColumn { .. } | Op::RenameColumn { .. }));
+                for u in around.iter().filter(|_| renames_or_drops) {
+                    out.push(format!(
+                        "{u} is dropped and created again around the rebuild of table {}; creating it again fails if it uses a column the rebuild drops or renames: change it in this migration",
+                        old.name
+                    ));
+                }
+                for u in users(live, &old.name, None).filter(|u| !around.contains(u)) {
                     out.push(format!(
                         "{u}: rebuilding table {} fails or leaves it broken; drop it before \
                          and recreate it after the rebuild, in this migration",
                         old.name
                     ));
                 }
-                for u in attached(live, &old.name) {
+                for u in attached(live, &old.name).filter(|u| !around.contains(u)) {
                     out.push(format!(
                         "{u} is lost when table {} is rebuilt (models cannot express it); \
                          recreate it after the rebuild, in this migration",
@@ -174,6 +257,7 @@ mod tests {
         ])
         .with_unmodelled(vec![
             Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::View,
                 name: "customer_list".into(),
                 table: None,
@@ -184,6 +268,7 @@ mod tests {
                 }],
             },
             Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::Trigger,
                 name: "film_touch".into(),
                 table: Some("film".into()),
@@ -191,6 +276,7 @@ mod tests {
                 uses: vec![],
             },
             Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::PartitionedTable,
                 name: "payment".into(),
                 table: None,
@@ -201,6 +287,7 @@ mod tests {
                 }],
             },
             Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::GeneratedColumn,
                 name: "total".into(),
                 table: Some("film".into()),
@@ -208,6 +295,7 @@ mod tests {
                 uses: vec![],
             },
             Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::Index,
                 name: "ix_film_text".into(),
                 table: Some("film".into()),
@@ -268,6 +356,7 @@ mod tests {
                 old: film.clone(),
                 new: film.clone(),
                 changes: vec![],
+                around: vec![],
             }],
         );
         assert_eq!(w.len(), 3, "trigger, generated column, index: {w:#?}");

@@ -72,12 +72,13 @@ fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
         .says("no changes detected; no migration written");
 
     // Dropping `users` (which the view reads) and rebuilding `orgs` (which
-    // has the trigger and the generated column): warned, by name.
+    // has the trigger and the generated column): warned, by name; the
+    // trigger is kept around the rebuild.
     p.write("src/models.rs", WITHOUT_USERS);
     p.schema(&["revision", "--autogenerate", "-m", "drop users"])
         .ok()
         .says("view active_users, depends on users: dropping table users fails or leaves it broken")
-        .says("trigger orgs_touch on orgs is lost when table orgs is rebuilt")
+        .never_says("trigger orgs_touch on orgs is lost")
         .says("generated column slug on orgs (VIRTUAL) is lost when table orgs is rebuilt")
         .says("index ix_users_active_email on users (partial) goes with table users");
     let (_, file) = p.migration("drop users");
@@ -85,11 +86,77 @@ fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
         file.contains("-- WARNING: view active_users, depends on users"),
         "{file}"
     );
-    // Never dropped by autogenerate itself.
+    // Never dropped for good by autogenerate: the view stays, and the
+    // trigger is dropped only to come back after the rebuild.
     assert!(!file.contains("DROP VIEW"), "{file}");
-    assert!(!file.contains("DROP TRIGGER"), "{file}");
+    let up = &file[..file.find("-- migrate:down").unwrap()];
+    let dropped = up
+        .find("DROP TRIGGER IF EXISTS \"orgs_touch\"")
+        .expect(&file);
+    let created = up.find("CREATE TRIGGER orgs_touch").expect(&file);
+    assert!(dropped < created, "{file}");
     assert!(
         !file.contains("DROP INDEX \"ix_users_active_email\""),
         "{file}"
     );
+}
+
+/// SQLite's rebuild of a table that views and triggers use: they are
+/// dropped before and created again after, in both directions, and keep
+/// working (before, the final RENAME failed: `error in view v_items: no
+/// such table: main.items`).
+#[test]
+fn a_sqlite_rebuild_keeps_the_views_and_triggers_around_the_table() {
+    const ITEMS: &str = r#"
+use schema_runtime::Model;
+
+#[derive(Model)]
+#[model(table = "items")]
+pub struct Item {
+    pub id: i64,
+    #[model(max_length = 40)]
+    pub name: String,
+    pub qty: i32,
+}
+
+#[derive(Model)]
+#[model(table = "audit")]
+pub struct Audit {
+    pub id: i64,
+    #[model(max_length = 40)]
+    pub what: String,
+}
+"#;
+    let p = project("rebuild_views").file("src/lib.rs", ITEMS).build();
+    p.schema(&["revision", "--autogenerate", "-m", "initial"])
+        .ok();
+    p.schema(&["upgrade"]).ok();
+    p.sqlite(
+        "CREATE VIEW v_items AS SELECT id, name FROM items; \
+         CREATE VIEW v_named AS SELECT name FROM v_items; \
+         CREATE TRIGGER items_audit AFTER INSERT ON items BEGIN INSERT INTO audit (what) VALUES (NEW.name); END; \
+         CREATE TRIGGER audit_count AFTER INSERT ON audit BEGIN SELECT count(*) FROM items; END; \
+         INSERT INTO items (name, qty) VALUES ('a', 1);",
+    );
+    // `qty` becomes nullable: a rebuild of `items` on SQLite.
+    p.write(
+        "src/lib.rs",
+        &ITEMS.replace("pub qty: i32,", "pub qty: Option<i32>,"),
+    );
+    p.schema(&["revision", "--autogenerate", "-m", "qty optional"])
+        .ok()
+        .never_says("is lost when table items is rebuilt");
+    let (_, file) = p.migration("qty optional");
+    assert!(file.contains("DROP VIEW IF EXISTS \"v_named\""), "{file}");
+    p.schema(&["upgrade"]).ok();
+    let objects = "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY name);";
+    assert_eq!(p.sqlite(objects), "audit_count,items_audit,v_items,v_named");
+    p.sqlite("INSERT INTO items (name, qty) VALUES ('b', 2);");
+    assert_eq!(p.sqlite("SELECT group_concat(name) FROM v_named;"), "a,b");
+    assert_eq!(p.sqlite("SELECT group_concat(what) FROM audit;"), "a,b");
+    p.schema(&["downgrade"]).ok();
+    assert_eq!(p.sqlite(objects), "audit_count,items_audit,v_items,v_named");
+    p.schema(&["check"]).code(1);
+    p.schema(&["upgrade"]).ok();
+    p.schema(&["check"]).ok();
 }

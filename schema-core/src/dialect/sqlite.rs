@@ -10,7 +10,7 @@ use super::clauses::{
     null_and_default, primary_key_clause, unique_clause, Line,
 };
 use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl, RenderOptions};
-use crate::model::{Column, LogicalType, Table};
+use crate::model::{Column, LogicalType, Table, Unmodelled, UnmodelledKind};
 use crate::ops::{ConstraintKind, Op};
 
 const D: Dialect = Dialect::Sqlite;
@@ -306,13 +306,30 @@ fn shared_columns(old: &Table, new: &Table) -> Vec<String> {
 /// Rebuilds `old` into `new`: create, copy shared columns, drop, rename,
 /// recreate indexes. NULL → NOT NULL changes with a default are backfilled
 /// on the old table first.
-fn rebuild(old: &Table, new: &Table, changes: &[Op]) -> Vec<Line> {
+fn rebuild(old: &Table, new: &Table, changes: &[Op], around: &[Unmodelled]) -> Vec<Line> {
     let tmp = format!("{REBUILD_PREFIX}{}", new.name);
     let q = |s: &str| D.quote_ident(s);
     let mut lines = vec![Line::Comment(format!(
         "table rebuild: SQLite's ALTER TABLE cannot make these changes to {}, so the rows are copied into a new table",
         new.name
     ))];
+    // The views and triggers around the table go first and come back last
+    // (SQLite's documented procedure): the final RENAME checks every view
+    // and trigger against the schema, and DROP TABLE takes the table's
+    // own triggers with it.
+    if !around.is_empty() {
+        lines.push(Line::Comment(format!(
+            "the views and triggers that read or belong to {} are dropped here and created again after the rebuild",
+            new.name
+        )));
+    }
+    for u in around.iter().rev() {
+        let kind = match u.kind {
+            UnmodelledKind::View => "VIEW",
+            _ => "TRIGGER",
+        };
+        lines.push(Line::Stmt(format!("DROP {kind} IF EXISTS {}", q(&u.name))));
+    }
     for change in changes {
         if let Op::AlterColumn {
             table,
@@ -341,6 +358,11 @@ fn rebuild(old: &Table, new: &Table, changes: &[Op]) -> Vec<Line> {
     )));
     for ix in &new.indexes {
         lines.push(Line::Stmt(create_index(D, &new.name, ix)));
+    }
+    for u in around {
+        if let Some(sql) = &u.sql {
+            lines.push(Line::Stmt(sql.trim().trim_end_matches(';').to_string()));
+        }
     }
     lines
 }
@@ -381,7 +403,12 @@ fn render_op(op: &Op) -> Vec<Line> {
         Op::SetTableComment { table, .. } => {
             vec![Line::Comment(format!("SQLite has no table comments; nothing to do for {table}"))]
         }
-        Op::RebuildTable { old, new, changes } => rebuild(old, new, changes),
+        Op::RebuildTable {
+            old,
+            new,
+            changes,
+            around,
+        } => rebuild(old, new, changes, around),
         other => vec![Line::Comment(format!(
             "ERROR: SQLite needs a table rebuild to {}; generate operations with schema_core::diff::diff, which groups them into one",
             other.describe()

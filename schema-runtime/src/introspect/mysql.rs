@@ -344,6 +344,7 @@ fn assemble(
                 "STORED"
             };
             unmodelled.push(Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::GeneratedColumn,
                 name: c.column_name,
                 table: Some(c.table_name),
@@ -397,6 +398,7 @@ fn assemble(
     for ((tbl, name), why) in &special {
         if by_name.contains_key(tbl) {
             unmodelled.push(Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::Index,
                 name: name.clone(),
                 table: Some(tbl.clone()),
@@ -508,6 +510,7 @@ fn with_objects(schema: Schema, rows: Vec<ObjectRow>, exclude: &dyn Fn(&str) -> 
         .map(Use::table)
         .collect();
         all.push(Unmodelled {
+            sql: None,
             kind,
             name: r.name,
             table: r.tbl,

@@ -448,6 +448,7 @@ fn assemble(
         if let Some(table) = by_oid.get_mut(&ix.table_oid) {
             if !ix.unmodelled.is_empty() {
                 special.push(Unmodelled {
+                    sql: None,
                     kind: UnmodelledKind::Index,
                     name: ix.name,
                     table: Some(table.name.clone()),
@@ -501,6 +502,7 @@ fn with_unmodelled(
         let entry = objects
             .entry((r.kind.clone(), r.name.clone(), r.tbl.clone()))
             .or_insert_with(|| Unmodelled {
+                sql: None,
                 kind,
                 name: r.name,
                 table: r.tbl,

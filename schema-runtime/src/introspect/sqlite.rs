@@ -174,6 +174,7 @@ pub(crate) fn introspect(
         }
         let body = o.sql.as_deref().unwrap_or_default();
         unmodelled.push(Unmodelled {
+            sql: o.sql.clone(),
             kind: if o.kind == "view" {
                 UnmodelledKind::View
             } else {
@@ -216,6 +217,7 @@ pub(crate) fn introspect(
         }
         if c.hidden >= 2 {
             unmodelled.push(Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::GeneratedColumn,
                 name: c.name,
                 table: Some(c.tbl),
@@ -280,6 +282,7 @@ pub(crate) fn introspect(
                 _ => "on expressions",
             };
             unmodelled.push(Unmodelled {
+                sql: None,
                 kind: UnmodelledKind::Index,
                 name: idx,
                 table: Some(tbl),
