@@ -182,15 +182,16 @@ pub struct Replayed {
     /// Whether any revision up to there records state at all.
     pub recorded: bool,
     /// Tables left out of `schema` because two branches changed the same
-    /// part differently (`table: what`); the live database settles them.
-    pub conflicts: Vec<String>,
+    /// part differently (table → what clashed); the live database settles
+    /// them.
+    pub conflicts: Conflicts,
 }
 
 type State = BTreeMap<String, Rc<Table>>;
 
 /// Tables whose records could not be combined (`table` → what clashed),
 /// until a later record settles them.
-type Conflicts = BTreeMap<String, String>;
+pub type Conflicts = BTreeMap<String, String>;
 
 /// The recorded state at `heads` (all applied together: a merge in the
 /// making, or one head): each revision's records applied over the state of
@@ -256,10 +257,7 @@ pub fn replay(graph: &RevisionGraph, heads: &[String]) -> Result<Replayed, State
     Ok(Replayed {
         schema: Schema::new(state.values().map(|t| (**t).clone()).collect()),
         recorded: wanted.iter().any(|&w| recorded[w]),
-        conflicts: conflicts
-            .into_iter()
-            .map(|(table, what)| format!("{table}: {what}"))
-            .collect(),
+        conflicts,
     })
 }
 
@@ -477,11 +475,6 @@ pub fn reconcile(
     let recorded = &replayed.schema;
     let mut tables = Vec::new();
     let mut unaccounted = Vec::new();
-    let conflicted: BTreeSet<&str> = replayed
-        .conflicts
-        .iter()
-        .filter_map(|c| c.split(':').next())
-        .collect();
     for l in &live.tables {
         let model = models.table(&l.name).map(logical);
         match recorded.table(&l.name) {
@@ -498,8 +491,9 @@ pub fn reconcile(
             }
             None => {
                 let taken = settle(dialect, None, l, model.as_ref());
-                if replayed.recorded || conflicted.contains(l.name.as_str()) {
-                    let why = if conflicted.contains(l.name.as_str()) {
+                let conflicted = replayed.conflicts.contains_key(&l.name);
+                if replayed.recorded || conflicted {
+                    let why = if conflicted {
                         "branches that met changed it differently"
                     } else {
                         "created by a hand-written migration, or outside the migrations"
@@ -529,10 +523,9 @@ pub fn reconcile(
         }
     }
     // A conflicted table the database no longer has is still worth a word.
-    for c in &replayed.conflicts {
-        let table = c.split(':').next().unwrap_or("");
+    for (table, what) in &replayed.conflicts {
         if live.table(table).is_none() {
-            unaccounted.push(format!("recorded state of {c}"));
+            unaccounted.push(format!("recorded state of {table}: {what}"));
         }
     }
     Reconciled {
@@ -776,7 +769,7 @@ mod tests {
         let replayed = Replayed {
             schema: Schema::new(vec![recorded]),
             recorded: true,
-            conflicts: Vec::new(),
+            conflicts: Conflicts::new(),
         };
         let r = reconcile(
             &replayed,
@@ -889,7 +882,13 @@ mod tests {
             &["00000000000a".to_string(), "00000000000b".to_string()],
         )
         .unwrap();
-        assert_eq!(r.conflicts, ["users: both branches change its column `a`"]);
+        assert_eq!(
+            r.conflicts,
+            Conflicts::from([(
+                "users".to_string(),
+                "both branches change its column `a`".to_string()
+            )])
+        );
         assert!(r.schema.table("users").is_none());
     }
 
@@ -922,7 +921,7 @@ mod tests {
         let replayed = Replayed {
             schema: Schema::new(vec![recorded]),
             recorded: true,
-            conflicts: Vec::new(),
+            conflicts: Conflicts::new(),
         };
         let models = Schema::new(vec![model]);
         let live = Schema::new(vec![live]);

@@ -48,31 +48,11 @@ impl TestDb {
 
     /// First column of each row, as text.
     fn query(&self, sql: &str) -> Vec<String> {
-        use diesel::{QueryableByName, RunQueryDsl};
-        #[derive(QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-            v: Option<String>,
-        }
-        let mut c = self.conn();
-        let rows: Vec<Row> = match self.backend {
-            Backend::Postgres => c.with_pg(|pg| diesel::sql_query(sql).load(pg)),
-            _ => c.with_mysql(|my| diesel::sql_query(sql).load(my)),
-        }
-        .unwrap()
-        .unwrap();
-        rows.into_iter().map(|r| r.v.unwrap_or_default()).collect()
+        support::server_text_rows(&self.url, self.backend, sql)
     }
 
     fn tables(&self) -> Vec<String> {
-        let (schema, text) = match self.backend {
-            Backend::Postgres => ("current_schema()", "TEXT"),
-            _ => ("DATABASE()", "CHAR"),
-        };
-        self.query(&format!(
-            "SELECT CAST(table_name AS {text}) AS v FROM information_schema.tables \
-             WHERE table_schema = {schema} ORDER BY 1"
-        ))
+        support::server_tables(&self.url, self.backend)
     }
 
     fn applied(&self) -> Vec<String> {

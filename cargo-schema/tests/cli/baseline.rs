@@ -1,6 +1,6 @@
 //! `baseline`: adopting a database that was built without migrations.
 
-use crate::support::project;
+use crate::support::{project, sqlite3};
 
 /// A schema made by hand, as a team without migrations would have it.
 /// Declared types keep their spelling (`NUMERIC(10, 2)`, `nvarchar`). The
@@ -24,17 +24,7 @@ fn catalog(db: &std::path::Path) -> String {
                SELECT m.name || ' index ' || i.name || ' unique=' || i.\"unique\" \
                FROM sqlite_master m JOIN pragma_index_list(m.name) i \
                WHERE m.type = 'table' AND m.name <> 'schema_revisions' ORDER BY 1;";
-    let out = std::process::Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    sqlite3(db, sql)
 }
 
 #[test]
@@ -42,16 +32,7 @@ fn baseline_writes_the_schema_and_stamps_the_database() {
     let p = project("adopt").file("src/lib.rs", "").build();
     p.schema(&["init"]).ok();
     let db = p.path().join("app.db");
-    let out = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg(EXISTING)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    p.sqlite(EXISTING);
 
     p.schema(&["baseline", "-m", "baseline"])
         .ok()
@@ -63,15 +44,7 @@ fn baseline_writes_the_schema_and_stamps_the_database() {
 
     // The adopted database is at head: nothing runs, its data stays.
     p.schema(&["upgrade"]).ok().says("nothing to do");
-    let rows = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg("SELECT email FROM customers")
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&rows.stdout).trim(),
-        "ada@example.com"
-    );
+    assert_eq!(p.sqlite("SELECT email FROM customers"), "ada@example.com");
 
     // A new database gets the same schema from the baseline.
     let fresh = p.path().join("fresh.db");

@@ -103,15 +103,11 @@ fn config_keys_and_url_precedence() {
     .ok()
     .says("from_flag.db");
     assert!(p.path().join("from_flag.db").is_file());
-    let tables = std::process::Command::new("sqlite3")
-        .arg(p.path().join("from_flag.db"))
-        .arg("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)")
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&tables.stdout).trim(),
-        "my_versions,users"
+    let tables = crate::support::sqlite3(
+        &p.path().join("from_flag.db"),
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)",
     );
+    assert_eq!(tables, "my_versions,users");
 }
 
 #[test]

@@ -15,6 +15,22 @@ pub fn runtime_path() -> PathBuf {
         .join("schema-runtime")
 }
 
+/// Runs `sql` on the SQLite file `db` with the `sqlite3` client, failing
+/// the test with its error; returns the output, trimmed.
+pub fn sqlite3(db: &Path, sql: &str) -> String {
+    let out = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("sqlite3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// Starts a project named `name` with a manifest and an empty `src/lib.rs`.
 pub fn project(name: &str) -> ProjectBuilder {
     ProjectBuilder {
@@ -197,17 +213,7 @@ impl TestProject {
     /// Runs `sql` on the project's SQLite file with the `sqlite3` client,
     /// failing the test with its error; returns the output, trimmed.
     pub fn sqlite(&self, sql: &str) -> String {
-        let out = std::process::Command::new("sqlite3")
-            .arg(self.path().join("app.db"))
-            .arg(sql)
-            .output()
-            .expect("sqlite3 runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        sqlite3(&self.path().join("app.db"), sql)
     }
 
     /// Runs `cargo-schema schema <args>` in the project with DATABASE_URL

@@ -184,3 +184,38 @@ pub fn model() -> Schema {
     };
     Schema::new(vec![orgs, users])
 }
+
+/// The first column of each row of `sql` on the server at `url`, as text
+/// (the query names it `v`).
+pub fn server_text_rows(url: &str, backend: schema_runtime::Backend, sql: &str) -> Vec<String> {
+    use diesel::{QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        v: Option<String>,
+    }
+    let mut c = schema_runtime::Connection::establish(url).unwrap();
+    let rows: Vec<Row> = match backend {
+        schema_runtime::Backend::Postgres => c.with_pg(|pg| diesel::sql_query(sql).load(pg)),
+        _ => c.with_mysql(|my| diesel::sql_query(sql).load(my)),
+    }
+    .unwrap()
+    .unwrap();
+    rows.into_iter().map(|r| r.v.unwrap_or_default()).collect()
+}
+
+/// The table names of the database at `url` on a server, sorted.
+pub fn server_tables(url: &str, backend: schema_runtime::Backend) -> Vec<String> {
+    let (schema, text) = match backend {
+        schema_runtime::Backend::Postgres => ("current_schema()", "TEXT"),
+        _ => ("DATABASE()", "CHAR"),
+    };
+    server_text_rows(
+        url,
+        backend,
+        &format!(
+            "SELECT CAST(table_name AS {text}) AS v FROM information_schema.tables \
+             WHERE table_schema = {schema} ORDER BY 1"
+        ),
+    )
+}
