@@ -156,12 +156,6 @@ impl Words {
         self.words.iter().any(|w| w == word)
     }
 
-    /// The word after the first `word`.
-    fn after(&self, word: &str) -> Option<&str> {
-        let i = self.words.iter().position(|w| w == word)?;
-        self.words.get(i + 1).map(String::as_str)
-    }
-
     /// The table name of `ALTER TABLE [IF EXISTS] [ONLY] name` / `CREATE
     /// TABLE [IF NOT EXISTS] name` / `DROP TABLE [IF EXISTS] name`,
     /// unqualified, as written (quoted names by value).
@@ -294,10 +288,11 @@ pub fn lint(file: &MigrationFile, dialect: Dialect, options: LintOptions) -> Vec
             }
         } else if w.starts(&["CREATE", "INDEX"]) || w.starts(&["CREATE", "UNIQUE", "INDEX"]) {
             let concurrently = w.has("CONCURRENTLY");
-            let table = w.after("ON").map(|_| {
-                let i = w.words.iter().position(|x| x == "ON").expect("found above");
-                w.table_after(i + 1).unwrap_or_default()
-            });
+            let table = w
+                .words
+                .iter()
+                .position(|x| x == "ON")
+                .and_then(|i| w.table_after(i + 1));
             let new_table = table.as_ref().is_some_and(|t| created.contains(t));
             if !new_table {
                 ddl_on_existing = true;
