@@ -263,6 +263,7 @@ impl MigrationInner {
             Progress::Skipped { revision } => {
                 d.line(format!("{revision}: already handled by another migrator"))
             }
+            Progress::Notice { revision, message } => d.line(format!("{revision}: {message}")),
             // Events added later are not shown until the CLI learns them.
             _ => {}
         }

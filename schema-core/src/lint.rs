@@ -202,6 +202,56 @@ impl Words {
     }
 }
 
+/// The name of the index a `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT
+/// EXISTS] name ...` statement builds, as the catalog holds it (an
+/// unquoted name folded to lower case), unqualified; `None` for any other
+/// statement. A failed concurrent build leaves an INVALID index of that
+/// name behind, which the migrator looks for before the statement runs.
+pub fn concurrent_index_build(sql: &str, dialect: Dialect) -> Option<String> {
+    let options = LexOptions {
+        backslash_escapes: dialect.backslash_escapes(),
+        double_quoted_strings: false,
+        brackets: Brackets::Punct,
+    };
+    let tokens: Vec<_> = Lexer::new(sql, 1, options)
+        .filter(|t| !t.is_comment())
+        .collect();
+    let mut i = 0;
+    let mut expect = |words: &[&str], optional: bool| -> bool {
+        let matched = words
+            .iter()
+            .enumerate()
+            .all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.is_word(w)));
+        if matched {
+            i += words.len();
+        }
+        matched || optional
+    };
+    if !(expect(&["CREATE"], false)
+        && expect(&["UNIQUE"], true)
+        && expect(&["INDEX", "CONCURRENTLY"], false)
+        && expect(&["IF", "NOT", "EXISTS"], true))
+    {
+        return None;
+    }
+    let mut name = None;
+    while let Some(t) = tokens.get(i) {
+        let value = match t.kind {
+            TokenKind::QuotedIdent => t.value(false),
+            TokenKind::Word if !t.is_word("ON") => t.text.to_ascii_lowercase(),
+            _ => return None,
+        };
+        name = Some(value);
+        // `schema.name`: keep the last part.
+        if tokens.get(i + 1).is_some_and(|t| t.is_punct(".")) {
+            i += 2;
+            continue;
+        }
+        break;
+    }
+    name
+}
+
 /// Whether `words` starts with `seq`.
 fn begins(words: &[String], seq: &[&str]) -> bool {
     words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w == s)
@@ -269,6 +319,7 @@ pub fn lint(file: &MigrationFile, dialect: Dialect, options: LintOptions) -> Vec
         || file.lock_timeout.is_some()
         || file.statement_timeout.is_some();
     let mut findings = Vec::new();
+    let mut not_null = NotNullChecks::default();
     for st in &statements {
         let w = Words::new(&st.sql, dialect);
         let mut hits: Vec<&'static str> = Vec::new();
@@ -341,7 +392,9 @@ pub fn lint(file: &MigrationFile, dialect: Dialect, options: LintOptions) -> Vec
                     online = true;
                     continue;
                 }
-                hits.extend(alter_action(action, new_table));
+                not_null.note(&t, action);
+                let checked = |col: &str| not_null.validated(&t, col);
+                hits.extend(alter_action(action, new_table, &checked));
             }
             if !new_table {
                 ddl_on_existing = true;
@@ -371,8 +424,61 @@ pub fn lint(file: &MigrationFile, dialect: Dialect, options: LintOptions) -> Vec
     findings
 }
 
-/// The rules one `ALTER TABLE` action breaks.
-fn alter_action(a: &[String], new_table: bool) -> Vec<&'static str> {
+/// `CHECK (col IS NOT NULL)` constraints a file adds and validates: a
+/// `SET NOT NULL` after one has been validated skips the scan (PostgreSQL
+/// 12 and later use the check as proof), so it no longer blocks writes.
+#[derive(Default)]
+struct NotNullChecks {
+    /// (table, constraint) → column, for checks added.
+    added: Vec<(String, String, String)>,
+    /// (table, constraint) validated.
+    validated: BTreeSet<(String, String)>,
+}
+
+impl NotNullChecks {
+    /// Records what one `ALTER TABLE table` action adds or validates.
+    fn note(&mut self, table: &str, a: &[String]) {
+        let lower = |w: &String| w.to_ascii_lowercase();
+        match a {
+            [add, constraint, name, check, open, col, is, not, null, close, ..]
+                if add == "ADD"
+                    && constraint == "CONSTRAINT"
+                    && check == "CHECK"
+                    && open == "("
+                    && is == "IS"
+                    && not == "NOT"
+                    && null == "NULL"
+                    && close == ")" =>
+            {
+                self.added
+                    .push((table.to_string(), lower(name), lower(col)));
+            }
+            [validate, constraint, name]
+                if validate == "VALIDATE" && constraint == "CONSTRAINT" =>
+            {
+                self.validated.insert((table.to_string(), lower(name)));
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether a validated check of this file proves `table.col` has no NULLs.
+    fn validated(&self, table: &str, col: &str) -> bool {
+        self.added.iter().any(|(t, name, c)| {
+            t == table
+                && c.eq_ignore_ascii_case(col)
+                && self.validated.contains(&(t.clone(), name.clone()))
+        })
+    }
+}
+
+/// The rules one `ALTER TABLE` action breaks; `checked` says whether a
+/// validated check already proves a column NOT NULL.
+fn alter_action(
+    a: &[String],
+    new_table: bool,
+    checked: &dyn Fn(&str) -> bool,
+) -> Vec<&'static str> {
     let mut hits = Vec::new();
     let has = |w: &str| a.iter().any(|x| x == w);
     if begins(a, &["ADD"]) {
@@ -386,7 +492,14 @@ fn alter_action(a: &[String], new_table: bool) -> Vec<&'static str> {
             hits.push("adding-volatile-default");
         }
     } else if begins(a, &["ALTER"]) {
-        if has("SET") && has("NOT") && has("NULL") && !new_table {
+        // `ALTER [COLUMN] col ...`
+        let col = a
+            .iter()
+            .skip(1)
+            .find(|w| w.as_str() != "COLUMN")
+            .map(String::as_str)
+            .unwrap_or("");
+        if has("SET") && has("NOT") && has("NULL") && !new_table && !checked(col) {
             hits.push("set-not-null");
         }
         if has("TYPE") {
@@ -497,6 +610,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_index_a_concurrent_build_names() {
+        let pg = Dialect::Postgres;
+        let name = |sql: &str| concurrent_index_build(sql, pg);
+        assert_eq!(
+            name("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Ix_A\" ON t (a)").as_deref(),
+            Some("Ix_A")
+        );
+        assert_eq!(
+            name("create unique index concurrently IX_b on t (b)").as_deref(),
+            Some("ix_b")
+        );
+        assert_eq!(
+            name("CREATE INDEX CONCURRENTLY public.ix_c ON t (c)").as_deref(),
+            Some("ix_c")
+        );
+        assert_eq!(name("CREATE INDEX ix_d ON t (d)"), None);
+        assert_eq!(name("CREATE INDEX CONCURRENTLY ON t (d)"), None);
+        assert_eq!(name("DROP INDEX CONCURRENTLY ix_e"), None);
+    }
+
     fn ids(d: Dialect, f: &MigrationFile) -> Vec<(usize, &'static str)> {
         lint(f, d, LintOptions::default())
             .into_iter()
@@ -552,6 +686,32 @@ mod tests {
             ids(Dialect::Postgres, &f),
             [(15, "concurrently-in-transaction")]
         );
+    }
+
+    #[test]
+    fn set_not_null_after_a_validated_check_passes() {
+        let safe = "ALTER TABLE \"users\" ADD CONSTRAINT \"users_email_not_null\" CHECK (\"email\" IS NOT NULL) NOT VALID;\n\
+                    ALTER TABLE \"users\" VALIDATE CONSTRAINT \"users_email_not_null\";\n\
+                    ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL;\n\
+                    ALTER TABLE \"users\" DROP CONSTRAINT \"users_email_not_null\";";
+        let mut f = file(safe);
+        f.transaction = false;
+        f.lock_timeout = Some(std::time::Duration::from_secs(5));
+        assert_eq!(ids(Dialect::Postgres, &f), []);
+        // Not validated yet, or a check on another column: still a scan.
+        for unsafe_sql in [
+            safe.replace("VALIDATE CONSTRAINT", "RENAME CONSTRAINT \"x\" TO"),
+            safe.replace("CHECK (\"email\"", "CHECK (\"name\""),
+        ] {
+            let mut f = file(&unsafe_sql);
+            f.transaction = false;
+            f.lock_timeout = Some(std::time::Duration::from_secs(5));
+            assert_eq!(
+                ids(Dialect::Postgres, &f),
+                [(12, "set-not-null")],
+                "{unsafe_sql}"
+            );
+        }
     }
 
     #[test]

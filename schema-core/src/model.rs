@@ -533,7 +533,7 @@ pub struct PrimaryKey {
 }
 
 /// A secondary index.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
 pub struct Index {

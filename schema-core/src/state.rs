@@ -623,6 +623,12 @@ pub fn generate(
     let reconciled = reconcile(replayed, live, live_dialect, models);
     let live_diff = diff_with_hints(&reconciled.schema, models, live_dialect);
     let bare = Schema::new(reconciled.schema.tables.clone());
+    // One file per revision serves every dialect, so the lock-safe
+    // statements that need migrations of their own stay in it.
+    let options = RenderOptions {
+        separate: false,
+        ..options
+    };
     let sections = targets
         .iter()
         .map(|&d| {

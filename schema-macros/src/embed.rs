@@ -43,20 +43,34 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
         let rel = format!("{}/{}", dir_arg.trim_end_matches('/'), name);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| syn::Error::new(span, format!("cannot read {}: {e}", path.display())))?;
-        if let Err(e) = MigrationFile::parse(&text, &rel) {
-            let e = syn::Error::new(span, format!("invalid migration file: {e}"));
-            match &mut errors {
-                Some(all) => all.combine(e),
-                None => errors = Some(e),
+        let file = match MigrationFile::parse(&text, &rel) {
+            Ok(file) => file,
+            Err(e) => {
+                let e = syn::Error::new(span, format!("invalid migration file: {e}"));
+                match &mut errors {
+                    Some(all) => all.combine(e),
+                    None => errors = Some(e),
+                }
+                continue;
             }
-            continue;
-        }
+        };
+        // Hashed here so that a start-up `upgrade` hashes nothing; the
+        // `include_str!` below makes cargo rebuild (and rehash) when the
+        // file changes.
+        let checksum = file.checksum().into_owned();
+        let sections = file.dialects.iter().map(|d| {
+            let dialect = d.dialect.name();
+            let sum = schema_core::migration::checksum(&d.up);
+            quote! { (#dialect, #sum) }
+        });
         let abs = path.to_string_lossy().into_owned();
         entries.push(quote! {
             ::schema_runtime::EmbeddedFile {
                 name: #name,
                 path: #rel,
                 contents: ::core::include_str!(#abs),
+                checksum: #checksum,
+                section_checksums: &[#(#sections),*],
             }
         });
     }

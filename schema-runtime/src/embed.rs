@@ -10,6 +10,11 @@ pub struct EmbeddedFile {
     pub path: &'static str,
     /// The file's text.
     pub contents: &'static str,
+    /// The checksum of its unqualified up section, computed at build time.
+    pub checksum: &'static str,
+    /// The checksums of its per-dialect up sections, by dialect name
+    /// (`("postgres", "…")`), computed at build time.
+    pub section_checksums: &'static [(&'static str, &'static str)],
 }
 
 /// The migration files of a directory, embedded at compile time by

@@ -31,6 +31,10 @@ use crate::script;
 use crate::version::DEFAULT_VERSION_TABLE;
 
 pub use crate::engine::TransactionMode;
+
+/// How many times a statement that timed out waiting for a lock is tried
+/// again by default ([`Migrator::lock_retries`]).
+pub const DEFAULT_LOCK_RETRIES: u32 = 3;
 pub use crate::lock::LockMode;
 pub use crate::report::{Action, Drift, Progress, Report, Status, Step};
 
@@ -59,6 +63,7 @@ pub struct Migrator {
     transaction_mode: TransactionMode,
     strict: bool,
     dry_run: bool,
+    lock_retries: u32,
     progress: Option<Arc<ProgressFn>>,
 }
 
@@ -74,6 +79,7 @@ impl fmt::Debug for Migrator {
             .field("transaction_mode", &self.transaction_mode)
             .field("strict", &self.strict)
             .field("dry_run", &self.dry_run)
+            .field("lock_retries", &self.lock_retries)
             .finish()
     }
 }
@@ -83,12 +89,24 @@ impl Migrator {
     /// the first command run (`embed_migrations!` already rejects them at
     /// compile time).
     pub fn new(migrations: &'static EmbeddedMigrations) -> Migrator {
-        Migrator::from_texts(
-            migrations
-                .files()
-                .iter()
-                .map(|f| (f.path.to_string(), f.contents)),
-        )
+        let graph = (|| {
+            let mut parsed = Vec::with_capacity(migrations.len());
+            for f in migrations.files() {
+                let mut file = MigrationFile::parse(f.contents, f.path)?;
+                // Hashed at build time; the files cannot have changed since.
+                file.up_checksum = Some(f.checksum.to_string());
+                for d in &mut file.dialects {
+                    d.up_checksum = f
+                        .section_checksums
+                        .iter()
+                        .find(|(name, _)| *name == d.dialect.name())
+                        .map(|(_, sum)| sum.to_string());
+                }
+                parsed.push((f.path.to_string(), file));
+            }
+            RevisionGraph::new(parsed)
+        })();
+        Migrator::over(graph)
     }
 
     /// A migrator over the `*.sql` files of a directory.
@@ -122,6 +140,12 @@ impl Migrator {
             }
             RevisionGraph::new(parsed)
         })();
+        Migrator::over(graph)
+    }
+
+    /// A migrator with the default settings over a graph (or the error
+    /// reading the files).
+    fn over(graph: std::result::Result<RevisionGraph, MigrationError>) -> Migrator {
         Migrator {
             graph: Arc::new(graph),
             version_table: DEFAULT_VERSION_TABLE.to_string(),
@@ -132,6 +156,7 @@ impl Migrator {
             transaction_mode: TransactionMode::default(),
             strict: false,
             dry_run: false,
+            lock_retries: DEFAULT_LOCK_RETRIES,
             progress: None,
         }
     }
@@ -190,6 +215,15 @@ impl Migrator {
         self
     }
 
+    /// How many times a statement that timed out waiting for a lock (its
+    /// `lock_timeout` ran out: it changed nothing) is tried again, after a
+    /// jittered wait that grows from half a second (default 3; 0 fails at
+    /// once). In a transaction the whole migration is tried again.
+    pub fn lock_retries(mut self, retries: u32) -> Migrator {
+        self.lock_retries = retries;
+        self
+    }
+
     /// Makes checksum problems errors instead of warnings.
     pub fn strict(mut self, strict: bool) -> Migrator {
         self.strict = strict;
@@ -229,6 +263,7 @@ impl Migrator {
             lease: self.lease,
             mode: self.transaction_mode,
             strict: self.strict,
+            lock_retries: self.lock_retries,
             progress: self.progress.as_deref(),
         })
     }

@@ -77,6 +77,15 @@ pub enum Progress<'a> {
         /// The revision id.
         revision: &'a str,
     },
+    /// Something the run did on its own while applying a revision: a
+    /// statement retried after a lock timeout, an INVALID index left by a
+    /// failed concurrent build dropped before building it again.
+    Notice {
+        /// The revision id.
+        revision: &'a str,
+        /// What happened, in words.
+        message: &'a str,
+    },
 }
 
 /// The outcome of `upgrade`, `downgrade` or `stamp`.

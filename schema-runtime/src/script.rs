@@ -62,6 +62,7 @@ mod tests {
             lease: crate::lock::DEFAULT_LEASE,
             mode,
             strict: false,
+            lock_retries: 0,
             progress: None,
         }
     }

@@ -55,12 +55,71 @@ pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
                 file.portable = generated.dialects.is_empty();
                 file.dialects = generated.dialects;
                 file.state = generated.state;
+                file.lock_timeout = generated.lock_timeout;
+                let chain = chained(file, generated.before, generated.after)?;
+                for path in write_all(ctx, files, chain)? {
+                    ctx.out.answer(format!("created {}", display_path(&path)));
+                }
+                return Ok(ExitCode::SUCCESS);
             }
         }
     }
     let path = write_new(ctx, files, file)?;
     ctx.out.answer(format!("created {}", display_path(&path)));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The main file with the lock-safe migrations that run outside a
+/// transaction just before and after it, linked in that order: the first
+/// takes the parents (and labels), each next one the previous as parent.
+/// A main file left empty (say, only an index was added) is not written.
+fn chained(
+    main: MigrationFile,
+    before: Option<autogen::Separate>,
+    after: Option<autogen::Separate>,
+) -> Result<Vec<MigrationFile>, CliError> {
+    let separate = |s: autogen::Separate, part: &str| MigrationFile {
+        message: format!("{} ({part})", main.message),
+        created: main.created,
+        transaction: false,
+        lock_timeout: main.lock_timeout,
+        preamble: s.preamble,
+        up: s.up,
+        down: s.down,
+        ..MigrationFile::default()
+    };
+    let parents = main.down_revisions.clone();
+    let labels = main.branch_labels.clone();
+    let depends = main.depends_on.clone();
+    let message = main.message.clone();
+    let before = before.map(|b| separate(b, "before: concurrent index drops"));
+    let after = after.map(|a| separate(a, "after: concurrent builds, validation"));
+    let mut chain: Vec<MigrationFile> = before.into_iter().collect();
+    if !main.up.trim().is_empty()
+        || !main.dialects.is_empty()
+        || (chain.is_empty() && after.is_none())
+    {
+        chain.push(main);
+    }
+    chain.extend(after);
+    if chain.len() == 1 {
+        chain[0].message = message;
+    }
+    let mut previous: Option<String> = None;
+    for file in &mut chain {
+        if file.revision.is_empty() {
+            file.revision = new_revision_id()?;
+        }
+        let first = previous.is_none();
+        file.down_revisions = previous.iter().cloned().collect();
+        if first {
+            file.down_revisions = parents.clone();
+        }
+        file.branch_labels = if first { labels.clone() } else { Vec::new() };
+        file.depends_on = if first { depends.clone() } else { Vec::new() };
+        previous = Some(file.revision.clone());
+    }
+    Ok(chain)
 }
 
 /// `merge -m MSG REV... | heads`
@@ -141,31 +200,47 @@ fn one_line(message: &str) -> String {
 /// is written when the result would not load.
 pub(crate) fn write_new(
     ctx: &Ctx,
-    mut files: Vec<(String, MigrationFile)>,
+    files: Vec<(String, MigrationFile)>,
     file: MigrationFile,
 ) -> Result<PathBuf, CliError> {
+    Ok(write_all(ctx, files, vec![file])?.remove(0))
+}
+
+/// [`write_new`] for several new files at once: all are checked against
+/// the graph before any is written.
+pub(crate) fn write_all(
+    ctx: &Ctx,
+    mut files: Vec<(String, MigrationFile)>,
+    new: Vec<MigrationFile>,
+) -> Result<Vec<PathBuf>, CliError> {
     let dir = ctx.project.migrations_dir();
-    let created = file.created.unwrap_or_else(Utc::now);
-    let name = file_name(
-        &ctx.project.config.file_template,
-        created,
-        &file.revision,
-        &file.message,
-    )?;
-    let path = dir.join(&name);
-    let text = file.render();
-    // Round-trip through the parser and the graph before touching the disk.
-    let reparsed = MigrationFile::parse(&text, &name)?;
-    files.push((display_path(&path), reparsed));
-    RevisionGraph::new(files)?;
-    if path.exists() {
-        return Err(CliError::Other(format!(
-            "{} already exists; not overwriting it",
-            display_path(&path)
-        )));
+    let mut out = Vec::new();
+    for file in new {
+        let created = file.created.unwrap_or_else(Utc::now);
+        let name = file_name(
+            &ctx.project.config.file_template,
+            created,
+            &file.revision,
+            &file.message,
+        )?;
+        let path = dir.join(&name);
+        let text = file.render();
+        // Round-trip through the parser and the graph before touching the disk.
+        let reparsed = MigrationFile::parse(&text, &name)?;
+        files.push((display_path(&path), reparsed));
+        if path.exists() {
+            return Err(CliError::Other(format!(
+                "{} already exists; not overwriting it",
+                display_path(&path)
+            )));
+        }
+        out.push((path, text));
     }
-    let parent = path.parent().unwrap_or(&dir);
-    fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
-    fs::write(&path, text).map_err(|e| CliError::io(&path, e))?;
-    Ok(path)
+    RevisionGraph::new(files)?;
+    for (path, text) in &out {
+        let parent = path.parent().unwrap_or(&dir);
+        fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
+        fs::write(path, text).map_err(|e| CliError::io(path, e))?;
+    }
+    Ok(out.into_iter().map(|(p, _)| p).collect())
 }

@@ -18,6 +18,44 @@ pub(super) enum Line {
     Warning(String),
     /// A statement; may span lines.
     Stmt(String),
+    /// A line that cannot run inside the migration's transaction (or must
+    /// not hold its locks): it goes to a migration of its own, applied
+    /// just before or just after.
+    In(Phase, Box<Line>),
+}
+
+/// Where a line of a lock-safe change runs relative to the main migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Phase {
+    /// A `transaction: false` migration applied before the main one
+    /// (dropping an index concurrently, while its columns still exist).
+    Before,
+    /// The main migration, in its transaction.
+    Main,
+    /// A `transaction: false` migration applied after the main one
+    /// (building indexes concurrently, validating constraints, once the
+    /// columns exist and the main transaction's locks are gone).
+    After,
+}
+
+impl Line {
+    /// `line` in the migration applied after the main one.
+    pub(super) fn after(line: Line) -> Line {
+        Line::In(Phase::After, Box::new(line))
+    }
+
+    /// `line` in the migration applied before the main one.
+    pub(super) fn before(line: Line) -> Line {
+        Line::In(Phase::Before, Box::new(line))
+    }
+
+    /// The phase the line runs in and the line itself.
+    pub(super) fn split(self) -> (Phase, Line) {
+        match self {
+            Line::In(phase, line) => (phase, *line),
+            line => (Phase::Main, line),
+        }
+    }
 }
 
 /// `"a", "b"`

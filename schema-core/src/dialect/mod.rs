@@ -64,7 +64,7 @@ mod postgres;
 mod render;
 mod sqlite;
 
-pub use render::{RenderOptions, RenderedMigration};
+pub use render::{RenderOptions, RenderedMigration, SeparateMigration};
 pub use sqlite::SQLITE_AUTOINDEX;
 
 use std::borrow::Cow;

@@ -9,6 +9,7 @@ use super::clauses::{
     null_and_default, primary_key_clause, unique_clause, Line,
 };
 use super::{DeclaredType, Dialect, DialectImpl, RenderOptions};
+use crate::model::{Check, ForeignKey, Index};
 use crate::model::{Column, KeyGeneration, LogicalType, Table};
 use crate::ops::{ConstraintKind, Op};
 
@@ -137,7 +138,14 @@ impl DialectImpl for Postgres {
         false
     }
 
-    fn render_op(&self, op: &Op, _options: RenderOptions) -> Vec<Line> {
+    /// Online, changes to an existing table take their lock-safe forms,
+    /// split across migrations where a transaction would defeat them.
+    fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<Line> {
+        if options.online && options.separate {
+            if let Some(lines) = lock_safe(op) {
+                return lines;
+            }
+        }
         render_op(op)
     }
 
@@ -467,4 +475,168 @@ fn render_op(op: &Op) -> Vec<Line> {
         // Not produced for PostgreSQL; apply the changes one by one.
         Op::RebuildTable { changes, .. } => changes.iter().flat_map(render_op).collect(),
     }
+}
+
+/// PostgreSQL's own name for an unnamed foreign key (`<table>_<cols>_fkey`).
+fn foreign_key_name(table: &str, fk: &ForeignKey) -> String {
+    fk.name
+        .clone()
+        .unwrap_or_else(|| format!("{table}_{}_fkey", fk.columns.join("_")))
+}
+
+/// `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS ...`: the build does
+/// not block writes; `IF NOT EXISTS` lets a stopped run be run again (the
+/// migrator drops an INVALID index a failed build left first).
+fn create_index_concurrently(table: &str, index: &Index) -> String {
+    let plain = create_index(D, table, index);
+    match plain.split_once("INDEX ") {
+        Some((head, rest)) => format!("{head}INDEX CONCURRENTLY IF NOT EXISTS {rest}"),
+        None => plain,
+    }
+}
+
+/// A constraint added `NOT VALID` (only new rows are checked, a brief
+/// lock) and validated in a statement of its own (a scan that does not
+/// block writes). The `DROP ... IF EXISTS` first makes a run stopped by a
+/// failed validation safe to run again once the data is fixed.
+fn add_validated(table: &str, name: &str, clause: String) -> Vec<Line> {
+    let t = D.quote_ident(table);
+    let n = D.quote_ident(name);
+    vec![
+        Line::after(Line::Comment(format!(
+            "{name}: added NOT VALID (a brief lock; new rows are checked), then validated without blocking writes"
+        ))),
+        Line::after(Line::Stmt(format!(
+            "ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {n}"
+        ))),
+        Line::after(Line::Stmt(format!("ALTER TABLE {t} ADD {clause} NOT VALID"))),
+        Line::after(Line::Stmt(format!("ALTER TABLE {t} VALIDATE CONSTRAINT {n}"))),
+    ]
+}
+
+/// The name of the check that carries a `SET NOT NULL` (at most 63 bytes,
+/// PostgreSQL's limit, so every statement names the same constraint).
+fn not_null_check_name(table: &str, column: &str) -> String {
+    let mut name = format!("{table}_{column}_not_null");
+    while name.len() > 63 {
+        name.pop();
+    }
+    name
+}
+
+/// The lock-safe form of `op` on an existing table, when it differs from
+/// the plain one: index builds and drops `CONCURRENTLY` (in migrations of
+/// their own, since `CONCURRENTLY` cannot run in a transaction), foreign
+/// keys and checks `NOT VALID` then validated, a unique constraint over a
+/// concurrently built index, and `SET NOT NULL` through a validated
+/// `CHECK (col IS NOT NULL)`, which lets PostgreSQL (12 and later) skip its
+/// own scan under the ACCESS EXCLUSIVE lock.
+fn lock_safe(op: &Op) -> Option<Vec<Line>> {
+    // What has no lock-safe form in one step says so, with the plan.
+    if let Some(plan) = expand_contract(op) {
+        let mut lines = vec![Line::Warning(plan)];
+        lines.extend(lock_safe_forms(op).unwrap_or_else(|| render_op(op)));
+        return Some(lines);
+    }
+    lock_safe_forms(op)
+}
+
+/// The expand/contract plan for a change that holds a blocking lock for
+/// its whole run, or breaks the application still running, in words.
+fn expand_contract(op: &Op) -> Option<String> {
+    match op {
+        Op::AlterColumn { table, old, new }
+            if D.canonical_type(&old.ty) != D.canonical_type(&new.ty) =>
+        {
+            Some(format!(
+                "changing the type of {table}.{} to {} may rewrite the table and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait for the whole rewrite); on a large table, expand and contract instead: add a column of the new type, backfill it in batches, switch the application to it, then drop the old column",
+                new.name,
+                D.render_type(new)
+            ))
+        }
+        Op::RenameColumn { table, from, to } => Some(format!(
+            "renaming {table}.{from} to {to} breaks the application still running against the old name until it is redeployed; to stay up, expand and contract instead: add {to}, write both, backfill, switch reads, then drop {from}"
+        )),
+        Op::RenameTable { from, to } => Some(format!(
+            "renaming table {from} to {to} breaks the application still running against the old name until it is redeployed; to stay up, create a view named {from} over {to} for the old code, then drop it once every instance is redeployed"
+        )),
+        _ => None,
+    }
+}
+
+/// The lock-safe statements of `op`, when they differ from the plain ones.
+fn lock_safe_forms(op: &Op) -> Option<Vec<Line>> {
+    let q = |s: &str| D.quote_ident(s);
+    Some(match op {
+        Op::AddIndex { table, index } => vec![
+            Line::after(Line::Comment(format!(
+                "{}: built concurrently, writes continue",
+                index.name
+            ))),
+            Line::after(Line::Stmt(create_index_concurrently(table, index))),
+        ],
+        Op::DropIndex { index, .. } => vec![Line::before(Line::Stmt(format!(
+            "DROP INDEX CONCURRENTLY IF EXISTS {}",
+            q(&index.name)
+        )))],
+        Op::AddUnique { table, unique } => {
+            let index = Index {
+                name: unique.name.clone(),
+                columns: unique.columns.clone(),
+                unique: true,
+                ..Index::default()
+            };
+            vec![
+                Line::after(Line::Comment(format!(
+                    "{}: the unique index is built concurrently, then becomes the constraint (a brief lock)",
+                    unique.name
+                ))),
+                Line::after(Line::Stmt(create_index_concurrently(table, &index))),
+                // Guarded: a run stopped after this statement can be run again.
+                Line::after(Line::Stmt(format!(
+                    "DO $$ BEGIN\n    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = {}::regclass AND conname = {}) THEN\n        ALTER TABLE {} ADD CONSTRAINT {} UNIQUE USING INDEX {};\n    END IF;\nEND $$",
+                    D.quote_str(&q(table)),
+                    D.quote_str(&unique.name),
+                    q(table),
+                    q(&unique.name),
+                    q(&unique.name)
+                ))),
+            ]
+        }
+        Op::AddForeignKey { table, fk } => {
+            let name = foreign_key_name(table, fk);
+            let named = ForeignKey {
+                name: Some(name.clone()),
+                ..fk.clone()
+            };
+            add_validated(table, &name, foreign_key_clause(D, &named))
+        }
+        Op::AddCheck { table, check } => add_validated(table, &check.name, check_clause(D, check)),
+        Op::AlterColumn { table, old, new } if old.nullable && !new.nullable => {
+            // Every other change in the main migration; the NOT NULL after.
+            let still_nullable = Column {
+                nullable: true,
+                ..new.clone()
+            };
+            let mut lines = alter_column(table, old, &still_nullable);
+            let check = Check {
+                name: not_null_check_name(table, &new.name),
+                sql: format!("{} IS NOT NULL", q(&new.name)),
+            };
+            lines.extend(backfill(D, table, old, new).into_iter().map(Line::after));
+            lines.extend(add_validated(table, &check.name, check_clause(D, &check)));
+            lines.push(Line::after(Line::Stmt(format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+                q(table),
+                q(&new.name)
+            ))));
+            lines.push(Line::after(Line::Stmt(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                q(table),
+                q(&check.name)
+            ))));
+            lines
+        }
+        _ => return None,
+    })
 }

@@ -1,9 +1,15 @@
 //! Rendering [`Op`]s to an up and a down migration: the driver shared by
 //! all dialects. The statements of each operation come from the dialect
 //! object ([`Dialect`]'s `render_op`); shared clause builders live in
-//! `clauses.rs`.
+//! `clauses.rs`. A dialect may place a lock-safe form's statements in a
+//! migration of their own before or after the main one (a [`Phase`]); the
+//! driver collects them there, and puts each operation's inverse in the
+//! down section of the same migration, so a downgrade undoes them in the
+//! reverse order.
 
-use super::clauses::Line;
+use std::collections::BTreeSet;
+
+use super::clauses::{Line, Phase};
 use super::Dialect;
 use crate::ops::Op;
 
@@ -21,20 +27,86 @@ pub struct RenderedMigration {
     pub summary: Vec<String>,
     /// The warnings of the up section (also embedded as `-- WARNING:` lines).
     pub warnings: Vec<String>,
+    /// Statements to run outside a transaction just before `up`, as a
+    /// migration of their own (PostgreSQL: `DROP INDEX CONCURRENTLY` while
+    /// the index's columns still exist). `None` when there are none.
+    pub before: Option<SeparateMigration>,
+    /// Statements to run outside a transaction just after `up`, as a
+    /// migration of their own (PostgreSQL: `CREATE INDEX CONCURRENTLY`,
+    /// `VALIDATE CONSTRAINT`, `SET NOT NULL` through a validated check).
+    /// `None` when there are none.
+    pub after: Option<SeparateMigration>,
+}
+
+/// The part of a rendered change that runs as a `transaction: false`
+/// migration of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeparateMigration {
+    /// Its up SQL.
+    pub up: String,
+    /// Its down SQL: the inverses of its operations, in reverse order.
+    pub down: String,
+    /// The operations it carries (part of), in words.
+    pub summary: Vec<String>,
+}
+
+impl RenderedMigration {
+    /// The main up section and the separate migrations' up sections, in
+    /// the order they run.
+    pub fn all_up(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(b) = &self.before {
+            parts.push(b.up.trim());
+        }
+        parts.push(self.up.trim());
+        if let Some(a) = &self.after {
+            parts.push(a.up.trim());
+        }
+        parts.retain(|p| !p.is_empty());
+        parts.join("\n")
+    }
 }
 
 /// How autogenerate renders: the settings a project can turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Lock-safe forms where the dialect has them (MySQL/MariaDB:
-    /// `ALGORITHM=INPLACE, LOCK=NONE`); `online = false` in the config
-    /// turns them off.
+    /// `ALGORITHM=INPLACE, LOCK=NONE`; PostgreSQL: concurrent index builds
+    /// and validated constraints in migrations of their own); `online =
+    /// false` in the config turns them off. Changes to a table the same
+    /// migration creates are always written plainly (it is empty).
     pub online: bool,
+    /// Whether statements may go to separate migrations before and after
+    /// the main one ([`RenderedMigration::before`] / `after`), as
+    /// autogenerate writes them. Without (the default: one migration), a
+    /// dialect writes what it can inside the main migration.
+    pub separate: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { online: true }
+        RenderOptions {
+            online: true,
+            separate: false,
+        }
+    }
+}
+
+/// The three places a rendered line can go.
+#[derive(Default)]
+struct Sections {
+    before: String,
+    main: String,
+    after: String,
+}
+
+impl Sections {
+    fn of(&mut self, phase: Phase) -> &mut String {
+        match phase {
+            Phase::Before => &mut self.before,
+            Phase::Main => &mut self.main,
+            Phase::After => &mut self.after,
+        }
     }
 }
 
@@ -43,59 +115,107 @@ pub(super) fn render_migration(
     ops: &[Op],
     options: RenderOptions,
 ) -> RenderedMigration {
+    // A table created here is new and empty: nothing to keep writable.
+    let new_tables: BTreeSet<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::CreateTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let options_for = |op: &Op| {
+        let mut o = options;
+        if new_tables.contains(op.table()) {
+            o.online = false;
+        }
+        if !o.online {
+            o.separate = false;
+        }
+        o
+    };
     let mut warnings = Vec::new();
-    let up = render_ops(d, ops, options, &mut warnings);
-    let inverse: Vec<Op> = ops.iter().rev().map(Op::inverse).collect();
-    let down = render_ops(d, &inverse, options, &mut Vec::new());
+    let mut up = Sections::default();
+    let mut phases = Vec::with_capacity(ops.len());
     let mut summary = Vec::new();
+    let mut before_summary = Vec::new();
+    let mut after_summary = Vec::new();
     for op in ops {
-        match op {
-            Op::RebuildTable { changes, .. } => summary.extend(
-                changes
-                    .iter()
-                    .map(|c| format!("{} (table rebuild)", c.describe())),
-            ),
-            _ => summary.push(op.describe()),
+        let opts = options_for(op);
+        let main = up.of(Phase::Main);
+        for w in op.warnings() {
+            main.push_str(&format!("-- WARNING: {w}\n"));
+            warnings.push(w);
+        }
+        let mut phase = Phase::Main;
+        for line in d.imp().render_op(op, opts) {
+            let (p, line) = line.split();
+            if p != Phase::Main {
+                phase = p;
+            }
+            push_line(up.of(p), line, &mut warnings);
+        }
+        phases.push(phase);
+        let described: Vec<String> = match op {
+            Op::RebuildTable { changes, .. } => changes
+                .iter()
+                .map(|c| format!("{} (table rebuild)", c.describe()))
+                .collect(),
+            _ => vec![op.describe()],
+        };
+        match phase {
+            Phase::Before => before_summary.extend(described.iter().cloned()),
+            Phase::After => after_summary.extend(described.iter().cloned()),
+            Phase::Main => {}
+        }
+        summary.extend(described);
+    }
+    // Each inverse goes to the down section of the migration its operation
+    // ran in; the main migration's down runs in a transaction, so there an
+    // inverse takes its plain form.
+    let mut down = Sections::default();
+    for (op, phase) in ops.iter().zip(&phases).rev() {
+        let inverse = op.inverse();
+        let mut opts = options_for(op);
+        if *phase == Phase::Main {
+            opts.separate = false;
+        }
+        for w in inverse.warnings() {
+            down.of(*phase).push_str(&format!("-- WARNING: {w}\n"));
+        }
+        for line in d.imp().render_op(&inverse, opts) {
+            let (_, line) = line.split();
+            push_line(down.of(*phase), line, &mut Vec::new());
         }
     }
+    let separate = |up: String, down: String, summary: Vec<String>| {
+        (!up.trim().is_empty()).then_some(SeparateMigration { up, down, summary })
+    };
     RenderedMigration {
-        up,
-        down,
+        up: up.main,
+        down: down.main,
         summary,
         warnings,
+        before: separate(up.before, down.before, before_summary),
+        after: separate(up.after, down.after, after_summary),
     }
 }
 
-fn render_ops(
-    d: Dialect,
-    ops: &[Op],
-    options: RenderOptions,
-    warnings: &mut Vec<String>,
-) -> String {
-    let mut out = String::new();
-    for op in ops {
-        for w in op.warnings() {
+fn push_line(out: &mut String, line: Line, warnings: &mut Vec<String>) {
+    match line {
+        Line::Warning(w) => {
             out.push_str(&format!("-- WARNING: {w}\n"));
             warnings.push(w);
         }
-        for line in d.imp().render_op(op, options) {
-            match line {
-                Line::Warning(w) => {
-                    out.push_str(&format!("-- WARNING: {w}\n"));
-                    warnings.push(w);
-                }
-                Line::Comment(c) => {
-                    if c.starts_with("ERROR:") {
-                        warnings.push(c.clone());
-                    }
-                    out.push_str(&format!("-- {c}\n"));
-                }
-                Line::Stmt(s) => {
-                    out.push_str(&s);
-                    out.push_str(";\n");
-                }
+        Line::Comment(c) => {
+            if c.starts_with("ERROR:") {
+                warnings.push(c.clone());
             }
+            out.push_str(&format!("-- {c}\n"));
         }
+        Line::Stmt(s) => {
+            out.push_str(&s);
+            out.push_str(";\n");
+        }
+        Line::In(_, line) => push_line(out, *line, warnings),
     }
-    out
 }

@@ -135,6 +135,10 @@ pub struct MigrationFile {
     pub state_line: usize,
     /// Lines of header keys (set by `parse`).
     pub header_lines: HeaderLines,
+    /// [`checksum`](super::checksum) of `up` when already known, as for
+    /// migrations embedded at build time (the start-up path then hashes
+    /// nothing); `None` computes it from `up`.
+    pub up_checksum: Option<String>,
 }
 
 /// The up and down SQL of one dialect's sections of a migration file.
@@ -150,6 +154,9 @@ pub struct DialectSql {
     pub up_line: usize,
     /// 1-based line where `down` starts (set by `parse`; 0 otherwise).
     pub down_line: usize,
+    /// [`checksum`](super::checksum) of `up` when already known, as for
+    /// migrations embedded at build time; `None` computes it from `up`.
+    pub up_checksum: Option<String>,
 }
 
 impl DialectSql {
@@ -161,6 +168,7 @@ impl DialectSql {
             down: down.into(),
             up_line: 0,
             down_line: 0,
+            up_checksum: None,
         }
     }
 }
@@ -188,6 +196,7 @@ impl Default for MigrationFile {
             state: String::new(),
             state_line: 0,
             header_lines: HeaderLines::default(),
+            up_checksum: None,
         }
     }
 }
@@ -343,6 +352,15 @@ fn suggest_key(key: &str) -> Option<String> {
 }
 
 impl MigrationFile {
+    /// The checksum recorded when this revision is applied:
+    /// [`checksum`](super::checksum) of `up`, or `up_checksum` when known.
+    pub fn checksum(&self) -> std::borrow::Cow<'_, str> {
+        match &self.up_checksum {
+            Some(sum) => std::borrow::Cow::Borrowed(sum),
+            None => std::borrow::Cow::Owned(super::checksum(&self.up)),
+        }
+    }
+
     /// Parses a migration file. `origin` (normally the file path) is used in
     /// error messages only. Accepts LF and CRLF line ends.
     pub fn parse(text: &str, origin: &str) -> Result<MigrationFile, MigrationError> {
@@ -521,6 +539,7 @@ impl MigrationFile {
                     down: down_sql,
                     up_line: up_first + 1,
                     down_line: down_first + 1,
+                    up_checksum: None,
                 }),
             }
         }
@@ -733,6 +752,7 @@ impl MigrationFile {
             out.down = d.down.clone();
             out.up_line = d.up_line;
             out.down_line = d.down_line;
+            out.up_checksum = d.up_checksum.clone();
         } else if !self.portable {
             return Err(MigrationError::NoSectionFor {
                 at: Location::file(origin),

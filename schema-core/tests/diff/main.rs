@@ -10,14 +10,20 @@ mod cases;
 mod introspected;
 mod props;
 
-use schema_core::dialect::Dialect;
+use schema_core::dialect::{Dialect, RenderOptions};
 use schema_core::diff::diff_with_hints;
 use schema_core::Schema;
 
 /// Renders a case for one dialect as the snapshot text.
 fn render_case(before: &Schema, after: &Schema, d: Dialect) -> String {
     let result = diff_with_hints(before, after, d);
-    let rendered = d.render_migration(&result.ops);
+    // As autogenerate writes it: lock-safe, with the statements that must
+    // run outside a transaction in migrations of their own.
+    let options = RenderOptions {
+        online: true,
+        separate: true,
+    };
+    let rendered = d.render_migration_with(&result.ops, options);
     let mut out = String::new();
     for line in &rendered.summary {
         out.push_str(&format!("-- {line}\n"));
@@ -25,10 +31,20 @@ fn render_case(before: &Schema, after: &Schema, d: Dialect) -> String {
     for hint in &result.hints {
         out.push_str(&format!("-- hint: {hint}\n"));
     }
-    out.push_str("\n-- migrate:up\n");
-    out.push_str(&rendered.up);
-    out.push_str("\n-- migrate:down\n");
-    out.push_str(&rendered.down);
+    let mut section = |title: &str, up: &str, down: &str| {
+        out.push_str(title);
+        out.push_str("\n-- migrate:up\n");
+        out.push_str(up);
+        out.push_str("\n-- migrate:down\n");
+        out.push_str(down);
+    };
+    if let Some(b) = &rendered.before {
+        section("\n-- before, without a transaction:", &b.up, &b.down);
+    }
+    section("", &rendered.up, &rendered.down);
+    if let Some(a) = &rendered.after {
+        section("\n-- after, without a transaction:", &a.up, &a.down);
+    }
     out
 }
 

@@ -230,6 +230,18 @@ pub(crate) trait Migrate: Sync {
         Vec::new()
     }
 
+    /// Whether a statement failed only because it waited too long for a
+    /// lock (so it did nothing, and may be tried again).
+    fn lock_timed_out(&self, _message: &str) -> bool {
+        false
+    }
+
+    /// Before `sql` runs outside a transaction: repairs what an earlier,
+    /// stopped run of the same statement left behind; returns what it did.
+    fn before_statement(&self, _sink: &mut Sink<'_>, _sql: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
     /// After a statement failed with `message`: when it is a time limit
     /// that ran out, the other sessions that may be holding us up, in words
     /// (`None` otherwise, or when the database cannot tell).

@@ -169,6 +169,12 @@ impl Migrate for Mysql {
 
     /// The connections with an InnoDB transaction open: a metadata or row
     /// lock the migration waited for is held by one of them.
+    /// `Lock wait timeout exceeded` (error 1205): the statement never got
+    /// its metadata lock, so it changed nothing.
+    fn lock_timed_out(&self, message: &str) -> bool {
+        message.contains("Lock wait timeout exceeded")
+    }
+
     fn blockers(&self, sink: &mut Sink<'_>, message: &str) -> Option<String> {
         let lower = message.to_ascii_lowercase();
         if !(lower.contains("lock wait timeout") || lower.contains("max_statement_time")) {

@@ -302,6 +302,41 @@ impl Migrate for Postgres {
         ]
     }
 
+    /// `canceling statement due to lock timeout` (SQLSTATE 55P03): the
+    /// statement never got its lock, so it changed nothing.
+    fn lock_timed_out(&self, message: &str) -> bool {
+        message.contains("due to lock timeout")
+    }
+
+    /// A concurrent index build that failed (or was killed) leaves an
+    /// INVALID index behind, which `IF NOT EXISTS` would then keep and a
+    /// plain `CREATE` would trip over: it is dropped (concurrently) first.
+    fn before_statement(&self, sink: &mut Sink<'_>, sql: &str) -> Result<Option<String>> {
+        let Some(name) = schema_core::lint::concurrent_index_build(sql, self.dialect()) else {
+            return Ok(None);
+        };
+        let d = self.dialect();
+        let found: Option<Vec<WhoRow>> = sink.query(
+            &format!(
+                "SELECT CAST(c.relname AS TEXT) AS who FROM pg_catalog.pg_index i \
+                 JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
+                 WHERE NOT i.indisvalid AND c.relname = {} AND pg_catalog.pg_table_is_visible(c.oid)",
+                d.quote_str(&name)
+            ),
+            "looking for an INVALID index left by a failed concurrent build",
+        )?;
+        if found.is_none_or(|rows| rows.is_empty()) {
+            return Ok(None);
+        }
+        sink.exec(
+            &format!("DROP INDEX CONCURRENTLY IF EXISTS {}", d.quote_ident(&name)),
+            "dropping the INVALID index a failed concurrent build left",
+        )?;
+        Ok(Some(format!(
+            "dropped the INVALID index {name} an earlier, failed concurrent build left, to build it again"
+        )))
+    }
+
     /// The sessions of this database with a transaction open: a lock the
     /// migration waited for is held by one of them.
     fn blockers(&self, sink: &mut Sink<'_>, message: &str) -> Option<String> {

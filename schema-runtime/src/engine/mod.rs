@@ -24,7 +24,7 @@ pub(crate) mod plan;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use schema_core::migration::{checksum, split_statements_with, Revision, RevisionGraph, Statement};
+use schema_core::migration::{split_statements_with, Revision, RevisionGraph, Statement};
 use schema_core::url::DatabaseUrl;
 
 use self::plan::{
@@ -123,6 +123,9 @@ pub(crate) struct Engine<'a> {
     pub(crate) lease: Duration,
     pub(crate) mode: TransactionMode,
     pub(crate) strict: bool,
+    /// How many times a statement that timed out waiting for a lock is
+    /// tried again.
+    pub(crate) lock_retries: u32,
     pub(crate) progress: Option<&'a ProgressFn>,
 }
 
@@ -336,9 +339,29 @@ impl Engine<'_> {
             .collect();
         let mut steps = Vec::new();
         if !backend.transactional_ddl() {
+            // A finished migration's record, written together with the next
+            // one's in-progress mark: one durable commit between two
+            // migrations instead of two.
+            let mut finished: Option<String> = None;
             for (i, rev) in revs.iter().enumerate() {
-                held.keep(sink)?;
-                let d = self.apply_autocommit(sink, backend, vt, rev, dir, i + 1, revs.len())?;
+                if let Err(e) = held.keep(sink) {
+                    if let Some(done) = finished.take() {
+                        sink.exec(&done, "recording the revision in the version table")?;
+                    }
+                    return Err(e);
+                }
+                let last = i + 1 == revs.len();
+                let (d, done) = self.apply_autocommit(
+                    sink,
+                    backend,
+                    vt,
+                    rev,
+                    dir,
+                    (i + 1, revs.len()),
+                    finished.take(),
+                    last,
+                )?;
+                finished = done;
                 steps.push(step(rev, dir.action(), d));
             }
             return Ok(steps);
@@ -391,7 +414,7 @@ impl Engine<'_> {
             self.emit(started);
             let start = Instant::now();
             let limited = self.set_limits(sink, backend, rev, false)?;
-            let ran = self.run_statements(sink, backend, rev, dir);
+            let ran = self.run_statements(sink, backend, rev, dir, false);
             self.reset_limits(sink, backend, limited);
             if let Err(f) = ran {
                 let note = backend.blockers(sink, &f.message);
@@ -407,25 +430,39 @@ impl Engine<'_> {
         }
         let restore = backend.before_transaction(sink)?;
         let result = (|| {
-            backend.begin(sink)?;
-            if let Err(e) = held.check(sink, backend) {
+            let mut attempt = 0;
+            let start = loop {
+                backend.begin(sink)?;
+                if let Err(e) = held.check(sink, backend) {
+                    sink.rollback();
+                    return Err(e);
+                }
+                if held.rechecks(backend) && vt.contains(sink, rev.id())? == Some(dir == Dir::Up) {
+                    // A concurrent runner applied (or reverted) it while we waited.
+                    sink.rollback();
+                    self.emit(Progress::Skipped { revision: rev.id() });
+                    return Ok(None);
+                }
+                if attempt == 0 {
+                    self.emit(started);
+                }
+                let start = Instant::now();
+                self.set_limits(sink, backend, rev, true)?;
+                let Err(f) = self.run_statements(sink, backend, rev, dir, true) else {
+                    break start;
+                };
                 sink.rollback();
-                return Err(e);
-            }
-            if held.rechecks(backend) && vt.contains(sink, rev.id())? == Some(dir == Dir::Up) {
-                // A concurrent runner applied (or reverted) it while we waited.
-                sink.rollback();
-                self.emit(Progress::Skipped { revision: rev.id() });
-                return Ok(None);
-            }
-            self.emit(started);
-            let start = Instant::now();
-            self.set_limits(sink, backend, rev, true)?;
-            if let Err(f) = self.run_statements(sink, backend, rev, dir) {
-                sink.rollback();
+                // A lock timeout changed nothing; the whole transaction
+                // (now rolled back) is tried again, a bounded number of times.
+                if attempt < self.lock_retries && backend.lock_timed_out(&f.message) {
+                    attempt += 1;
+                    let what = format!("the statement at {}:{}", rev.origin, f.line);
+                    self.wait_to_retry(sink, rev, &what, attempt);
+                    continue;
+                }
                 let note = backend.blockers(sink, &f.message);
-                return Err(f.into_error(rev, true, note));
-            }
+                return Err(f.retried(attempt).into_error(rev, true, note));
+            };
             let elapsed = sink.elapsed(start);
             let finish = (|| {
                 backend.before_commit(sink, rev)?;
@@ -486,7 +523,7 @@ impl Engine<'_> {
                     sink.rollback();
                     return Err(e);
                 }
-                if let Err(f) = self.run_statements(sink, backend, rev, dir) {
+                if let Err(f) = self.run_statements(sink, backend, rev, dir, true) {
                     sink.rollback();
                     let mut note = format!(
                         "all {} migration(s) of this run were rolled back (transaction mode `all`)",
@@ -526,6 +563,14 @@ impl Engine<'_> {
 
     /// Without transactional DDL: the row is written dirty first, so a crash
     /// half-way is visible to the next run too.
+    ///
+    /// `previous` is the record of the migration that ran just before,
+    /// still to be written: it goes in the same transaction as this one's
+    /// mark (each commit is a log flush, which on MySQL costs as much as a
+    /// small DDL statement). Unless `last`, this migration's own record is
+    /// returned for the next one to write; the window in which a crash
+    /// leaves a finished migration marked dirty is the same as writing it
+    /// at once.
     #[allow(clippy::too_many_arguments)]
     fn apply_autocommit(
         &self,
@@ -534,17 +579,34 @@ impl Engine<'_> {
         vt: &VersionTable,
         rev: &Revision,
         dir: Dir,
-        index: usize,
-        total: usize,
-    ) -> Result<Duration> {
+        (index, total): (usize, usize),
+        previous: Option<String>,
+        last: bool,
+    ) -> Result<(Duration, Option<String>)> {
         sink.comment(&header(rev, dir));
-        let sum = checksum(&rev.file.up);
+        let sum = rev.file.checksum();
         let started = sink.in_progress_note(dir.verb());
         let mark = match dir {
             Dir::Up => vt.insert_dirty_sql(rev.id(), &sum, &started),
             Dir::Down => vt.set_dirty_reason_sql(rev.id(), &started),
         };
-        sink.exec(&mark, "marking the revision in progress")?;
+        match previous {
+            None => sink.exec(&mark, "marking the revision in progress")?,
+            Some(done) => {
+                let together = (|| {
+                    backend.begin(sink)?;
+                    sink.exec(&done, "recording the revision in the version table")?;
+                    sink.exec(&mark, "marking the revision in progress")?;
+                    sink.exec("COMMIT", "committing the version table")
+                })();
+                if let Err(e) = together {
+                    // The previous migration did finish: record that alone.
+                    sink.rollback();
+                    let _ = sink.try_exec(&done);
+                    return Err(e);
+                }
+            }
+        }
         self.emit(Progress::Started {
             revision: rev.id(),
             message: &rev.file.message,
@@ -553,7 +615,7 @@ impl Engine<'_> {
         });
         let start = Instant::now();
         let limited = self.set_limits(sink, backend, rev, false)?;
-        let ran = self.run_statements_marking(sink, backend, rev, dir, Some((vt, &started)));
+        let ran = self.run_statements_marking(sink, backend, rev, dir, Some((vt, &started)), false);
         self.reset_limits(sink, backend, limited);
         if let Err(f) = ran {
             let blockers = backend.blockers(sink, &f.message);
@@ -596,9 +658,11 @@ impl Engine<'_> {
             Dir::Up => vt.mark_clean_sql(rev.id(), elapsed.as_millis()),
             Dir::Down => vt.delete_sql(rev.id()),
         };
-        sink.exec(&done, "recording the revision in the version table")?;
+        if last {
+            sink.exec(&done, "recording the revision in the version table")?;
+        }
         self.emit(finished(rev, elapsed, index, total));
-        Ok(elapsed)
+        Ok((elapsed, (!last).then_some(done)))
     }
 
     fn run_statements(
@@ -607,8 +671,26 @@ impl Engine<'_> {
         backend: &dyn Migrate,
         rev: &Revision,
         dir: Dir,
+        in_transaction: bool,
     ) -> std::result::Result<(), Failure> {
-        self.run_statements_marking(sink, backend, rev, dir, None)
+        self.run_statements_marking(sink, backend, rev, dir, None, in_transaction)
+    }
+
+    /// Tells the caller a statement of `rev` timed out waiting for a lock
+    /// and will be tried again; waits a jittered, growing while first.
+    fn wait_to_retry(&self, sink: &mut Sink<'_>, rev: &Revision, what: &str, attempt: u32) {
+        let wait = retry_wait(attempt);
+        self.emit(Progress::Notice {
+            revision: rev.id(),
+            message: &format!(
+                "{what} timed out waiting for a lock; trying again in {} ms ({attempt} of {})",
+                wait.as_millis(),
+                self.lock_retries
+            ),
+        });
+        if sink.live().is_some() {
+            std::thread::sleep(wait);
+        }
     }
 
     /// [`run_statements`](Self::run_statements); with `mark` (the version
@@ -624,6 +706,7 @@ impl Engine<'_> {
         rev: &Revision,
         dir: Dir,
         mark: Option<(&VersionTable, &str)>,
+        in_transaction: bool,
     ) -> std::result::Result<(), Failure> {
         let (sql, line) = dir.section(rev);
         let statements = split_statements_with(sql, line.max(1), backend.split_options());
@@ -640,13 +723,40 @@ impl Engine<'_> {
                 // Best effort: the migration's own statements matter more.
                 let _ = sink.try_exec(&vt.set_dirty_reason_sql(rev.id(), &account));
             }
-            if let Err(message) = sink.statement(&sql) {
-                return Err(Failure {
-                    line,
-                    statement: one_line(&sql),
-                    message,
-                    applied,
-                });
+            let fail = |message: String, applied: Vec<usize>| Failure {
+                line,
+                statement: one_line(&sql),
+                message,
+                applied,
+            };
+            if !in_transaction {
+                match backend.before_statement(sink, &sql) {
+                    Ok(Some(done)) => self.emit(Progress::Notice {
+                        revision: rev.id(),
+                        message: &done,
+                    }),
+                    Ok(None) => {}
+                    Err(e) => return Err(fail(e.to_string(), applied)),
+                }
+            }
+            let mut attempt = 0;
+            loop {
+                match sink.statement(&sql) {
+                    Ok(()) => break,
+                    // Outside a transaction only this statement is tried
+                    // again: those before it stand. (In one, the caller
+                    // retries the whole transaction.)
+                    Err(message)
+                        if !in_transaction
+                            && attempt < self.lock_retries
+                            && backend.lock_timed_out(&message) =>
+                    {
+                        attempt += 1;
+                        let what = format!("the statement at {}:{line}", rev.origin);
+                        self.wait_to_retry(sink, rev, &what, attempt);
+                    }
+                    Err(message) => return Err(fail(message, applied).retried(attempt)),
+                }
             }
             applied.push(line);
         }
@@ -678,14 +788,14 @@ impl Engine<'_> {
             let sum = self
                 .graph
                 .get(r)
-                .map(|r| checksum(&r.file.up))
+                .map(|r| r.file.checksum().into_owned())
                 .unwrap_or_default();
             sql.push(vt.insert_sql(r, &sum, 0));
         }
         if rehash {
             for r in new.intersection(applied) {
                 if let Some(rev) = self.graph.get(r) {
-                    sql.push(vt.rehash_sql(r, &checksum(&rev.file.up)));
+                    sql.push(vt.rehash_sql(r, &rev.file.checksum()));
                 }
             }
         }
@@ -749,6 +859,18 @@ struct Failure {
 }
 
 impl Failure {
+    /// The failure after `attempts` retries of a lock timeout, said so.
+    fn retried(mut self, attempts: u32) -> Failure {
+        if attempts > 0 {
+            self.message = format!(
+                "{} (still, after {attempts} retr{})",
+                self.message,
+                if attempts == 1 { "y" } else { "ies" }
+            );
+        }
+        self
+    }
+
     fn into_error(self, rev: &Revision, rolled_back: bool, hint: Option<String>) -> Error {
         Error::Migration(Box::new(MigrationFailure {
             revision: rev.id().to_string(),
@@ -767,10 +889,23 @@ impl Failure {
     }
 }
 
+/// How long to wait before retry `attempt` (1-based) after a lock
+/// timeout: 0.5 s, 1 s, 2 s, … (at most 32 s), each between half and
+/// one and a half times that, so replicas that timed out together do not
+/// queue for the lock together again.
+fn retry_wait(attempt: u32) -> Duration {
+    let base = 500u64 << attempt.saturating_sub(1).min(6);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()) ^ u64::from(std::process::id()))
+        .unwrap_or(0);
+    Duration::from_millis(base / 2 + seed % (base + 1))
+}
+
 /// The version-table change recording that `dir`'s section of `rev` ran.
 fn record_sql(dir: Dir, vt: &VersionTable, rev: &Revision, elapsed: Duration) -> String {
     match dir {
-        Dir::Up => vt.insert_sql(rev.id(), &checksum(&rev.file.up), elapsed.as_millis()),
+        Dir::Up => vt.insert_sql(rev.id(), &rev.file.checksum(), elapsed.as_millis()),
         Dir::Down => vt.delete_sql(rev.id()),
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use schema_core::migration::{checksum, Revision, RevisionGraph};
+use schema_core::migration::{Revision, RevisionGraph};
 
 use crate::error::{Error, Result};
 use crate::report::{Action, Step};
@@ -192,7 +192,7 @@ pub(crate) fn checksum_problems(graph: &RevisionGraph, rows: &[AppliedRevision])
                 row.revision
             )),
             Some(rev) => {
-                let now = checksum(&rev.file.up);
+                let now = rev.file.checksum();
                 if !row.checksum.is_empty() && row.checksum != now {
                     out.push(format!(
                         "revision {} ({}) changed after it was applied (checksum {} recorded, {} now); \
@@ -257,7 +257,7 @@ fn short(sum: &str) -> &str {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use schema_core::migration::MigrationFile;
+    use schema_core::migration::{checksum, MigrationFile};
 
     pub(crate) const R1: &str = "bbbbbbbb0001";
     pub(crate) const R2: &str = "bbbbbbbb0002";
