@@ -41,7 +41,9 @@ use quote::{format_ident, quote};
 
 use crate::dialect::Dialect;
 use crate::diff::diff;
-use crate::model::{Column, DefaultValue, LogicalType, ReferentialAction, Schema, Table};
+use crate::model::{
+    Column, DefaultValue, KeyOptions, LogicalType, ReferentialAction, Schema, Table,
+};
 use crate::naming;
 
 /// The generated source and what it could not express.
@@ -414,7 +416,7 @@ fn index_attrs<'a>(
         }
     }
     for ix in &table.indexes {
-        let Some(fields) = fields_of(&ix.columns) else {
+        let (Some(fields), Some(include)) = (fields_of(&ix.columns), fields_of(&ix.include)) else {
             notes.push(format!(
                 "index `{}` is not modelled: it covers something other than columns",
                 ix.name
@@ -424,6 +426,7 @@ fn index_attrs<'a>(
         match &ix.columns[..] {
             [col]
                 if !ix.unique
+                    && ix.is_plain()
                     && ix.name == naming::index(&table.name, &ix.columns)
                     && single_pk.as_ref() != Some(col) =>
             {
@@ -431,12 +434,37 @@ fn index_attrs<'a>(
             }
             _ => {
                 let name = &ix.name;
+                let keys = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| key_entry(f, ix.key(i)));
                 let unique = ix.unique.then(|| quote!(, unique));
-                entries.push(quote!(index(fields = [#(#fields),*], name = #name #unique)));
+                let include = (!include.is_empty()).then(|| quote!(, include = [#(#include),*]));
+                let using = ix.method.as_ref().map(|m| quote!(, using = #m));
+                let predicate = ix.predicate.as_ref().map(|p| quote!(, where = #p));
+                entries.push(quote!(index(
+                    fields = [#(#keys),*], name = #name #unique #include #using #predicate
+                )));
             }
         }
     }
     (flags, entries)
+}
+
+/// One `fields` entry of `index(...)`: the field, then its prefix length
+/// and sort order (`"name(10) desc nulls last"`).
+fn key_entry(field: &str, key: KeyOptions) -> String {
+    let mut s = field.to_string();
+    if let Some(n) = key.prefix {
+        s.push_str(&format!("({n})"));
+    }
+    if key.desc {
+        s.push_str(" desc");
+    }
+    if let Some(n) = key.nulls {
+        s.push_str(&format!(" nulls {}", n.as_sql().to_ascii_lowercase()));
+    }
+    s
 }
 
 /// Struct-level `check(...)` entries. The model names a check
@@ -1005,6 +1033,7 @@ mod tests {
                 name: "ix_Order Items_type".into(),
                 columns: strings(&["type"]),
                 unique: false,
+                ..Default::default()
             }],
             comment: comments.then(|| "what was \"ordered\"".into()),
             ..Table::default()
@@ -1050,16 +1079,19 @@ mod tests {
                     name: "line_by_qty".into(),
                     columns: strings(&["qty", "n"]),
                     unique: true,
+                    ..Default::default()
                 },
                 Index {
                     name: "ix_line_order_id".into(),
                     columns: strings(&["order_id"]),
                     unique: false,
+                    ..Default::default()
                 },
                 Index {
                     name: "ix_line_parent_id".into(),
                     columns: strings(&["parent_id"]),
                     unique: false,
+                    ..Default::default()
                 },
             ],
             checks: vec![Check {
@@ -1350,6 +1382,7 @@ mod tests {
                     name: format!("idx_{}", columns.len()),
                     columns: columns.iter().rev().take(2).map(|c| c.name.clone()).collect(),
                     unique: columns.len() % 2 == 0,
+                    ..Default::default()
                 }]
             } else {
                 Vec::new()

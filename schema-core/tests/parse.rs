@@ -114,11 +114,13 @@ fn spec_example_user() {
                 name: s("ix_users_org_id"),
                 columns: strings(&["org_id"]),
                 unique: false,
+                ..Default::default()
             },
             Index {
                 name: s("ix_users_org_id_created_at"),
                 columns: strings(&["org_id", "created_at"]),
                 unique: false,
+                ..Default::default()
             },
         ],
         uniques: vec![
@@ -661,11 +663,13 @@ fn struct_level_indexes_uniques_and_checks() {
                 name: s("ix_pair_b_col_a"),
                 columns: strings(&["b_col", "a"]),
                 unique: false,
+                ..Default::default()
             },
             Index {
                 name: s("by_a"),
                 columns: strings(&["a"]),
                 unique: true,
+                ..Default::default()
             },
         ],
         "fields are Rust fields, stored as column names"

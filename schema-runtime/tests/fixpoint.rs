@@ -138,6 +138,7 @@ fn arb_table(name: String) -> impl Strategy<Value = Table> {
                 name: format!("ix_{name}_{first}"),
                 columns: vec![first],
                 unique: unique && !index,
+                ..Default::default()
             });
         }
         t
@@ -239,6 +240,7 @@ fn with_foreign_keys(mut s: Schema, indexed: &[bool]) -> Schema {
                 name: format!("ix_{}_ref_t0", t.name),
                 columns: vec!["ref_t0".into()],
                 unique: false,
+                ..Default::default()
             });
         }
     }
@@ -338,6 +340,7 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                             name: format!("ix_{}_{}", t.name, first.name),
                             columns: vec![first.name.clone()],
                             unique: false,
+                            ..Default::default()
                         });
                     }
                 } else {
@@ -356,6 +359,7 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                         name,
                         columns: vec!["ref_t0".into(), second.name],
                         unique: false,
+                        ..Default::default()
                     });
                 }
             }

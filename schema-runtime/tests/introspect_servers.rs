@@ -66,6 +66,7 @@ fn index(table: &str, cols: &[&str], unique: bool) -> Index {
         name: naming::index(table, &strs(cols)),
         columns: strs(cols),
         unique,
+        ..Default::default()
     }
 }
 
@@ -695,12 +696,14 @@ fn mysql_reads_a_hand_written_schema() {
             Index {
                 name: "ix_y".into(),
                 columns: strs(&["parent_id", "a"]),
-                unique: false
+                unique: false,
+                ..Default::default()
             },
             Index {
                 name: "uq_x".into(),
                 columns: strs(&["a", "b"]),
-                unique: true
+                unique: true,
+                ..Default::default()
             },
         ]
     );

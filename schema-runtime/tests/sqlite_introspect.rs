@@ -115,12 +115,14 @@ fn hand_written_ddl() {
             Index {
                 name: "ix_users_org_id_email".into(),
                 columns: vec!["org_id".into(), "email".into()],
-                unique: false
+                unique: false,
+                ..Default::default()
             },
             Index {
                 name: "uq_users_email".into(),
                 columns: vec!["email".into()],
-                unique: true
+                unique: true,
+                ..Default::default()
             },
         ],
         "expression index left out"
