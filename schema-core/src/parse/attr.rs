@@ -323,7 +323,7 @@ pub(crate) fn key_spec(text: &str) -> Result<(String, KeyOptions), String> {
             ))
         }
         (Some(word), _) => {
-            let hint = did_you_mean(word, &["asc", "desc", "nulls"])
+            let hint = did_you_mean(word, &["desc", "asc", "nulls"])
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             return Err(format!(
@@ -1112,11 +1112,12 @@ fn strip_group(expr: &Expr) -> &Expr {
     }
 }
 
-/// A key as text (`a::b` for a path, which is never a valid key).
+/// A key as text (`a::b` for a path, which is never a valid key); a raw
+/// identifier reads as the word (`r#where` is `where`).
 fn path_key(path: &syn::Path) -> String {
     path.segments
         .iter()
-        .map(|s| s.ident.to_string())
+        .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string())
         .collect::<Vec<_>>()
         .join("::")
 }
@@ -1164,6 +1165,12 @@ fn unknown_key_message(key: &str, level: Level) -> String {
     }
     if level == Level::Field && CONTAINER_KEYS.contains(&key) {
         return format!("`{key}` goes on the struct, not on a field");
+    }
+    if level == Level::Unique && matches!(key, "where" | "include" | "using") {
+        return format!(
+            "a unique constraint takes no `{key}`; write `index(fields = [...], unique, \
+             {key} = ...)` for a unique index that has one"
+        );
     }
     match suggestion(key, level) {
         Some(s) => format!("unknown model attribute `{key}`; did you mean `{s}`?"),
