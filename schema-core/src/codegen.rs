@@ -1135,6 +1135,84 @@ mod tests {
         }
     }
 
+    /// `pull` writes every index option a dialect reads back, in the
+    /// attribute syntax the derive reads.
+    #[test]
+    fn index_options_round_trip() {
+        use crate::model::{KeyOptions, NullsOrder};
+        use LogicalType as T;
+        let desc = KeyOptions {
+            desc: true,
+            ..KeyOptions::default()
+        };
+        for d in Dialect::ALL {
+            let mut t = Table {
+                name: "events".into(),
+                columns: vec![
+                    col("id", T::BigInt),
+                    col("kind", T::Varchar(40)),
+                    nullable("at", T::Timestamp),
+                    col("title", T::Text),
+                ],
+                primary_key: pk("events", d, &["id"]),
+                ..Table::default()
+            };
+            t.indexes.push(Index {
+                keys: vec![KeyOptions::default(), desc],
+                ..Index::new("ix_events_recent", strings(&["kind", "at"]), false)
+            });
+            // A single-column index with options is no `index` flag.
+            t.indexes.push(Index {
+                keys: vec![desc],
+                ..Index::new("ix_events_at", strings(&["at"]), false)
+            });
+            match d {
+                Dialect::Postgres => t.indexes.push(Index {
+                    keys: vec![KeyOptions {
+                        nulls: Some(NullsOrder::First),
+                        ..KeyOptions::default()
+                    }],
+                    include: strings(&["title"]),
+                    method: None,
+                    predicate: Some("at IS NULL AND kind <> 'x'".into()),
+                    ..Index::new("uq_events_kind", strings(&["kind"]), true)
+                }),
+                Dialect::Mysql => t.indexes.push(Index {
+                    keys: vec![KeyOptions {
+                        prefix: Some(12),
+                        ..KeyOptions::default()
+                    }],
+                    ..Index::new("ix_events_title", strings(&["title"]), false)
+                }),
+                Dialect::Sqlite => t.indexes.push(Index {
+                    predicate: Some("at IS NOT NULL".into()),
+                    ..Index::new("ix_events_kind", strings(&["kind"]), false)
+                }),
+            }
+            let live = d.normalize_schema(&Schema::new(vec![t]));
+            let source = assert_round_trip(&live, d);
+            assert!(source.contains("\"at desc\""), "{d}: {source}");
+            let expected = match d {
+                Dialect::Postgres => "where = \"at IS NULL AND kind <> 'x'\"",
+                Dialect::Mysql => "\"title(12)\"",
+                Dialect::Sqlite => "where = \"at IS NOT NULL\"",
+            };
+            assert!(source.contains(expected), "{d}: {source}");
+        }
+        let mut gin = Table {
+            name: "docs".into(),
+            columns: vec![col("id", T::BigInt), col("body", T::Json)],
+            primary_key: pk("docs", Dialect::Postgres, &["id"]),
+            ..Table::default()
+        };
+        gin.indexes.push(Index {
+            method: Some("gin".into()),
+            ..Index::new("ix_docs_body", strings(&["body"]), false)
+        });
+        let source = assert_round_trip(&Schema::new(vec![gin]), Dialect::Postgres);
+        assert!(source.contains("using = \"gin\""), "{source}");
+    }
+
     #[test]
     fn the_source_is_formatted_and_imports_the_derive() {
         let out = generate_models(&shop(Dialect::Postgres), Dialect::Postgres);

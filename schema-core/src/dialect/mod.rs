@@ -222,6 +222,8 @@ pub(crate) struct IndexSupport {
     pub(crate) partial: bool,
     /// Access methods besides B-tree that `using` may name.
     pub(crate) methods: &'static [&'static str],
+    /// Those of `methods` that can store `INCLUDE` columns too.
+    pub(crate) include_methods: &'static [&'static str],
 }
 
 impl IndexSupport {
@@ -525,6 +527,18 @@ impl Dialect {
                         out.push(format!(
                             "{at} uses `{m}`, which keeps no order: sort orders (`desc`, \
                              `nulls ...`) need a B-tree index; remove them or `using`"
+                        ));
+                    } else if !ix.include.is_empty()
+                        && !support.include_methods.contains(&m.as_str())
+                    {
+                        out.push(format!(
+                            "{at} uses `{m}`, which cannot store `include` columns (B-tree{} \
+                             can); remove `include` or `using`",
+                            support
+                                .include_methods
+                                .iter()
+                                .map(|m| format!(" and {m}"))
+                                .collect::<String>()
                         ));
                     } else if ix.unique {
                         out.push(format!(

@@ -242,6 +242,7 @@ impl DialectImpl for Mysql {
             include: false,
             partial: false,
             methods: &[],
+            include_methods: &[],
         }
     }
 }

@@ -175,6 +175,8 @@ impl DialectImpl for Postgres {
             include: true,
             partial: true,
             methods: &["hash", "gist", "spgist", "gin", "brin"],
+            // SP-GiST too since PostgreSQL 14; 13 is still supported.
+            include_methods: &["gist"],
         }
     }
 }

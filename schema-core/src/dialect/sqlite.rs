@@ -175,6 +175,7 @@ impl DialectImpl for Sqlite {
             include: false,
             partial: true,
             methods: &[],
+            include_methods: &[],
         }
     }
 }

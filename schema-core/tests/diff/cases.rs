@@ -575,7 +575,7 @@ fn unsupported_index_attributes_are_named() {
             ..KeyOptions::default()
         }],
         include: vec!["user_id".into()],
-        method: Some("gin".into()),
+        method: Some("gist".into()),
         predicate: Some("at IS NULL".into()),
         ..Index::default()
     });
@@ -591,10 +591,24 @@ fn unsupported_index_attributes_are_named() {
     assert_eq!(count(Dialect::Postgres, "partial"), 0);
     assert_eq!(count(Dialect::Sqlite, "`include`"), 1);
     assert_eq!(count(Dialect::Postgres, "`include`"), 0);
-    assert_eq!(count(Dialect::Mysql, "`gin`"), 1);
-    assert_eq!(count(Dialect::Postgres, "`gin`"), 0);
+    assert_eq!(count(Dialect::Mysql, "`gist`"), 1);
+    assert_eq!(count(Dialect::Postgres, "`gist`"), 0);
     assert_eq!(count(Dialect::Postgres, "prefix"), 1);
     assert_eq!(count(Dialect::Mysql, "prefix"), 0);
+    // What one method can do is not what another can.
+    let mut hashed = events();
+    hashed.indexes.push(Index {
+        include: vec!["user_id".into()],
+        method: Some("hash".into()),
+        ..Index::new("ix_kind", vec!["kind".into()], false)
+    });
+    let problems = Dialect::Postgres.unsupported_in(&schema(vec![hashed]));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("`hash`, which cannot store `include` columns"),
+        "{}",
+        problems[0]
+    );
     // `btree` is every dialect's default: no request at all.
     let mut plain = events();
     plain.indexes.push(Index {
