@@ -164,8 +164,9 @@ pub enum UnmodelledKind {
     Partition,
     /// The partitioning of a modelled table (MySQL `PARTITION BY`).
     Partitioning,
-    /// An index a model cannot describe: partial, on expressions, with
-    /// prefix lengths, or of a special kind (`FULLTEXT`, `SPATIAL`, GIN).
+    /// An index a model cannot describe: on expressions, with an operator
+    /// class or collation of its own, `NULLS NOT DISTINCT`, or of a special
+    /// kind (`FULLTEXT`, `SPATIAL`).
     Index,
     /// A generated (computed) column.
     GeneratedColumn,
