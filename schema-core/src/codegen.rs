@@ -41,7 +41,9 @@ use quote::{format_ident, quote};
 
 use crate::dialect::Dialect;
 use crate::diff::diff;
-use crate::model::{Column, DefaultValue, LogicalType, ReferentialAction, Schema, Table};
+use crate::model::{
+    Column, DefaultValue, KeyOptions, LogicalType, ReferentialAction, Schema, Table,
+};
 use crate::naming;
 
 /// The generated source and what it could not express.
@@ -414,7 +416,7 @@ fn index_attrs<'a>(
         }
     }
     for ix in &table.indexes {
-        let Some(fields) = fields_of(&ix.columns) else {
+        let (Some(fields), Some(include)) = (fields_of(&ix.columns), fields_of(&ix.include)) else {
             notes.push(format!(
                 "index `{}` is not modelled: it covers something other than columns",
                 ix.name
@@ -424,6 +426,7 @@ fn index_attrs<'a>(
         match &ix.columns[..] {
             [col]
                 if !ix.unique
+                    && ix.is_plain()
                     && ix.name == naming::index(&table.name, &ix.columns)
                     && single_pk.as_ref() != Some(col) =>
             {
@@ -431,12 +434,37 @@ fn index_attrs<'a>(
             }
             _ => {
                 let name = &ix.name;
+                let keys = fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| key_entry(f, ix.key(i)));
                 let unique = ix.unique.then(|| quote!(, unique));
-                entries.push(quote!(index(fields = [#(#fields),*], name = #name #unique)));
+                let include = (!include.is_empty()).then(|| quote!(, include = [#(#include),*]));
+                let using = ix.method.as_ref().map(|m| quote!(, using = #m));
+                let predicate = ix.predicate.as_ref().map(|p| quote!(, where = #p));
+                entries.push(quote!(index(
+                    fields = [#(#keys),*], name = #name #unique #include #using #predicate
+                )));
             }
         }
     }
     (flags, entries)
+}
+
+/// One `fields` entry of `index(...)`: the field, then its prefix length
+/// and sort order (`"name(10) desc nulls last"`).
+fn key_entry(field: &str, key: KeyOptions) -> String {
+    let mut s = field.to_string();
+    if let Some(n) = key.prefix {
+        s.push_str(&format!("({n})"));
+    }
+    if key.desc {
+        s.push_str(" desc");
+    }
+    if let Some(n) = key.nulls {
+        s.push_str(&format!(" nulls {}", n.as_sql().to_ascii_lowercase()));
+    }
+    s
 }
 
 /// Struct-level `check(...)` entries. The model names a check
@@ -1005,6 +1033,7 @@ mod tests {
                 name: "ix_Order Items_type".into(),
                 columns: strings(&["type"]),
                 unique: false,
+                ..Default::default()
             }],
             comment: comments.then(|| "what was \"ordered\"".into()),
             ..Table::default()
@@ -1050,16 +1079,19 @@ mod tests {
                     name: "line_by_qty".into(),
                     columns: strings(&["qty", "n"]),
                     unique: true,
+                    ..Default::default()
                 },
                 Index {
                     name: "ix_line_order_id".into(),
                     columns: strings(&["order_id"]),
                     unique: false,
+                    ..Default::default()
                 },
                 Index {
                     name: "ix_line_parent_id".into(),
                     columns: strings(&["parent_id"]),
                     unique: false,
+                    ..Default::default()
                 },
             ],
             checks: vec![Check {
@@ -1101,6 +1133,84 @@ mod tests {
             assert!(source.contains("on_delete = \"set_null\""), "{source}");
             assert!(source.contains("max_length = 255,"), "{source}");
         }
+    }
+
+    /// `pull` writes every index option a dialect reads back, in the
+    /// attribute syntax the derive reads.
+    #[test]
+    fn index_options_round_trip() {
+        use crate::model::{KeyOptions, NullsOrder};
+        use LogicalType as T;
+        let desc = KeyOptions {
+            desc: true,
+            ..KeyOptions::default()
+        };
+        for d in Dialect::ALL {
+            let mut t = Table {
+                name: "events".into(),
+                columns: vec![
+                    col("id", T::BigInt),
+                    col("kind", T::Varchar(40)),
+                    nullable("at", T::Timestamp),
+                    col("title", T::Text),
+                ],
+                primary_key: pk("events", d, &["id"]),
+                ..Table::default()
+            };
+            t.indexes.push(Index {
+                keys: vec![KeyOptions::default(), desc],
+                ..Index::new("ix_events_recent", strings(&["kind", "at"]), false)
+            });
+            // A single-column index with options is no `index` flag.
+            t.indexes.push(Index {
+                keys: vec![desc],
+                ..Index::new("ix_events_at", strings(&["at"]), false)
+            });
+            match d {
+                Dialect::Postgres => t.indexes.push(Index {
+                    keys: vec![KeyOptions {
+                        nulls: Some(NullsOrder::First),
+                        ..KeyOptions::default()
+                    }],
+                    include: strings(&["title"]),
+                    method: None,
+                    predicate: Some("at IS NULL AND kind <> 'x'".into()),
+                    ..Index::new("uq_events_kind", strings(&["kind"]), true)
+                }),
+                Dialect::Mysql => t.indexes.push(Index {
+                    keys: vec![KeyOptions {
+                        prefix: Some(12),
+                        ..KeyOptions::default()
+                    }],
+                    ..Index::new("ix_events_title", strings(&["title"]), false)
+                }),
+                Dialect::Sqlite => t.indexes.push(Index {
+                    predicate: Some("at IS NOT NULL".into()),
+                    ..Index::new("ix_events_kind", strings(&["kind"]), false)
+                }),
+            }
+            let live = d.normalize_schema(&Schema::new(vec![t]));
+            let source = assert_round_trip(&live, d);
+            assert!(source.contains("\"at desc\""), "{d}: {source}");
+            let expected = match d {
+                Dialect::Postgres => "where = \"at IS NULL AND kind <> 'x'\"",
+                Dialect::Mysql => "\"title(12)\"",
+                Dialect::Sqlite => "where = \"at IS NOT NULL\"",
+            };
+            assert!(source.contains(expected), "{d}: {source}");
+        }
+        let mut gin = Table {
+            name: "docs".into(),
+            columns: vec![col("id", T::BigInt), col("body", T::Json)],
+            primary_key: pk("docs", Dialect::Postgres, &["id"]),
+            ..Table::default()
+        };
+        gin.indexes.push(Index {
+            method: Some("gin".into()),
+            ..Index::new("ix_docs_body", strings(&["body"]), false)
+        });
+        let source = assert_round_trip(&Schema::new(vec![gin]), Dialect::Postgres);
+        assert!(source.contains("using = \"gin\""), "{source}");
     }
 
     #[test]
@@ -1350,6 +1460,7 @@ mod tests {
                     name: format!("idx_{}", columns.len()),
                     columns: columns.iter().rev().take(2).map(|c| c.name.clone()).collect(),
                     unique: columns.len() % 2 == 0,
+                    ..Default::default()
                 }]
             } else {
                 Vec::new()

@@ -13,7 +13,8 @@
 //! Tables added, dropped and renamed (`renamed_from`); columns added,
 //! dropped, renamed (`renamed_from`) and altered (type, nullability,
 //! default, auto-increment, comment); the primary key; unique constraints;
-//! indexes (uniqueness, columns and their order); foreign keys (columns,
+//! indexes (uniqueness, columns and their order, sort orders and prefix
+//! lengths, `INCLUDE` columns, method, predicate); foreign keys (columns,
 //! target, `ON DELETE`/`ON UPDATE`); check constraints; table comments.
 //! Without `renamed_from`, a dropped and an added table or column that look
 //! alike produce a [`RenameHint`] instead of a guess.
@@ -58,7 +59,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::dialect::{normalize_check_sql, Dialect};
-use crate::model::{Column, DefaultValue, ForeignKey, Schema, Table};
+use crate::model::{Column, DefaultValue, ForeignKey, Index, Schema, Table};
 use crate::ops::{ConstraintKind, Op};
 use crate::unmodelled;
 
@@ -373,7 +374,16 @@ fn rename_column_in(s: &mut Schema, table: &str, from: &str, to: &str) {
         if let Some(pk) = &mut t.primary_key {
             ren(&mut pk.columns);
         }
-        t.indexes.iter_mut().for_each(|ix| ren(&mut ix.columns));
+        for ix in &mut t.indexes {
+            ren(&mut ix.columns);
+            ren(&mut ix.include);
+            if let Some(p) = &mut ix.predicate {
+                let renamed = crate::dialect::rename_ident_in_sql(p, from, to);
+                if normalize_check_sql(&renamed) != normalize_check_sql(p) {
+                    *p = renamed;
+                }
+            }
+        }
         t.uniques.iter_mut().for_each(|u| ren(&mut u.columns));
         t.foreign_keys
             .iter_mut()
@@ -473,6 +483,25 @@ fn match_items<'a, T>(
             .map(|(n, _)| n)
             .collect(),
     }
+}
+
+/// Whether two indexes (both normalised for the dialect) are defined
+/// alike. Predicates compare through [`normalize_check_sql`]: PostgreSQL
+/// reports a predicate as `pg_get_expr` prints it (`((status)::text =
+/// 'active'::text)` for `status = 'active'`), with parentheses and casts
+/// the model never wrote, and that normaliser folds exactly those (and
+/// keeps different literals different). What it cannot fold is the
+/// server's own spelling: written into the model as the database prints
+/// it, a predicate always compares equal, since both sides are then the
+/// same text; the index's drop-and-create summary shows that spelling.
+fn index_same(a: &Index, b: &Index) -> bool {
+    let predicate = |i: &Index| i.predicate.as_deref().map(normalize_check_sql);
+    a.columns == b.columns
+        && a.unique == b.unique
+        && a.keys == b.keys
+        && a.include == b.include
+        && a.method == b.method
+        && predicate(a) == predicate(b)
 }
 
 fn fk_same(d: Dialect, a: &ForeignKey, b: &ForeignKey) -> bool {
@@ -654,12 +683,7 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
     }
 
     // Indexes (renamable everywhere; SQLite renders drop + create).
-    let m = match_items(
-        &o.indexes,
-        &n.indexes,
-        |i| Some(&i.name),
-        |a, b| a.columns == b.columns && a.unique == b.unique,
-    );
+    let m = match_items(&o.indexes, &n.indexes, |i| Some(&i.name), index_same);
     for (a, b) in m.renamed {
         renames.push(Op::RenameIndex {
             table: table.clone(),

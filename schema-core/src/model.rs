@@ -164,8 +164,9 @@ pub enum UnmodelledKind {
     Partition,
     /// The partitioning of a modelled table (MySQL `PARTITION BY`).
     Partitioning,
-    /// An index a model cannot describe: partial, on expressions, with
-    /// prefix lengths, or of a special kind (`FULLTEXT`, `SPATIAL`, GIN).
+    /// An index a model cannot describe: on expressions, with an operator
+    /// class or collation of its own, `NULLS NOT DISTINCT`, or of a special
+    /// kind (`FULLTEXT`, `SPATIAL`).
     Index,
     /// A generated (computed) column.
     GeneratedColumn,
@@ -533,6 +534,12 @@ pub struct PrimaryKey {
 }
 
 /// A secondary index.
+///
+/// Besides its key columns, an index may sort them (`DESC`, `NULLS
+/// FIRST`), index a prefix of them (MySQL), carry extra `INCLUDE` columns
+/// and use another access method (PostgreSQL), and cover only the rows a
+/// predicate selects (PostgreSQL, SQLite). Which of these a dialect can do
+/// is the dialect's to say (`Dialect::unsupported_in`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
@@ -547,6 +554,118 @@ pub struct Index {
         serde(default, skip_serializing_if = "std::ops::Not::not")
     )]
     pub unique: bool,
+    /// How each key column is sorted and how much of it is indexed, in the
+    /// order of `columns`; empty when every column takes the defaults
+    /// (ascending, the dialect's NULLs order, the whole value). Where not
+    /// empty it may be shorter than `columns`: missing entries are
+    /// defaults ([`Index::key`]).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub keys: Vec<KeyOptions>,
+    /// Columns stored in the index but not part of its key (`INCLUDE`,
+    /// PostgreSQL).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub include: Vec<String>,
+    /// The access method (`USING gin`), lower-case; `None` for the
+    /// dialect's default (B-tree).
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub method: Option<String>,
+    /// The predicate of a partial index (`WHERE ...`), as SQL.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, rename = "where", skip_serializing_if = "Option::is_none")
+    )]
+    pub predicate: Option<String>,
+}
+
+impl Index {
+    /// A plain index on `columns`.
+    pub fn new(name: impl Into<String>, columns: Vec<String>, unique: bool) -> Self {
+        Index {
+            name: name.into(),
+            columns,
+            unique,
+            ..Index::default()
+        }
+    }
+
+    /// The options of key column `i` (defaults past the end of `keys`).
+    pub fn key(&self, i: usize) -> KeyOptions {
+        self.keys.get(i).copied().unwrap_or_default()
+    }
+
+    /// Whether the index is a plain one: key columns and uniqueness only.
+    pub fn is_plain(&self) -> bool {
+        self.keys.iter().all(KeyOptions::is_default)
+            && self.include.is_empty()
+            && self.method.is_none()
+            && self.predicate.is_none()
+    }
+
+    /// `keys` in its one canonical shape: empty when every key takes the
+    /// defaults, otherwise exactly one entry per key column.
+    pub fn canonical_keys(&mut self) {
+        if self.keys.iter().all(KeyOptions::is_default) {
+            self.keys.clear();
+        } else {
+            self.keys.resize(self.columns.len(), KeyOptions::default());
+        }
+    }
+}
+
+/// How one key column of an [`Index`] is sorted, and how much of it is
+/// indexed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case", default))]
+pub struct KeyOptions {
+    /// `DESC`.
+    #[cfg_attr(feature = "state", serde(skip_serializing_if = "std::ops::Not::not"))]
+    pub desc: bool,
+    /// `NULLS FIRST` / `NULLS LAST`; `None` for the dialect's default for
+    /// the direction.
+    #[cfg_attr(feature = "state", serde(skip_serializing_if = "Option::is_none"))]
+    pub nulls: Option<NullsOrder>,
+    /// The number of leading characters (bytes for binary columns)
+    /// indexed: MySQL's `col(10)`.
+    #[cfg_attr(feature = "state", serde(skip_serializing_if = "Option::is_none"))]
+    pub prefix: Option<u32>,
+}
+
+impl KeyOptions {
+    /// Ascending, default NULLs order, the whole value.
+    pub fn is_default(&self) -> bool {
+        *self == KeyOptions::default()
+    }
+}
+
+/// Where an index sorts NULLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
+pub enum NullsOrder {
+    /// `NULLS FIRST`.
+    First,
+    /// `NULLS LAST`.
+    Last,
+}
+
+impl NullsOrder {
+    /// `FIRST` or `LAST`.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            NullsOrder::First => "FIRST",
+            NullsOrder::Last => "LAST",
+        }
+    }
 }
 
 /// A unique constraint.

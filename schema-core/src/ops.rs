@@ -375,12 +375,17 @@ impl Op {
                 )
             }
             Op::AddIndex { table, index } => format!(
-                "add {}index {} on {table} ({})",
+                "add {}index {} on {table} {}",
                 if index.unique { "unique " } else { "" },
                 index.name,
-                index.columns.join(", ")
+                index_shape(index)
             ),
-            Op::DropIndex { table, index } => format!("drop index {} on {table}", index.name),
+            // The predicate as the database holds it: the spelling that
+            // compares equal when written into the model.
+            Op::DropIndex { table, index } => match &index.predicate {
+                Some(p) => format!("drop index {} on {table} (where {p})", index.name),
+                None => format!("drop index {} on {table}", index.name),
+            },
             Op::RenameIndex { table, index, to } => {
                 format!("rename index {} on {table} to {to}", index.name)
             }
@@ -452,6 +457,41 @@ impl Op {
 }
 
 /// `varchar(255), NOT NULL, default 'x'`
+/// `(a, b desc) using gin include (c) where p`: an index's definition in
+/// words, for summaries.
+fn index_shape(ix: &Index) -> String {
+    let keys: Vec<String> = ix
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let k = ix.key(i);
+            let mut s = c.clone();
+            if let Some(n) = k.prefix {
+                s.push_str(&format!("({n})"));
+            }
+            if k.desc {
+                s.push_str(" desc");
+            }
+            if let Some(n) = k.nulls {
+                s.push_str(&format!(" nulls {}", n.as_sql().to_ascii_lowercase()));
+            }
+            s
+        })
+        .collect();
+    let mut s = format!("({})", keys.join(", "));
+    if let Some(m) = &ix.method {
+        s.push_str(&format!(" using {m}"));
+    }
+    if !ix.include.is_empty() {
+        s.push_str(&format!(" include ({})", ix.include.join(", ")));
+    }
+    if let Some(p) = &ix.predicate {
+        s.push_str(&format!(" where {p}"));
+    }
+    s
+}
+
 fn column_summary(c: &Column) -> String {
     let mut s = c.ty.to_string();
     s.push_str(if c.nullable { ", NULL" } else { ", NOT NULL" });
@@ -588,6 +628,7 @@ mod tests {
             name: "ix_users_email".into(),
             columns: vec!["email".into()],
             unique: false,
+            ..Default::default()
         };
         let fk = ForeignKey {
             name: Some("fk_users_org_id_orgs".into()),

@@ -702,6 +702,38 @@ mod tests {
         assert_eq!(parse(&text, "f.sql", 1).unwrap(), records);
     }
 
+    /// Index options are recorded where set and left out where not, so
+    /// records written before they existed read the same.
+    #[test]
+    fn index_options_are_recorded_only_where_set() {
+        use crate::model::{Index, KeyOptions, NullsOrder};
+        let plain = Index::new("ix_a", vec!["a".into()], true);
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            r#"{"name":"ix_a","columns":["a"],"unique":true}"#
+        );
+        let old: Index = serde_json::from_str(r#"{"name":"ix_a","columns":["a"],"unique":true}"#)
+            .expect("a record without options reads");
+        assert_eq!(old, plain);
+        let full = Index {
+            keys: vec![KeyOptions {
+                desc: true,
+                nulls: Some(NullsOrder::Last),
+                prefix: Some(4),
+            }],
+            include: vec!["b".into()],
+            method: Some("gist".into()),
+            predicate: Some("a > 0".into()),
+            ..plain
+        };
+        let text = serde_json::to_string(&full).unwrap();
+        assert_eq!(
+            text,
+            r#"{"name":"ix_a","columns":["a"],"unique":true,"keys":[{"desc":true,"nulls":"last","prefix":4}],"include":["b"],"method":"gist","where":"a > 0"}"#
+        );
+        assert_eq!(serde_json::from_str::<Index>(&text).unwrap(), full);
+    }
+
     #[test]
     fn a_broken_line_is_named() {
         let err = parse("-- note\n-- table {\"name\": 3}", "m.sql", 40).unwrap_err();

@@ -312,6 +312,7 @@ mod tests {
             name: "ix_film_text".into(),
             columns: vec!["id".into()],
             unique: false,
+            ..Default::default()
         });
         let models = Schema::new(vec![table("payment", &["id"]), film]);
         let (kept, warnings) = leave_alone(&live(), &models);

@@ -4,8 +4,8 @@
 use schema_core::dialect::Dialect;
 use schema_core::parse::{parse_model, table_to_tokens};
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Table, UniqueConstraint,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, NullsOrder,
+    PrimaryKey, ReferentialAction, Table, UniqueConstraint,
 };
 use syn::{parse_quote, DeriveInput};
 
@@ -114,11 +114,13 @@ fn spec_example_user() {
                 name: s("ix_users_org_id"),
                 columns: strings(&["org_id"]),
                 unique: false,
+                ..Default::default()
             },
             Index {
                 name: s("ix_users_org_id_created_at"),
                 columns: strings(&["org_id", "created_at"]),
                 unique: false,
+                ..Default::default()
             },
         ],
         uniques: vec![
@@ -661,11 +663,13 @@ fn struct_level_indexes_uniques_and_checks() {
                 name: s("ix_pair_b_col_a"),
                 columns: strings(&["b_col", "a"]),
                 unique: false,
+                ..Default::default()
             },
             Index {
                 name: s("by_a"),
                 columns: strings(&["a"]),
                 unique: true,
+                ..Default::default()
             },
         ],
         "fields are Rust fields, stored as column names"
@@ -808,4 +812,93 @@ fn table_to_tokens_builds_an_expression_with_crate_paths() {
     ] {
         assert!(text.contains(needle), "missing {needle} in {text}");
     }
+}
+
+#[test]
+fn index_sort_orders_prefixes_include_method_and_predicate() {
+    let t = parse(parse_quote! {
+        #[model(index(fields = ["org_id", "created_at DESC", "score desc nulls last"], name = "ix_feed"))]
+        #[model(index(fields = ["title(10)", "org_id asc nulls first"]))]
+        #[model(index(fields = ["email"], unique, r#where = "deleted_at IS NULL", include = ["score"]))]
+        #[model(index(fields = ["tags"], using = "GIN"))]
+        struct Post {
+            id: i64,
+            org_id: i64,
+            created_at: NaiveDateTime,
+            score: Option<i32>,
+            title: String,
+            email: String,
+            #[model(column = "deleted")]
+            deleted_at: Option<NaiveDateTime>,
+            #[model(sql_type = "TEXT[]")]
+            tags: String,
+        }
+    });
+    let desc = KeyOptions {
+        desc: true,
+        ..KeyOptions::default()
+    };
+    assert_eq!(
+        t.indexes,
+        vec![
+            Index {
+                name: s("ix_feed"),
+                columns: strings(&["org_id", "created_at", "score"]),
+                keys: vec![
+                    KeyOptions::default(),
+                    desc,
+                    KeyOptions {
+                        nulls: Some(NullsOrder::Last),
+                        ..desc
+                    },
+                ],
+                ..Index::default()
+            },
+            Index {
+                name: s("ix_post_title_org_id"),
+                columns: strings(&["title", "org_id"]),
+                keys: vec![
+                    KeyOptions {
+                        prefix: Some(10),
+                        ..KeyOptions::default()
+                    },
+                    KeyOptions {
+                        nulls: Some(NullsOrder::First),
+                        ..KeyOptions::default()
+                    },
+                ],
+                ..Index::default()
+            },
+            Index {
+                name: s("ix_post_email"),
+                columns: strings(&["email"]),
+                unique: true,
+                include: strings(&["score"]),
+                predicate: Some(s("deleted_at IS NULL")),
+                ..Index::default()
+            },
+            Index {
+                name: s("ix_post_tags"),
+                columns: strings(&["tags"]),
+                method: Some(s("gin")),
+                ..Index::default()
+            },
+        ]
+    );
+    // The derive rebuilds exactly this table.
+    let tokens = table_to_tokens(&t, &quote::quote!(krate)).to_string();
+    assert!(tokens.contains("NullsOrder :: Last"), "{tokens}");
+    assert!(tokens.contains("\"deleted_at IS NULL\""), "{tokens}");
+}
+
+#[test]
+fn where_is_accepted_without_raw_identifier_syntax() {
+    let t = parse(parse_quote! {
+        #[model(index(fields = ["kind"], where = "kind <> 'x'"))]
+        struct Job {
+            id: i64,
+            kind: String,
+        }
+    });
+    assert_eq!(t.indexes[0].predicate.as_deref(), Some("kind <> 'x'"));
 }

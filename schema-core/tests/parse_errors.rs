@@ -626,3 +626,91 @@ struct User {
         .collect();
     assert_eq!(got, expected);
 }
+
+// --- index options ----------------------------------------------------------
+
+#[test]
+fn a_bad_sort_order_points_at_its_entry() {
+    expect_error(
+        r#"#[model(index(fields = ["a dsc"]))] struct T { id: i64, a: i64 }"#,
+        "unexpected `dsc` in \"a dsc\"; did you mean `desc`?",
+        "\"a dsc\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a nulls"]))] struct T { id: i64, a: i64 }"#,
+        "`nulls` takes `first` or `last`",
+        "\"a nulls\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a desc desc"]))] struct T { id: i64, a: i64 }"#,
+        "unexpected `desc`",
+        "\"a desc desc\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a(0)"]))] struct T { id: i64, a: String }"#,
+        "must be a positive integer",
+        "\"a(0)\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a(4"]))] struct T { id: i64, a: String }"#,
+        "unclosed `(`",
+        "\"a(4\"",
+    );
+}
+
+#[test]
+fn a_sort_order_names_a_field_that_must_exist() {
+    expect_error(
+        r#"#[model(index(fields = ["b desc"]))] struct T { id: i64, a: i64 }"#,
+        "no field named `b`",
+        "\"b desc\"",
+    );
+}
+
+#[test]
+fn unique_constraints_take_no_sort_order() {
+    expect_error(
+        r#"#[model(unique(fields = ["a desc"]))] struct T { id: i64, a: i64 }"#,
+        "a unique constraint has no sort order or prefix length",
+        "\"a desc\"",
+    );
+    expect_error(
+        r#"#[model(unique(fields = ["a"], where = "a > 0"))] struct T { id: i64, a: i64 }"#,
+        "a unique constraint takes no `where`",
+        "where",
+    );
+}
+
+#[test]
+fn include_and_using_are_checked() {
+    expect_error(
+        r#"#[model(index(fields = ["a"], using = "gni"))] struct T { id: i64, a: i64 }"#,
+        "unknown index method \"gni\"; did you mean \"gin\"?",
+        "\"gni\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a"], include = ["a"]))] struct T { id: i64, a: i64 }"#,
+        "field `a` is already a key of this index",
+        "\"a\"]))",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a"], include = ["c"]))] struct T { id: i64, a: i64 }"#,
+        "no field named `c`",
+        "\"c\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a"], include = "b"))] struct T { id: i64, a: i64, b: i64 }"#,
+        "`include` takes a list of Rust field names",
+        "\"b\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a"], where = ""))] struct T { id: i64, a: i64 }"#,
+        "`where` must not be empty",
+        "\"\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["a"], filter = "a > 0"))] struct T { id: i64, a: i64 }"#,
+        "did you mean `where`?",
+        "filter",
+    );
+}

@@ -7,7 +7,7 @@ use schema_core::diff::{diff_with_hints, Diff};
 use schema_core::Schema;
 
 use crate::conn::Connection;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::introspect::{introspect, IntrospectOptions};
 
 /// Which tables a comparison covers.
@@ -52,13 +52,30 @@ pub struct Comparison {
     pub diff: Diff,
 }
 
+/// Refuses models that ask `dialect` for what it cannot do (see
+/// [`Dialect::unsupported_in`]), rather than generate SQL that fails or
+/// silently leaves the request out.
+pub fn check_models_fit(models: &Schema, dialect: Dialect) -> Result<()> {
+    let problems = dialect.unsupported_in(models);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::UnsupportedByDialect {
+        dialect: dialect.name().to_string(),
+        problems,
+    })
+}
+
 /// Introspects `conn` and diffs it against `models`, both sides filtered by
-/// [`CompareOptions::compares`].
+/// [`CompareOptions::compares`]. Models the database's dialect cannot
+/// hold are refused before anything is read
+/// ([`check_models_fit`]).
 pub fn compare_models(
     conn: &mut Connection,
     models: &Schema,
     options: &CompareOptions,
 ) -> Result<Comparison> {
+    check_models_fit(models, conn.dialect())?;
     let live = introspect(conn, &options.tables)?;
     let keep = |s: Schema| -> Schema {
         let unmodelled = s.unmodelled;

@@ -166,6 +166,20 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// The models ask for what the database cannot do (an index attribute
+    /// only another dialect has); nothing was generated.
+    #[error(
+        "the models ask for what {dialect} cannot do:\n  {}\n  change the models for {dialect} \
+         (or leave {dialect} out of the project's `dialects`)",
+        problems.join("\n  ")
+    )]
+    UnsupportedByDialect {
+        /// The dialect's name.
+        dialect: String,
+        /// One line per index and attribute.
+        problems: Vec<String>,
+    },
+
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {

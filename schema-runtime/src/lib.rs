@@ -51,7 +51,7 @@ mod script;
 mod sink;
 pub mod version;
 
-pub use compare::{compare_models, CompareOptions, Comparison};
+pub use compare::{check_models_fit, compare_models, CompareOptions, Comparison};
 pub use conn::{AsDatabaseUrl, Connection, OpenMode};
 pub use embed::{EmbeddedFile, EmbeddedMigrations};
 pub use error::{Error, MigrationFailure, Result};

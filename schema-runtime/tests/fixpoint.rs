@@ -34,8 +34,8 @@ use schema_core::diff::diff;
 use schema_core::migration::{DialectSql, MigrationFile, RevisionGraph};
 use schema_core::state;
 use schema_core::{
-    Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction, Schema,
-    Table,
+    Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, NullsOrder, PrimaryKey,
+    ReferentialAction, Schema, Table,
 };
 use schema_runtime::conn::Connection;
 use schema_runtime::introspect::{introspect, IntrospectOptions};
@@ -118,7 +118,7 @@ fn arb_table(name: String) -> impl Strategy<Value = Table> {
             .map(|i| arb_column(format!("c{i}")))
             .collect::<Vec<_>>()
     });
-    (cols, any::<bool>(), any::<bool>()).prop_map(move |(cols, index, unique)| {
+    (cols, any::<bool>(), any::<bool>(), arb_wish()).prop_map(move |(cols, index, unique, wish)| {
         let mut id = Column::new("id", LogicalType::BigInt);
         id.auto_increment = true;
         let mut columns = vec![id];
@@ -134,14 +134,69 @@ fn arb_table(name: String) -> impl Strategy<Value = Table> {
             ..Table::default()
         };
         if index || unique {
-            t.indexes.push(Index {
-                name: format!("ix_{name}_{first}"),
-                columns: vec![first],
-                unique: unique && !index,
-            });
+            let mut ix = Index::new(format!("ix_{name}_{first}"), vec![first], unique && !index);
+            wish.apply(&mut ix, &t);
+            t.indexes.push(ix);
         }
         t
     })
+}
+
+/// What an index may ask for beyond its columns; [`fit`] leaves out what
+/// the dialect cannot do.
+#[derive(Debug, Clone, Copy)]
+struct IndexWish {
+    desc: bool,
+    /// 0: the default, 1: NULLS FIRST, 2: NULLS LAST.
+    nulls: u8,
+    partial: bool,
+    include: bool,
+    hash: bool,
+}
+
+fn arb_wish() -> impl Strategy<Value = IndexWish> {
+    (
+        any::<bool>(),
+        0u8..3,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(desc, nulls, partial, include, hash)| IndexWish {
+            desc,
+            nulls,
+            partial,
+            include,
+            hash,
+        })
+}
+
+impl IndexWish {
+    fn apply(self, ix: &mut Index, t: &Table) {
+        let first = ix.columns[0].clone();
+        ix.keys = vec![KeyOptions {
+            desc: self.desc,
+            nulls: match self.nulls {
+                1 => Some(NullsOrder::First),
+                2 => Some(NullsOrder::Last),
+                _ => None,
+            },
+            prefix: None,
+        }];
+        ix.canonical_keys();
+        if self.partial {
+            ix.predicate = Some(format!("{first} IS NOT NULL"));
+        }
+        if self.include {
+            if let Some(other) = t.columns.get(2) {
+                ix.include = vec![other.name.clone()];
+            }
+        }
+        if self.hash && !ix.unique {
+            ix.method = Some("hash".into());
+            ix.keys.clear();
+        }
+    }
 }
 
 fn arb_schema() -> impl Strategy<Value = Schema> {
@@ -166,6 +221,9 @@ enum Change {
     Rename(usize),
     ToggleIndex,
     WidenForeignKeyIndex,
+    /// Asks the table's first index for other options (the dialect's
+    /// part of them is kept).
+    ReshapeIndex(IndexWish),
 }
 
 fn arb_change() -> impl Strategy<Value = Change> {
@@ -180,6 +238,7 @@ fn arb_change() -> impl Strategy<Value = Change> {
         any::<usize>().prop_map(Change::Rename),
         Just(Change::ToggleIndex),
         Just(Change::WidenForeignKeyIndex),
+        arb_wish().prop_map(Change::ReshapeIndex),
     ]
 }
 
@@ -204,14 +263,52 @@ fn indexable(d: Dialect, ty: &LogicalType) -> bool {
     d != Dialect::Mysql || !matches!(ty, LogicalType::Text | LogicalType::Blob)
 }
 
-/// `s` as `d` can hold it: no index on a column it cannot index.
+/// `s` as `d` can hold it: what `d` cannot ask of an index left out
+/// (its predicate, NULLs orders, `INCLUDE` columns, method), MySQL's
+/// `TEXT` and `BLOB` keys indexed by a prefix, and no index on a column it
+/// cannot index otherwise.
 fn fit(d: Dialect, mut s: Schema) -> Schema {
     for t in &mut s.tables {
         let cols = t.columns.clone();
+        let bare = Table {
+            indexes: Vec::new(),
+            ..t.clone()
+        };
+        for ix in &mut t.indexes {
+            let fits = |ix: &Index| {
+                let mut one = bare.clone();
+                one.indexes = vec![ix.clone()];
+                d.unsupported_in(&Schema::new(vec![one])).is_empty()
+            };
+            let strip: [fn(&mut Index); 4] = [
+                |ix| ix.predicate = None,
+                |ix| ix.include.clear(),
+                |ix| ix.method = None,
+                |ix| ix.keys.iter_mut().for_each(|k| k.nulls = None),
+            ];
+            for f in strip {
+                if !fits(ix) {
+                    f(ix);
+                }
+            }
+            if d == Dialect::Mysql {
+                for (i, c) in ix.columns.clone().iter().enumerate() {
+                    let blob = cols
+                        .iter()
+                        .any(|col| &col.name == c && !indexable(d, &col.ty));
+                    if blob {
+                        ix.keys.resize(ix.columns.len(), KeyOptions::default());
+                        ix.keys[i].prefix = Some(8);
+                    }
+                }
+            }
+            ix.canonical_keys();
+        }
         t.indexes.retain(|ix| {
-            ix.columns.iter().all(|c| {
-                cols.iter()
-                    .any(|col| &col.name == c && indexable(d, &col.ty))
+            ix.columns.iter().enumerate().all(|(i, c)| {
+                cols.iter().any(|col| {
+                    &col.name == c && (indexable(d, &col.ty) || ix.key(i).prefix.is_some())
+                })
             })
         });
     }
@@ -239,6 +336,7 @@ fn with_foreign_keys(mut s: Schema, indexed: &[bool]) -> Schema {
                 name: format!("ix_{}_ref_t0", t.name),
                 columns: vec!["ref_t0".into()],
                 unique: false,
+                ..Default::default()
             });
         }
     }
@@ -265,7 +363,7 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
         let indexed: BTreeSet<String> = t
             .indexes
             .iter()
-            .flat_map(|i| i.columns.clone())
+            .flat_map(|i| [i.columns.clone(), i.include.clone()].concat())
             .chain(t.foreign_keys.iter().flat_map(|f| f.columns.clone()))
             .collect();
         match ch {
@@ -338,10 +436,19 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                             name: format!("ix_{}_{}", t.name, first.name),
                             columns: vec![first.name.clone()],
                             unique: false,
+                            ..Default::default()
                         });
                     }
                 } else {
                     t.indexes.clear();
+                }
+            }
+            Change::ReshapeIndex(wish) => {
+                let table = t.clone();
+                if let Some(ix) = t.indexes.first_mut() {
+                    let (name, columns, unique) = (ix.name.clone(), ix.columns.clone(), ix.unique);
+                    *ix = Index::new(name, columns, unique);
+                    wish.apply(ix, &table);
                 }
             }
             Change::WidenForeignKeyIndex => {
@@ -356,6 +463,7 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                         name,
                         columns: vec!["ref_t0".into(), second.name],
                         unique: false,
+                        ..Default::default()
                     });
                 }
             }
@@ -820,8 +928,17 @@ fn cross_schemas(
         }
         s
     };
+    // What MySQL can hold, less the prefix lengths only MySQL has: an
+    // index on a TEXT or BLOB column goes, as it cannot be portable.
+    let portable = |mut s: Schema| {
+        for t in &mut s.tables {
+            t.indexes
+                .retain(|ix| (0..ix.columns.len()).all(|i| ix.key(i).prefix.is_none()));
+        }
+        s
+    };
     let (a, b) = schemas(Dialect::Mysql, zoned(a), fk_indexed, which, changes);
-    (a, zoned(b))
+    (portable(a), portable(zoned(b)))
 }
 
 /// Cross-dialect cases per origin.

@@ -13,8 +13,8 @@ use schema_core::diff::diff;
 use schema_core::migration::{split_statements, split_statements_with, SplitOptions};
 use schema_core::naming;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Schema, Table, UniqueConstraint,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, NullsOrder,
+    PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint,
 };
 use schema_runtime::conn::{MysqlConnection, PgConnection};
 use schema_runtime::introspect::mysql::introspect_mysql;
@@ -66,6 +66,7 @@ fn index(table: &str, cols: &[&str], unique: bool) -> Index {
         name: naming::index(table, &strs(cols)),
         columns: strs(cols),
         unique,
+        ..Default::default()
     }
 }
 
@@ -448,6 +449,162 @@ fn mysql_fixpoint_cycle() {
 }
 
 // ---------------------------------------------------------------------------
+// Index options: sort orders, prefixes, INCLUDE, methods, predicates
+
+fn desc_key() -> KeyOptions {
+    KeyOptions {
+        desc: true,
+        ..KeyOptions::default()
+    }
+}
+
+/// A table with the index options `d` can build, and (`changed`) the same
+/// with some of them changed.
+fn indexed_model(d: Dialect, changed: bool) -> Schema {
+    let mut t = Table {
+        name: "docs".into(),
+        columns: vec![
+            auto(col("id", BigInt)),
+            col("kind", Varchar(40)),
+            null(col("at", Timestamp)),
+            null(col("score", Integer)),
+            col("title", Text),
+            null(col("payload", Json)),
+        ],
+        primary_key: pk("docs", &["id"]),
+        ..Table::default()
+    };
+    t.indexes.push(Index {
+        keys: vec![KeyOptions::default(), desc_key()],
+        ..Index::new("ix_docs_recent", strs(&["kind", "at"]), false)
+    });
+    match d {
+        Dialect::Postgres => {
+            t.indexes.push(Index {
+                keys: vec![
+                    KeyOptions {
+                        nulls: Some(NullsOrder::Last),
+                        ..desc_key()
+                    },
+                    KeyOptions {
+                        nulls: Some(if changed {
+                            NullsOrder::Last
+                        } else {
+                            NullsOrder::First
+                        }),
+                        ..KeyOptions::default()
+                    },
+                ],
+                include: strs(&["title"]),
+                ..Index::new("ix_docs_score", strs(&["score", "at"]), false)
+            });
+            t.indexes.push(Index {
+                method: Some("gin".into()),
+                ..Index::new("ix_docs_payload", strs(&["payload"]), false)
+            });
+            t.indexes.push(Index {
+                method: Some(if changed { "hash" } else { "brin" }.into()),
+                ..Index::new("ix_docs_at", strs(&["at"]), false)
+            });
+            t.indexes.push(Index {
+                predicate: Some(if changed {
+                    "at IS NULL AND kind <> 'gone' AND score > 0".into()
+                } else {
+                    "at IS NULL AND kind <> 'done'".into()
+                }),
+                ..Index::new("uq_docs_open_kind", strs(&["kind"]), true)
+            });
+            t.indexes.push(Index {
+                predicate: Some("kind IN ('a', 'b') AND score BETWEEN 1 AND 9".into()),
+                ..Index::new("ix_docs_listed", strs(&["score"]), false)
+            });
+        }
+        Dialect::Mysql => {
+            t.indexes.push(Index {
+                keys: vec![
+                    KeyOptions {
+                        prefix: Some(if changed { 12 } else { 10 }),
+                        ..KeyOptions::default()
+                    },
+                    desc_key(),
+                ],
+                ..Index::new("ix_docs_title", strs(&["title", "score"]), false)
+            });
+        }
+        Dialect::Sqlite => unreachable!("SQLite has its own test"),
+    }
+    if changed {
+        t.indexes.retain(|ix| ix.name != "ix_docs_recent");
+        t.indexes.push(Index {
+            keys: vec![desc_key()],
+            ..Index::new("ix_docs_kind", strs(&["kind"]), true)
+        });
+    }
+    Schema::new(vec![t])
+}
+
+/// Up, read back exactly, change, read back, down, down.
+fn index_options_cycle(live: &mut dyn Live) {
+    let d = live.dialect();
+    let mut failures = Failures::default();
+    let v1 = indexed_model(d, false);
+    assert!(
+        d.unsupported_in(&v1).is_empty(),
+        "{:?}",
+        d.unsupported_in(&v1)
+    );
+    let m1 = d.render_migration(&diff(&Schema::default(), &v1, d));
+    live.apply(&m1.up);
+    let first = live.introspect();
+    assert!(first.unmodelled.is_empty(), "{:?}", first.unmodelled);
+    // Read back as the model has them (predicates as the server prints
+    // them aside, which compare through normalisation).
+    let mut got = first.tables[0].indexes.clone();
+    let mut want = d.normalize_schema(&v1).tables[0].indexes.clone();
+    for ix in got.iter_mut().chain(want.iter_mut()) {
+        ix.predicate = ix
+            .predicate
+            .as_deref()
+            .map(schema_core::dialect::normalize_check_sql);
+    }
+    got.sort_by(|a, b| a.name.cmp(&b.name));
+    want.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(got, want, "indexes read back on {d:?}");
+    failures.expect_no_diff("after v1 up", &first, &v1, d);
+
+    let v2 = indexed_model(d, true);
+    let m2 = d.render_migration(&diff(&first, &v2, d));
+    live.apply(&m2.up);
+    let second = live.introspect();
+    failures.expect_no_diff("after v2 up", &second, &v2, d);
+    live.apply(&m2.down);
+    let third = live.introspect();
+    failures.expect_equal("after v2 down", &third, &first);
+    live.apply(&m1.down);
+    assert!(live.introspect().tables.is_empty());
+    failures.finish();
+}
+
+#[test]
+fn postgres_index_options_round_trip() {
+    let Some(db) = TestDb::create(Server::Postgres) else {
+        return;
+    };
+    index_options_cycle(&mut Pg { conn: db.pg() });
+}
+
+#[test]
+fn mysql_index_options_round_trip() {
+    let Some(db) = TestDb::create(Server::Mysql) else {
+        return;
+    };
+    index_options_cycle(&mut My {
+        conn: db.mysql(),
+        database: db.name.clone(),
+    });
+}
+
+// ---------------------------------------------------------------------------
 // What introspection reports for schemas written by hand
 
 const PG_HAND_WRITTEN: &str = r#"
@@ -470,6 +627,13 @@ CREATE TABLE child (
 CREATE INDEX child_expr ON child (a, (b + 1));
 CREATE INDEX child_partial ON child (b) WHERE a > 10;
 CREATE UNIQUE INDEX child_covering ON child (a) INCLUDE (b);
+CREATE INDEX child_sorted ON child (a DESC, b NULLS FIRST, legacy_id DESC NULLS LAST);
+CREATE INDEX child_hash ON child USING hash (b);
+CREATE INDEX child_opclass ON child (a int4_ops, b);
+CREATE INDEX child_brin ON child USING brin (b int4_minmax_ops);
+CREATE UNIQUE INDEX child_nulls ON child (a) NULLS NOT DISTINCT;
+CREATE INDEX legacy_text ON legacy (code text_pattern_ops);
+CREATE INDEX legacy_collated ON legacy (code COLLATE "C");
 COMMENT ON TABLE child IS 'kids';
 COMMENT ON COLUMN child.a IS 'the a';
 CREATE TABLE schema_revisions (revision text PRIMARY KEY);
@@ -568,9 +732,66 @@ fn postgres_reads_a_hand_written_schema() {
         schema_core::dialect::normalize_check_sql(&child.checks[0].sql),
         schema_core::dialect::normalize_check_sql("a > 0")
     );
-    // Constraint-backing indexes are not indexes; those with INCLUDE
-    // columns, expressions or a predicate are reported apart.
-    assert!(child.indexes.is_empty(), "{:?}", child.indexes);
+    // Constraint-backing indexes are not indexes; sort orders, INCLUDE
+    // columns, methods and predicates are read back; expressions, operator
+    // classes and collations other than the default, and NULLS NOT
+    // DISTINCT are reported apart.
+    let desc = KeyOptions {
+        desc: true,
+        ..KeyOptions::default()
+    };
+    assert_eq!(
+        child.indexes,
+        [
+            Index {
+                name: "child_brin".into(),
+                columns: strs(&["b"]),
+                method: Some("brin".into()),
+                ..Index::default()
+            },
+            Index {
+                name: "child_covering".into(),
+                columns: strs(&["a"]),
+                unique: true,
+                include: strs(&["b"]),
+                ..Index::default()
+            },
+            Index {
+                name: "child_hash".into(),
+                columns: strs(&["b"]),
+                method: Some("hash".into()),
+                ..Index::default()
+            },
+            // `int4_ops` is the default B-tree class of an integer.
+            Index {
+                name: "child_opclass".into(),
+                columns: strs(&["a", "b"]),
+                ..Index::default()
+            },
+            Index {
+                name: "child_partial".into(),
+                columns: strs(&["b"]),
+                predicate: Some("a > 10".into()),
+                ..Index::default()
+            },
+            Index {
+                name: "child_sorted".into(),
+                columns: strs(&["a", "b", "legacy_id"]),
+                keys: vec![
+                    desc,
+                    KeyOptions {
+                        nulls: Some(NullsOrder::First),
+                        ..KeyOptions::default()
+                    },
+                    KeyOptions {
+                        nulls: Some(NullsOrder::Last),
+                        ..desc
+                    },
+                ],
+                ..Index::default()
+            },
+        ]
+    );
     let special: Vec<String> = s
         .unmodelled
         .iter()
@@ -580,9 +801,10 @@ fn postgres_reads_a_hand_written_schema() {
     assert_eq!(
         special,
         [
-            "index child_covering on child (INCLUDE)",
             "index child_expr on child (on expressions)",
-            "index child_partial on child (partial)",
+            "index child_nulls on child (NULLS NOT DISTINCT)",
+            "index legacy_collated on legacy (collation)",
+            "index legacy_text on legacy (operator class)",
         ]
     );
 }
@@ -604,9 +826,12 @@ CREATE TABLE child (
     PRIMARY KEY (b, a),
     UNIQUE KEY uq_x (a, b),
     KEY ix_y (parent_id, a),
+    KEY ix_sorted (b DESC, a),
     CONSTRAINT fk_c FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE SET NULL ON UPDATE CASCADE,
     CONSTRAINT ck_c CHECK (a <> b)
 );
+CREATE INDEX ix_prefix ON parent (word(4), note DESC);
+CREATE FULLTEXT INDEX ix_text ON parent (note);
 CREATE TABLE schema_revisions (revision VARCHAR(32) PRIMARY KEY);
 CREATE VIEW v AS SELECT 1 AS one;
 "#;
@@ -680,6 +905,32 @@ fn mysql_reads_a_hand_written_schema() {
         &Timestamp
     ));
 
+    assert_eq!(
+        parent.indexes,
+        [Index {
+            name: "ix_prefix".into(),
+            columns: strs(&["word", "note"]),
+            keys: vec![
+                KeyOptions {
+                    prefix: Some(4),
+                    ..KeyOptions::default()
+                },
+                KeyOptions {
+                    desc: true,
+                    ..KeyOptions::default()
+                },
+            ],
+            ..Default::default()
+        }]
+    );
+    let special: Vec<String> = s
+        .unmodelled
+        .iter()
+        .filter(|u| u.kind == schema_core::UnmodelledKind::Index)
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(special, ["index ix_text on parent (FULLTEXT)"]);
+
     let child = s.table("child").unwrap();
     assert_eq!(child.comment, None);
     assert_eq!(
@@ -693,14 +944,28 @@ fn mysql_reads_a_hand_written_schema() {
         child.indexes,
         [
             Index {
+                name: "ix_sorted".into(),
+                columns: strs(&["b", "a"]),
+                keys: vec![
+                    KeyOptions {
+                        desc: true,
+                        ..KeyOptions::default()
+                    },
+                    KeyOptions::default(),
+                ],
+                ..Default::default()
+            },
+            Index {
                 name: "ix_y".into(),
                 columns: strs(&["parent_id", "a"]),
-                unique: false
+                unique: false,
+                ..Default::default()
             },
             Index {
                 name: "uq_x".into(),
                 columns: strs(&["a", "b"]),
-                unique: true
+                unique: true,
+                ..Default::default()
             },
         ]
     );

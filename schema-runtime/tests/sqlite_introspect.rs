@@ -3,8 +3,8 @@
 
 use schema_core::dialect::Dialect;
 use schema_core::{
-    Check, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction, Schema,
-    Table, UniqueConstraint,
+    Check, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, PrimaryKey, ReferentialAction,
+    Schema, Table, UniqueConstraint,
 };
 mod support;
 
@@ -115,12 +115,14 @@ fn hand_written_ddl() {
             Index {
                 name: "ix_users_org_id_email".into(),
                 columns: vec!["org_id".into(), "email".into()],
-                unique: false
+                unique: false,
+                ..Default::default()
             },
             Index {
                 name: "uq_users_email".into(),
                 columns: vec!["email".into()],
-                unique: true
+                unique: true,
+                ..Default::default()
             },
         ],
         "expression index left out"
@@ -324,4 +326,141 @@ fn a_rebuild_keeps_the_declared_types_of_unchanged_columns() {
     assert!(m.up.contains("CREATE TABLE"), "a rebuild: {}", m.up);
     c.execute(&m.up).unwrap();
     assert_eq!(table_info(&mut c, "track"), before, "{}", m.up);
+}
+
+fn events(indexes: Vec<Index>) -> Schema {
+    use schema_core::Column;
+    let mut id = Column::new("id", LogicalType::BigInt);
+    id.auto_increment = true;
+    let mut at = Column::new("at", LogicalType::Timestamp);
+    at.nullable = true;
+    Schema::new(vec![Table {
+        name: "events".into(),
+        columns: vec![
+            id,
+            Column::new("kind", LogicalType::Varchar(40)),
+            at,
+            Column::new("score", LogicalType::Integer),
+        ],
+        primary_key: Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        }),
+        indexes,
+        ..Table::default()
+    }])
+}
+
+fn sorted_and_partial() -> Vec<Index> {
+    let desc = KeyOptions {
+        desc: true,
+        ..KeyOptions::default()
+    };
+    vec![
+        Index {
+            keys: vec![KeyOptions::default(), desc],
+            ..Index::new("ix_events_recent", vec!["kind".into(), "at".into()], false)
+        },
+        Index {
+            predicate: Some("at IS NULL AND kind <> 'done'".into()),
+            ..Index::new("uq_events_open", vec!["kind".into()], true)
+        },
+    ]
+}
+
+#[test]
+fn sorted_and_partial_indexes_are_read_back_and_survive_a_rebuild() {
+    let d = Dialect::Sqlite;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("e.db").display());
+    let v1 = events(sorted_and_partial());
+    let r1 = d.render_migration(&schema_core::diff::diff(&Schema::default(), &v1, d));
+    let m1 = support::migration_text("aaaaaaaaaaa1", None, "one", &r1.up, &r1.down, true);
+    Migrator::from_texts([("1.sql".to_string(), m1.as_str())])
+        .upgrade(&url)
+        .unwrap();
+    let mut c = Connection::establish(&url).unwrap();
+    let live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    assert!(live.unmodelled.is_empty(), "{:?}", live.unmodelled);
+    assert_eq!(live.tables[0].indexes, sorted_and_partial());
+    assert!(schema_core::diff::diff(&live, &v1, d).is_empty());
+
+    // A nullability change rebuilds the table; its indexes come back as
+    // they were.
+    let mut v2 = v1.clone();
+    v2.tables[0].columns[3].nullable = true;
+    let ops = schema_core::diff::diff(&live, &v2, d);
+    assert!(
+        matches!(ops.as_slice(), [schema_core::ops::Op::RebuildTable { .. }]),
+        "{ops:?}"
+    );
+    let r2 = d.render_migration(&ops);
+    let m2 = support::migration_text(
+        "aaaaaaaaaaa2",
+        Some("aaaaaaaaaaa1"),
+        "two",
+        &r2.up,
+        &r2.down,
+        true,
+    );
+    let files = [
+        ("1.sql".to_string(), m1.as_str()),
+        ("2.sql".to_string(), m2.as_str()),
+    ];
+    Migrator::from_texts(files.clone()).upgrade(&url).unwrap();
+    let mut c = Connection::establish(&url).unwrap();
+    let after = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    assert_eq!(after.tables[0].indexes, sorted_and_partial());
+    assert!(schema_core::diff::diff(&after, &v2, d).is_empty());
+    Migrator::from_texts(files).downgrade(&url, "-1").unwrap();
+    let mut c = Connection::establish(&url).unwrap();
+    assert_eq!(
+        introspect(&mut c, &IntrospectOptions::default()).unwrap(),
+        live
+    );
+}
+
+#[test]
+fn an_index_with_its_own_collation_stays_unmodelled() {
+    let mut c = mem("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+         CREATE INDEX ix_nocase ON t (a COLLATE NOCASE);
+         CREATE INDEX ix_partial ON t (b DESC) WHERE a IS NOT NULL;");
+    let s = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    let special: Vec<String> = s.unmodelled.iter().map(ToString::to_string).collect();
+    assert_eq!(special, ["index ix_nocase on t (collation)"]);
+    assert_eq!(
+        s.tables[0].indexes,
+        [Index {
+            keys: vec![KeyOptions {
+                desc: true,
+                ..KeyOptions::default()
+            }],
+            predicate: Some("a IS NOT NULL".into()),
+            ..Index::new("ix_partial", vec!["b".into()], false)
+        }]
+    );
+}
+
+/// What SQLite cannot build is refused before anything is compared, with
+/// the index and the attribute named.
+#[test]
+fn models_asking_for_what_sqlite_cannot_do_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("d.db").display());
+    let model = events(vec![Index {
+        include: vec!["score".into()],
+        method: Some("gin".into()),
+        ..Index::new("ix_events_kind", vec!["kind".into()], false)
+    }]);
+    let tables: Vec<&Table> = model.tables.iter().collect();
+    let err = Migrator::from_texts(Vec::<(String, &str)>::new())
+        .check_models(&url, &tables)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot do"), "{err}");
+    assert!(
+        err.contains("index `ix_events_kind` on table `events` has `include` columns"),
+        "{err}"
+    );
+    assert!(err.contains("uses `gin`"), "{err}");
 }

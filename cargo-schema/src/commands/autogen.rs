@@ -11,7 +11,7 @@ use schema_core::url::DatabaseUrl;
 use schema_runtime::conn::Connection;
 use schema_runtime::introspect::IntrospectOptions;
 use schema_runtime::version::VersionTable;
-use schema_runtime::{compare_models, CompareOptions, Comparison};
+use schema_runtime::{check_models_fit, compare_models, CompareOptions, Comparison};
 use serde_json::json;
 
 use crate::commands::{load_graph, Ctx};
@@ -299,6 +299,9 @@ fn generate_multi(
     cmp: &Comparison,
     targets: &[Dialect],
 ) -> Result<Option<Generated>, CliError> {
+    for d in targets {
+        check_models_fit(&cmp.models, *d)?;
+    }
     let replayed = state::replay(graph, parents).map_err(|e| CliError::Other(e.to_string()))?;
     let multi = state::generate(
         &replayed,
@@ -416,6 +419,9 @@ pub fn check_or_diff(ctx: &Ctx, print_sql: bool) -> Result<ExitCode, CliError> {
             .render_migration_with(&cmp.diff.ops, ctx.project.config.render_options());
         (cmp.diff.clone(), vec![(cmp.dialect, rendered)], Vec::new())
     } else {
+        for d in &targets {
+            check_models_fit(&cmp.models, *d)?;
+        }
         let replayed = state::replay(&graph, &heads).map_err(|e| CliError::Other(e.to_string()))?;
         let multi = state::generate(
             &replayed,

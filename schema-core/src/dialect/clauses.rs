@@ -130,15 +130,53 @@ pub(super) fn foreign_key_clause(d: Dialect, fk: &ForeignKey) -> String {
     s
 }
 
-/// `CREATE [UNIQUE] INDEX "ix" ON "t" ("a", "b")`
+/// `"a"(10) DESC NULLS LAST, "b"`: an index's key columns with the
+/// options each has. Only what the model asks for is written; the dialect
+/// has refused what it cannot do before anything is rendered.
+pub(super) fn index_keys(d: Dialect, index: &Index) -> String {
+    index
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let key = index.key(i);
+            let mut s = d.quote_ident(c);
+            if let Some(n) = key.prefix {
+                s.push_str(&format!("({n})"));
+            }
+            if key.desc {
+                s.push_str(" DESC");
+            }
+            if let Some(n) = key.nulls {
+                s.push_str(" NULLS ");
+                s.push_str(n.as_sql());
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `CREATE [UNIQUE] INDEX "ix" ON "t" [USING gin] ("a", "b" DESC)
+/// [INCLUDE ("c")] [WHERE predicate]`
 pub(super) fn create_index(d: Dialect, table: &str, index: &Index) -> String {
-    format!(
-        "CREATE {}INDEX {} ON {} ({})",
+    let mut s = format!(
+        "CREATE {}INDEX {} ON {}",
         if index.unique { "UNIQUE " } else { "" },
         d.quote_ident(&index.name),
         d.quote_ident(table),
-        ident_list(d, &index.columns)
-    )
+    );
+    if let Some(m) = &index.method {
+        s.push_str(&format!(" USING {m}"));
+    }
+    s.push_str(&format!(" ({})", index_keys(d, index)));
+    if !index.include.is_empty() {
+        s.push_str(&format!(" INCLUDE ({})", ident_list(d, &index.include)));
+    }
+    if let Some(p) = &index.predicate {
+        s.push_str(&format!(" WHERE {p}"));
+    }
+    s
 }
 
 /// `CREATE TABLE "name" (\n    col,\n    constraint\n)` from rendered

@@ -72,7 +72,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::{
-    Column, DefaultValue, LogicalType, PrimaryKey, ReferentialAction, Schema, Table,
+    Column, DefaultValue, LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table,
     UniqueConstraint,
 };
 use crate::naming;
@@ -196,6 +196,45 @@ trait DialectImpl {
     fn foreign_key_check_sql(&self) -> Option<&'static str>;
     /// The type `CAST(x AS ...)` converts to for text.
     fn text_cast_type(&self) -> &'static str;
+
+    /// What indexes can do here beyond key columns and uniqueness.
+    fn index_support(&self) -> IndexSupport;
+}
+
+/// What a dialect's indexes can do beyond key columns and uniqueness: the
+/// facts [`Dialect::unsupported_in`] checks models against and
+/// normalisation folds defaults with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IndexSupport {
+    /// The dialect's name for people, in messages (`MySQL/MariaDB`).
+    pub(crate) display: &'static str,
+    /// `NULLS FIRST` / `NULLS LAST` can be written on a key column.
+    pub(crate) nulls_order: bool,
+    /// Without `NULLS`, an ascending key sorts NULLs last (PostgreSQL,
+    /// where NULL is larger than every value); otherwise first (SQLite,
+    /// MySQL). A descending key sorts them the other way.
+    pub(crate) nulls_last_ascending: bool,
+    /// A key may index only a prefix of a column (`name(10)`).
+    pub(crate) prefix_length: bool,
+    /// `INCLUDE (...)` columns.
+    pub(crate) include: bool,
+    /// Partial indexes (`WHERE ...`).
+    pub(crate) partial: bool,
+    /// Access methods besides B-tree that `using` may name.
+    pub(crate) methods: &'static [&'static str],
+    /// Those of `methods` that can store `INCLUDE` columns too.
+    pub(crate) include_methods: &'static [&'static str],
+}
+
+impl IndexSupport {
+    /// Where a key sorts NULLs when it does not say.
+    fn natural_nulls(&self, desc: bool) -> NullsOrder {
+        if self.nulls_last_ascending != desc {
+            NullsOrder::Last
+        } else {
+            NullsOrder::First
+        }
+    }
 }
 
 impl Dialect {
@@ -440,6 +479,123 @@ impl Dialect {
         self.imp().text_cast_type()
     }
 
+    /// What the models ask of indexes that this dialect cannot do: one
+    /// message per index and attribute, naming both and what to do instead.
+    /// Autogenerate refuses such models for this dialect rather than
+    /// drop the attribute silently. A `nulls` order that is the dialect's
+    /// own for the direction is no request at all (SQLite and MySQL sort
+    /// NULLs first ascending), so it is never reported.
+    pub fn unsupported_in(&self, models: &Schema) -> Vec<String> {
+        let support = self.imp().index_support();
+        let on = support.display;
+        let mut out = Vec::new();
+        for t in &models.tables {
+            for ix in &t.indexes {
+                let ix = self.normalize_index(ix);
+                let at = format!("index `{}` on table `{}`", ix.name, t.name);
+                if ix.predicate.is_some() && !support.partial {
+                    out.push(format!(
+                        "{at} is partial (`where = ...`), which {on} cannot do; remove `where` \
+                         to index every row"
+                    ));
+                }
+                if !support.include && !ix.include.is_empty() {
+                    out.push(format!(
+                        "{at} has `include` columns, which {on} cannot store beside the key; \
+                         move them into `fields`, or remove `include`"
+                    ));
+                }
+                if let Some(m) = &ix.method {
+                    if !support.methods.contains(&m.as_str()) {
+                        let instead = if support.methods.is_empty() {
+                            format!("{on} builds B-tree indexes only")
+                        } else {
+                            format!(
+                                "{on} knows `btree`, {}",
+                                support
+                                    .methods
+                                    .iter()
+                                    .map(|m| format!("`{m}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        };
+                        out.push(format!(
+                            "{at} uses `{m}`; {instead}: remove `using = \"{m}\"`"
+                        ));
+                    } else if ix.keys.iter().any(|k| k.desc || k.nulls.is_some()) {
+                        out.push(format!(
+                            "{at} uses `{m}`, which keeps no order: sort orders (`desc`, \
+                             `nulls ...`) need a B-tree index; remove them or `using`"
+                        ));
+                    } else if !ix.include.is_empty()
+                        && !support.include_methods.contains(&m.as_str())
+                    {
+                        out.push(format!(
+                            "{at} uses `{m}`, which cannot store `include` columns (B-tree{} \
+                             can); remove `include` or `using`",
+                            support
+                                .include_methods
+                                .iter()
+                                .map(|m| format!(" and {m}"))
+                                .collect::<String>()
+                        ));
+                    } else if ix.unique {
+                        out.push(format!(
+                            "{at} uses `{m}`, which cannot be unique (only B-tree indexes \
+                             can); remove `unique` or `using`"
+                        ));
+                    }
+                }
+                for (i, col) in ix.columns.iter().enumerate() {
+                    let key = ix.key(i);
+                    if let (Some(n), false) = (key.nulls, support.nulls_order) {
+                        let natural = support.natural_nulls(key.desc);
+                        out.push(format!(
+                            "{at} asks for NULLs {} on `{col}`, which {on} cannot do: it sorts \
+                             them {} {}; remove `nulls {}`",
+                            n.as_sql().to_ascii_lowercase(),
+                            natural.as_sql().to_ascii_lowercase(),
+                            if key.desc { "descending" } else { "ascending" },
+                            n.as_sql().to_ascii_lowercase(),
+                        ));
+                    }
+                    if let (Some(p), false) = (key.prefix, support.prefix_length) {
+                        out.push(format!(
+                            "{at} indexes a prefix of `{col}` (`{col}({p})`), which {on} cannot \
+                             do; index the whole column"
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// An index in the shape this dialect reports it: the default method
+    /// (`btree`) and NULLs orders that are the default for their
+    /// direction left out, keys in their canonical shape, the predicate
+    /// trimmed.
+    fn normalize_index(&self, ix: &crate::model::Index) -> crate::model::Index {
+        let support = self.imp().index_support();
+        let mut ix = ix.clone();
+        ix.method = ix
+            .method
+            .map(|m| m.trim().to_ascii_lowercase())
+            .filter(|m| m != "btree" && !m.is_empty());
+        for key in &mut ix.keys {
+            if key.nulls == Some(support.natural_nulls(key.desc)) {
+                key.nulls = None;
+            }
+        }
+        ix.canonical_keys();
+        ix.predicate = ix
+            .predicate
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty());
+        ix
+    }
+
     /// Shortens an identifier to [`max_identifier_len`](Self::max_identifier_len)
     /// with [`naming::shorten`].
     pub fn shorten(&self, name: &str) -> String {
@@ -602,8 +758,10 @@ impl Dialect {
             pk.name = pk.name.as_ref().map(|n| d.shorten(n));
         }
         for ix in &mut t.indexes {
+            *ix = d.normalize_index(ix);
             ix.name = d.shorten(&ix.name);
             shorten_all(&mut ix.columns);
+            shorten_all(&mut ix.include);
         }
         for uq in &mut t.uniques {
             uq.name = d.shorten(&uq.name);
@@ -637,6 +795,7 @@ fn uniques_to_indexes(t: &mut Table, keep: impl Fn(&UniqueConstraint) -> bool) {
                 name: uq.name,
                 columns: uq.columns,
                 unique: true,
+                ..Default::default()
             });
         }
     }
@@ -1086,6 +1245,7 @@ mod tests {
                 name: long.clone(),
                 columns: vec!["a".into()],
                 unique: false,
+                ..Default::default()
             }],
             ..Table::default()
         };

@@ -4,10 +4,10 @@
 //! so migrations are not transactional.
 
 use super::clauses::{
-    backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, null_and_default,
-    unique_clause, Line,
+    backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, index_keys,
+    null_and_default, unique_clause, Line,
 };
-use super::{is_current_timestamp, is_default_literal, uniques_to_indexes};
+use super::{is_current_timestamp, is_default_literal, uniques_to_indexes, IndexSupport};
 use super::{DeclaredType, Dialect, DialectImpl, RenderOptions};
 use crate::model::{Column, Index, LogicalType, ReferentialAction, Table};
 use crate::naming;
@@ -230,6 +230,21 @@ impl DialectImpl for Mysql {
     fn text_cast_type(&self) -> &'static str {
         "CHAR"
     }
+
+    /// InnoDB builds B-tree indexes whatever `USING` says, so no other
+    /// method is offered; `FULLTEXT` and `SPATIAL` indexes stay unmodelled.
+    fn index_support(&self) -> IndexSupport {
+        IndexSupport {
+            display: "MySQL/MariaDB",
+            nulls_order: false,
+            nulls_last_ascending: false,
+            prefix_length: true,
+            include: false,
+            partial: false,
+            methods: &[],
+            include_methods: &[],
+        }
+    }
 }
 
 /// MySQL needs an index whose leading columns are a foreign key's columns;
@@ -243,12 +258,16 @@ fn add_fk_indexes(t: &mut Table) {
             .primary_key
             .as_ref()
             .is_some_and(|pk| covered(&pk.columns));
-        let by_index = t.indexes.iter().any(|ix| covered(&ix.columns));
+        // A key indexed by a prefix only cannot serve a foreign key.
+        let by_index = t.indexes.iter().any(|ix| {
+            covered(&ix.columns) && (0..fk.columns.len()).all(|i| ix.key(i).prefix.is_none())
+        });
         if !by_pk && !by_index {
             t.indexes.push(Index {
                 name: D.shorten(&naming::index(&t.name, &fk.columns)),
                 columns: fk.columns.clone(),
                 unique: false,
+                ..Default::default()
             });
         }
     }
@@ -334,7 +353,7 @@ fn index_clause(ix: &Index) -> String {
         "{}INDEX {} ({})",
         if ix.unique { "UNIQUE " } else { "" },
         D.quote_ident(&ix.name),
-        ident_list(D, &ix.columns)
+        index_keys(D, ix)
     )
 }
 

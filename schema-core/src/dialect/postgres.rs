@@ -8,7 +8,7 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{DeclaredType, Dialect, DialectImpl, RenderOptions};
+use super::{DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions};
 use crate::model::{Check, ForeignKey, Index};
 use crate::model::{Column, KeyGeneration, LogicalType, Table};
 use crate::ops::{ConstraintKind, Op};
@@ -172,6 +172,20 @@ impl DialectImpl for Postgres {
 
     fn text_cast_type(&self) -> &'static str {
         "TEXT"
+    }
+
+    fn index_support(&self) -> IndexSupport {
+        IndexSupport {
+            display: "PostgreSQL",
+            nulls_order: true,
+            nulls_last_ascending: true,
+            prefix_length: false,
+            include: true,
+            partial: true,
+            methods: &["hash", "gist", "spgist", "gin", "brin"],
+            // SP-GiST too since PostgreSQL 14; 13 is still supported.
+            include_methods: &["gist"],
+        }
     }
 }
 

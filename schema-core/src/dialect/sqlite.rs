@@ -9,7 +9,7 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl, RenderOptions};
+use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions};
 use crate::model::{Column, LogicalType, Table, Unmodelled, UnmodelledKind};
 use crate::ops::{ConstraintKind, Op};
 
@@ -164,6 +164,19 @@ impl DialectImpl for Sqlite {
 
     fn text_cast_type(&self) -> &'static str {
         "TEXT"
+    }
+
+    fn index_support(&self) -> IndexSupport {
+        IndexSupport {
+            display: "SQLite",
+            nulls_order: false,
+            nulls_last_ascending: false,
+            prefix_length: false,
+            include: false,
+            partial: true,
+            methods: &[],
+            include_methods: &[],
+        }
     }
 }
 

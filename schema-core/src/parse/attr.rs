@@ -12,7 +12,7 @@ use syn::meta::ParseNestedMeta;
 use syn::{token, Attribute, Expr, Lit, LitStr, Token, UnOp};
 
 use super::ctxt::Ctxt;
-use crate::model::{DefaultValue, ReferentialAction};
+use crate::model::{DefaultValue, KeyOptions, NullsOrder, ReferentialAction};
 use crate::suggest::did_you_mean;
 
 /// The attribute name shared by the struct and its fields.
@@ -55,7 +55,7 @@ const FIELD_KEYS: &[&str] = &[
 ];
 
 /// Keys accepted inside `index(...)` on the struct.
-const INDEX_KEYS: &[&str] = &["fields", "name", "unique"];
+const INDEX_KEYS: &[&str] = &["fields", "name", "unique", "where", "include", "using"];
 /// Keys accepted inside `unique(...)` on the struct.
 const UNIQUE_KEYS: &[&str] = &["fields", "name"];
 /// Keys accepted inside `check(...)` on the struct.
@@ -87,6 +87,14 @@ const ALIASES: &[(&str, &str)] = &[
     ("doc", "comment"),
     ("columns", "fields"),
     ("expr", "sql"),
+    ("predicate", "where"),
+    ("filter", "where"),
+    ("condition", "where"),
+    ("method", "using"),
+    ("kind", "using"),
+    ("type", "using"),
+    ("covering", "include"),
+    ("including", "include"),
 ];
 
 /// Where a key was written; decides which keys are valid.
@@ -225,12 +233,110 @@ fn key_use<T>(attr: &Attr<T>) -> Option<KeyUse> {
 pub(crate) struct IndexAttr {
     /// The `index` / `unique` path, for errors about the whole entry.
     pub(crate) path: TokenStream,
-    /// Rust field names, as string literals (spans for unknown fields).
-    pub(crate) fields: Vec<LitStr>,
+    /// The key columns: Rust field names with their sort order and prefix
+    /// length (only `index(...)` takes those).
+    pub(crate) fields: Vec<KeySpec>,
     /// Explicit name.
     pub(crate) name: Option<LitStr>,
     /// `index(..., unique)`.
     pub(crate) unique: bool,
+    /// `index(..., include = ["a"])`: Rust field names.
+    pub(crate) include: Vec<LitStr>,
+    /// `index(..., using = "gin")`, lower-case.
+    pub(crate) using: Option<String>,
+    /// `index(..., where = "...")`.
+    pub(crate) predicate: Option<String>,
+}
+
+/// One entry of `fields = [...]`: `"email"`, `"created_at desc"`,
+/// `"name(10)"`, `"score desc nulls last"`.
+pub(crate) struct KeySpec {
+    /// The literal, for errors about the entry.
+    pub(crate) lit: LitStr,
+    /// The Rust field name.
+    pub(crate) field: String,
+    /// Sort order and prefix length.
+    pub(crate) options: KeyOptions,
+}
+
+/// Access methods an index may name with `using` (PostgreSQL's; the
+/// dialect decides which it can build).
+const METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin"];
+
+/// The shape of a key entry, for messages.
+const KEY_SHAPE: &str = "\"field\", \"field desc\", \"field asc nulls first\" or \"field(10)\"";
+
+/// Reads one `fields` entry: a field name, then optionally a prefix length
+/// in parentheses, `asc`/`desc` and `nulls first`/`nulls last` (keywords
+/// in any case). The error says what is wrong, for the literal's span.
+pub(crate) fn key_spec(text: &str) -> Result<(String, KeyOptions), String> {
+    let text = text.trim();
+    let name_end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    let field = &text[..name_end];
+    if field.is_empty() {
+        return Err(format!(
+            "expected a field name first in {text:?}; entries look like {KEY_SHAPE}"
+        ));
+    }
+    let mut options = KeyOptions::default();
+    let mut rest = text[name_end..].trim_start();
+    if let Some(after) = rest.strip_prefix('(') {
+        let Some((digits, tail)) = after.split_once(')') else {
+            return Err(format!(
+                "unclosed `(` in {text:?}: a prefix length is written `{field}(10)`"
+            ));
+        };
+        match digits.trim().parse::<u32>() {
+            Ok(n) if n > 0 => options.prefix = Some(n),
+            _ => {
+                return Err(format!(
+                    "the prefix length in {text:?} must be a positive integer, e.g. `{field}(10)`"
+                ))
+            }
+        }
+        rest = tail.trim_start();
+    }
+    let words: Vec<String> = rest
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut words = words.iter().map(String::as_str).peekable();
+    match words.peek() {
+        Some(&"desc") => {
+            options.desc = true;
+            words.next();
+        }
+        Some(&"asc") => {
+            words.next();
+        }
+        _ => {}
+    }
+    match (words.next(), words.next()) {
+        (None, _) => {}
+        (Some("nulls"), Some("first")) => options.nulls = Some(NullsOrder::First),
+        (Some("nulls"), Some("last")) => options.nulls = Some(NullsOrder::Last),
+        (Some("nulls"), _) => {
+            return Err(format!(
+                "`nulls` takes `first` or `last` in {text:?}, e.g. \"{field} nulls last\""
+            ))
+        }
+        (Some(word), _) => {
+            let hint = did_you_mean(word, &["desc", "asc", "nulls"])
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            return Err(format!(
+                "unexpected `{word}` in {text:?}; {hint}entries look like {KEY_SHAPE}"
+            ));
+        }
+    }
+    if let Some(extra) = words.next() {
+        return Err(format!(
+            "unexpected `{extra}` at the end of {text:?}; entries look like {KEY_SHAPE}"
+        ));
+    }
+    Ok((field.to_string(), options))
 }
 
 /// `check(name = "...", sql = "...")` on the struct.
@@ -338,9 +444,12 @@ fn index_entry(cx: &Ctxt, meta: &ParseNestedMeta, level: Level) -> syn::Result<O
         skip_value(meta)?;
         return Ok(None);
     }
-    let mut fields: Attr<Vec<LitStr>> = Attr::none("fields");
+    let mut fields: Attr<Vec<KeySpec>> = Attr::none("fields");
     let mut name: Attr<LitStr> = Attr::none("name");
     let mut is_unique: Attr<()> = Attr::none("unique");
+    let mut include: Attr<Vec<LitStr>> = Attr::none("include");
+    let mut using: Attr<String> = Attr::none("using");
+    let mut predicate: Attr<String> = Attr::none("where");
     let mut suggested = Vec::new();
     let nested = meta.parse_nested_meta(|inner| {
         match path_key(&inner.path).as_str() {
@@ -348,9 +457,46 @@ fn index_entry(cx: &Ctxt, meta: &ParseNestedMeta, level: Level) -> syn::Result<O
                 let Some(expr) = value_expr(cx, &inner, "fields = [\"org_id\", \"email\"]")? else {
                     return Ok(());
                 };
-                let list = field_list(cx, &expr);
+                let list =
+                    field_list(cx, "fields", &expr).and_then(|lits| key_specs(cx, lits, level));
                 fields.set(cx, &inner.path, list, expr.to_token_stream(), 0);
             }
+            "include" if level == Level::Index => {
+                let Some(expr) = value_expr(cx, &inner, "include = [\"name\"]")? else {
+                    return Ok(());
+                };
+                let list = field_list(cx, "include", &expr);
+                include.set(cx, &inner.path, list, expr.to_token_stream(), 0);
+            }
+            "using" if level == Level::Index => {
+                let Some(expr) = value_expr(cx, &inner, "using = \"gin\"")? else {
+                    return Ok(());
+                };
+                let method = lit_str(cx, "using", &expr).and_then(|lit| {
+                    let text = lit.value().trim().to_ascii_lowercase();
+                    if METHODS.contains(&text.as_str()) {
+                        return Some(text);
+                    }
+                    let hint = did_you_mean(&text, METHODS)
+                        .map(|s| format!("did you mean \"{s}\"? "))
+                        .unwrap_or_default();
+                    cx.error_spanned_by(
+                        &lit,
+                        format!(
+                            "unknown index method {:?}; {hint}expected one of {}",
+                            lit.value(),
+                            METHODS
+                                .iter()
+                                .map(|m| format!("\"{m}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    None
+                });
+                using.set(cx, &inner.path, method, expr.to_token_stream(), 0);
+            }
+            "where" if level == Level::Index => string_key(cx, &mut predicate, &inner, 0, true)?,
             "name" => {
                 let Some(expr) = value_expr(cx, &inner, "name = \"ix_users_email\"")? else {
                     return Ok(());
@@ -378,7 +524,45 @@ fn index_entry(cx: &Ctxt, meta: &ParseNestedMeta, level: Level) -> syn::Result<O
         fields,
         name: name.slot.and_then(|s| s.value),
         unique: is_unique.present(),
+        include: include.slot.and_then(|s| s.value).unwrap_or_default(),
+        using: using.slot.and_then(|s| s.value),
+        predicate: predicate
+            .slot
+            .and_then(|s| s.value)
+            .map(|p| p.trim().to_string()),
     }))
+}
+
+/// The entries of `fields = [...]` read with [`key_spec`]; sort orders and
+/// prefix lengths only inside `index(...)`.
+fn key_specs(cx: &Ctxt, lits: Vec<LitStr>, level: Level) -> Option<Vec<KeySpec>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for lit in lits {
+        match key_spec(&lit.value()) {
+            Ok((_, options)) if level == Level::Unique && !options.is_default() => {
+                cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "a unique constraint has no sort order or prefix length; write \
+                         `index(fields = [{:?}], unique)` for a unique index that has one",
+                        lit.value()
+                    ),
+                );
+                ok = false;
+            }
+            Ok((field, options)) => out.push(KeySpec {
+                lit,
+                field,
+                options,
+            }),
+            Err(message) => {
+                cx.error_spanned_by(&lit, message);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
 }
 
 /// `check(name = "positive_balance", sql = "balance >= 0")`
@@ -856,17 +1040,19 @@ fn name_lit(cx: &Ctxt, key: &str, expr: &Expr) -> Option<LitStr> {
     Some(lit)
 }
 
-/// `["a", "b"]`: a non-empty list of string literals.
-fn field_list(cx: &Ctxt, expr: &Expr) -> Option<Vec<LitStr>> {
+/// `["a", "b"]`: a non-empty list of string literals, the value of `key`.
+fn field_list(cx: &Ctxt, key: &str, expr: &Expr) -> Option<Vec<LitStr>> {
     let Expr::Array(array) = strip_group(expr) else {
         cx.error_spanned_by(
             expr,
-            "`fields` takes a list of Rust field names, e.g. `fields = [\"org_id\", \"email\"]`",
+            format!(
+                "`{key}` takes a list of Rust field names, e.g. `{key} = [\"org_id\", \"email\"]`"
+            ),
         );
         return None;
     };
     if array.elems.is_empty() {
-        cx.error_spanned_by(expr, "`fields` must name at least one field");
+        cx.error_spanned_by(expr, format!("`{key}` must name at least one field"));
         return None;
     }
     let mut out = Vec::new();
@@ -926,11 +1112,12 @@ fn strip_group(expr: &Expr) -> &Expr {
     }
 }
 
-/// A key as text (`a::b` for a path, which is never a valid key).
+/// A key as text (`a::b` for a path, which is never a valid key); a raw
+/// identifier reads as the word (`r#where` is `where`).
 fn path_key(path: &syn::Path) -> String {
     path.segments
         .iter()
-        .map(|s| s.ident.to_string())
+        .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string())
         .collect::<Vec<_>>()
         .join("::")
 }
@@ -978,6 +1165,12 @@ fn unknown_key_message(key: &str, level: Level) -> String {
     }
     if level == Level::Field && CONTAINER_KEYS.contains(&key) {
         return format!("`{key}` goes on the struct, not on a field");
+    }
+    if level == Level::Unique && matches!(key, "where" | "include" | "using") {
+        return format!(
+            "a unique constraint takes no `{key}`; write `index(fields = [...], unique, \
+             {key} = ...)` for a unique index that has one"
+        );
     }
     match suggestion(key, level) {
         Some(s) => format!("unknown model attribute `{key}`; did you mean `{s}`?"),

@@ -689,6 +689,7 @@ fn column_indexes(
                 name,
                 columns,
                 unique: false,
+                ..Default::default()
             });
         }
     }
@@ -703,23 +704,50 @@ fn struct_indexes(
     names: &mut HashMap<String, ()>,
 ) {
     for entry in &container.indexes {
-        let Some(columns) = resolve_fields(cx, entry, fields) else {
+        let keys: Vec<&LitStr> = entry.fields.iter().map(|k| &k.lit).collect();
+        let wanted: Vec<&str> = entry.fields.iter().map(|k| k.field.as_str()).collect();
+        let columns = resolve_fields(cx, &keys, &wanted, fields);
+        let include_names: Vec<String> = entry.include.iter().map(LitStr::value).collect();
+        let include_wanted: Vec<&str> = include_names.iter().map(String::as_str).collect();
+        let include_lits: Vec<&LitStr> = entry.include.iter().collect();
+        let include = resolve_fields(cx, &include_lits, &include_wanted, fields);
+        let (Some(columns), Some(include)) = (columns, include) else {
             continue;
         };
+        for (lit, col) in entry.include.iter().zip(&include) {
+            if columns.contains(col) {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "field `{}` is already a key of this index; `include` lists the \
+                         columns stored beside the key",
+                        lit.value()
+                    ),
+                );
+            }
+        }
         let name = entry
             .name
             .as_ref()
             .map(LitStr::value)
             .unwrap_or_else(|| naming::index(&table.name, &columns));
         claim_name(cx, names, &name, entry_name_tokens(entry));
-        table.indexes.push(Index {
+        let mut index = Index {
             name,
             columns,
             unique: entry.unique,
-        });
+            keys: entry.fields.iter().map(|k| k.options).collect(),
+            include,
+            method: entry.using.clone(),
+            predicate: entry.predicate.clone(),
+        };
+        index.canonical_keys();
+        table.indexes.push(index);
     }
     for entry in &container.uniques {
-        let Some(columns) = resolve_fields(cx, entry, fields) else {
+        let keys: Vec<&LitStr> = entry.fields.iter().map(|k| &k.lit).collect();
+        let wanted: Vec<&str> = entry.fields.iter().map(|k| k.field.as_str()).collect();
+        let Some(columns) = resolve_fields(cx, &keys, &wanted, fields) else {
             continue;
         };
         let name = entry
@@ -739,15 +767,20 @@ fn entry_name_tokens(entry: &IndexAttr) -> TokenStream {
         .map_or_else(|| entry.path.clone(), |n| n.to_token_stream())
 }
 
-/// Maps the Rust field names of an `index`/`unique` entry to column names.
-fn resolve_fields(cx: &Ctxt, entry: &IndexAttr, fields: &[FieldInfo]) -> Option<Vec<String>> {
+/// Maps the Rust field names `wanted` (written as `lits`) of an `index`,
+/// `unique` or `include` list to column names.
+fn resolve_fields(
+    cx: &Ctxt,
+    lits: &[&LitStr],
+    wanted: &[&str],
+    fields: &[FieldInfo],
+) -> Option<Vec<String>> {
     let mut columns = Vec::new();
     let mut seen = HashSet::new();
     let mut ok = true;
-    for lit in &entry.fields {
-        let wanted = lit.value();
+    for (lit, &wanted) in lits.iter().zip(wanted) {
         let Some(f) = fields.iter().find(|f| f.name == wanted) else {
-            cx.error_spanned_by(lit, unknown_field_message(&wanted, fields));
+            cx.error_spanned_by(lit, unknown_field_message(wanted, fields));
             ok = false;
             continue;
         };
@@ -759,7 +792,7 @@ fn resolve_fields(cx: &Ctxt, entry: &IndexAttr, fields: &[FieldInfo]) -> Option<
             ok = false;
             continue;
         };
-        if !seen.insert(wanted.clone()) {
+        if !seen.insert(wanted.to_string()) {
             cx.error_spanned_by(lit, format!("field `{wanted}` is listed twice"));
             ok = false;
             continue;

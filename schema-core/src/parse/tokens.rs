@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::model::{
-    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, LogicalType, PrimaryKey,
-    ReferentialAction, Table, UniqueConstraint,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, KeyOptions, LogicalType,
+    NullsOrder, PrimaryKey, ReferentialAction, Table, UniqueConstraint,
 };
 
 /// An expression of type `Table` equal to `table`. Every path goes through
@@ -177,10 +177,46 @@ fn index(i: &Index, m: &TokenStream) -> TokenStream {
         name,
         columns,
         unique,
+        keys,
+        include,
+        method,
+        predicate,
     } = i;
     let name = string(name);
     let columns = strings(columns);
-    quote!(#m::Index { name: #name, columns: #columns, unique: #unique })
+    let keys = keys.iter().map(|k| key_options(k, m));
+    let include = strings(include);
+    let method = opt_string(method.as_deref());
+    let predicate = opt_string(predicate.as_deref());
+    quote! {
+        #m::Index {
+            name: #name,
+            columns: #columns,
+            unique: #unique,
+            keys: ::std::vec![#(#keys),*],
+            include: #include,
+            method: #method,
+            predicate: #predicate,
+        }
+    }
+}
+
+fn key_options(k: &KeyOptions, m: &TokenStream) -> TokenStream {
+    let KeyOptions {
+        desc,
+        nulls,
+        prefix,
+    } = k;
+    let nulls = match nulls {
+        None => quote!(::core::option::Option::None),
+        Some(NullsOrder::First) => quote!(::core::option::Option::Some(#m::NullsOrder::First)),
+        Some(NullsOrder::Last) => quote!(::core::option::Option::Some(#m::NullsOrder::Last)),
+    };
+    let prefix = match prefix {
+        None => quote!(::core::option::Option::None),
+        Some(n) => quote!(::core::option::Option::Some(#n)),
+    };
+    quote!(#m::KeyOptions { desc: #desc, nulls: #nulls, prefix: #prefix })
 }
 
 fn unique(u: &UniqueConstraint, m: &TokenStream) -> TokenStream {

@@ -1,5 +1,6 @@
-//! Reading a stored `CREATE TABLE` statement back (SQLite keeps a table's
-//! CHECK constraints only in the statement text).
+//! Reading a stored `CREATE TABLE` or `CREATE INDEX` statement back
+//! (SQLite keeps a table's CHECK constraints and an index's predicate only
+//! in the statement text).
 
 use crate::model::Check;
 use crate::naming;
@@ -55,6 +56,25 @@ pub fn checks(table: &str, sql: &str) -> Vec<Check> {
     checks
 }
 
+/// The predicate of a stored `CREATE INDEX ... WHERE predicate` statement,
+/// as written (trimmed); `None` when the index has none. The `WHERE` is the
+/// first one outside parentheses, strings and quoted identifiers.
+pub fn index_predicate(sql: &str) -> Option<String> {
+    let toks = tokens(sql);
+    let mut depth = 0usize;
+    for t in &toks {
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && t.is_word("WHERE") {
+            let rest = sql[t.end()..].trim().trim_end_matches(';').trim();
+            return (!rest.is_empty()).then(|| rest.to_string());
+        }
+    }
+    None
+}
+
 /// The name given by `CONSTRAINT name` right before the current token.
 fn constraint_name(before: &[Token<'_>]) -> Option<String> {
     match before {
@@ -88,6 +108,21 @@ fn parenthesised<'a>(sql: &'a str, toks: &[Token<'_>], open: usize) -> Option<(&
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_predicates_are_read_after_the_top_level_where() {
+        assert_eq!(
+            index_predicate(r#"CREATE INDEX "ix" ON "t" ("a" DESC) WHERE "a" IS NOT NULL"#)
+                .as_deref(),
+            Some(r#""a" IS NOT NULL"#)
+        );
+        assert_eq!(
+            index_predicate("CREATE INDEX \"where\" ON t (a) WHERE (b = 'WHERE x') ;").as_deref(),
+            Some("(b = 'WHERE x')")
+        );
+        assert_eq!(index_predicate("CREATE INDEX ix ON t (a)"), None);
+        assert_eq!(index_predicate("CREATE INDEX ix ON t (a) -- WHERE b"), None);
+    }
 
     #[test]
     fn checks_named_unnamed_nested_and_quoted() {

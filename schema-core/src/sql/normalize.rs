@@ -226,7 +226,7 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
         }
         // Find the matching `)` and what sits at depth 1 inside.
         let (mut depth, mut j) = (0, i);
-        let (mut has_bool, mut has_cmp) = (false, false);
+        let (mut has_bool, mut has_cmp, mut has_and, mut has_or) = (false, false, false, false);
         for (k, t) in toks.iter().enumerate().skip(i) {
             match t {
                 Tok::Punct(p) if p == "(" => depth += 1,
@@ -244,7 +244,9 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
                             "and" | "or" | "not" | "between" | "like" | "in" | "is"
                         ) =>
                 {
-                    has_bool = true
+                    has_bool = true;
+                    has_and |= w == "and";
+                    has_or |= w == "or";
                 }
                 t if depth == 1 && is_cmp(Some(t)) => has_cmp = true,
                 _ => {}
@@ -255,7 +257,23 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
         }
         let prev = if i == 0 { None } else { toks.get(i - 1) };
         let next = toks.get(j + 1);
-        let boolean_operand = !has_bool && open_boundary(prev) && close_boundary(next);
+        // An operand of AND/OR (or the whole expression) may itself be a
+        // comparison, `IS NULL`, `LIKE`, `IN`, `BETWEEN` or `NOT ...`: all
+        // bind tighter than AND and OR (PostgreSQL prints `(a IS NULL) AND
+        // (b > 0)`). A group of ANDs among ANDs (or ORs among ORs) goes
+        // too: both are associative, and PostgreSQL prints such chains
+        // flat. A mix is kept: there the parentheses decide.
+        let among = |word: &str| {
+            let is = |t: Option<&Tok>| is_word(t, &[word]);
+            (open_boundary(prev) && !is_word(prev, &["and", "or"]) || is(prev))
+                && (close_boundary(next) && !is_word(next, &["and", "or"]) || is(next))
+        };
+        let boolean_operand = match (has_and, has_or) {
+            (false, false) => open_boundary(prev) && close_boundary(next),
+            (true, false) => among("and"),
+            (false, true) => among("or"),
+            (true, true) => false,
+        };
         let arithmetic_operand = !has_bool
             && !has_cmp
             && (open_boundary(prev) || is_cmp(prev))
@@ -727,6 +745,20 @@ mod tests {
             ("score > -(1000)", "(score > -1000)"),
             ("score > - 1000", "score > -1000"),
             ("-1 < score", "('-1'::integer < score)"),
+            // Operands of AND/OR that are tests of their own.
+            (
+                "at IS NULL AND kind <> 'done'",
+                "((at IS NULL) AND ((kind)::text <> 'done'::text))",
+            ),
+            (
+                "a IS NOT NULL OR NOT b OR c BETWEEN 1 AND 2",
+                "((a IS NOT NULL) OR (NOT b) OR (c BETWEEN 1 AND 2))",
+            ),
+            ("a AND (b AND c)", "((a AND b) AND c)"),
+            (
+                "kind IN ('a', 'b') AND score BETWEEN 1 AND 9",
+                "((kind)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])) AND (score >= 1) AND (score <= 9)",
+            ),
             // String casts.
             ("t = 'x'", "(t = 'x'::text)"),
             ("s <> 'it''s'", "((s)::text <> 'it''s'::text)"),
@@ -779,6 +811,9 @@ mod tests {
             assert_eq!(n(model), n(reported), "{model:?} vs {reported:?}");
         }
         let different = [
+            ("(a OR b) AND c", "a OR b AND c"),
+            ("a AND (b OR c)", "a AND b OR c"),
+            ("(a AND b) OR c AND d", "a AND (b OR c) AND d"),
             ("score > 1000", "score > -1000"),
             ("score > 1000", "(score > '-1000'::integer)"),
             ("score > -1000", "(score > '-100'::integer)"),

@@ -73,6 +73,7 @@ impl TableExt for Table {
             name,
             columns: strings(cols),
             unique: false,
+            ..Default::default()
         });
         self
     }
@@ -82,6 +83,7 @@ impl TableExt for Table {
             name,
             columns: strings(cols),
             unique: true,
+            ..Default::default()
         });
         self
     }

@@ -1,8 +1,11 @@
 //! The autogenerate cases, one `#[test]` per folder in `tests/diff_cases/`.
 
 use crate::build::{schema, table, TableExt};
-use crate::run_case;
-use schema_core::{DefaultValue, LogicalType as T, ReferentialAction as RA, Schema};
+use crate::{run_case, run_case_on};
+use schema_core::dialect::Dialect;
+use schema_core::{
+    DefaultValue, Index, KeyOptions, LogicalType as T, NullsOrder, ReferentialAction as RA, Schema,
+};
 
 fn orgs() -> schema_core::Table {
     table("orgs").col("name", T::Varchar(100))
@@ -417,4 +420,262 @@ fn primary_key_to_auto_increment() {
         schema(vec![before]),
         schema(vec![after]),
     );
+}
+
+fn events() -> schema_core::Table {
+    table("events")
+        .col("kind", T::Varchar(40))
+        .null("at", T::Timestamp)
+        .col("user_id", T::BigInt)
+        .null("payload", T::Json)
+}
+
+fn desc() -> KeyOptions {
+    KeyOptions {
+        desc: true,
+        ..KeyOptions::default()
+    }
+}
+
+#[test]
+fn index_sort_order() {
+    let mut after = events();
+    after.indexes.push(Index {
+        name: "ix_events_recent".into(),
+        columns: vec!["user_id".into(), "at".into()],
+        keys: vec![KeyOptions::default(), desc()],
+        ..Index::default()
+    });
+    run_case(
+        "index_sort_order",
+        schema(vec![events()]),
+        schema(vec![after]),
+    );
+}
+
+#[test]
+fn index_postgres_options() {
+    let mut after = events();
+    after.indexes.push(Index {
+        name: "ix_events_at".into(),
+        columns: vec!["at".into(), "kind".into()],
+        keys: vec![
+            KeyOptions {
+                desc: true,
+                nulls: Some(NullsOrder::Last),
+                prefix: None,
+            },
+            KeyOptions {
+                nulls: Some(NullsOrder::First),
+                ..KeyOptions::default()
+            },
+        ],
+        include: vec!["user_id".into()],
+        ..Index::default()
+    });
+    after.indexes.push(Index {
+        name: "ix_events_payload".into(),
+        columns: vec!["payload".into()],
+        method: Some("gin".into()),
+        ..Index::default()
+    });
+    run_case_on(
+        "index_postgres_options",
+        schema(vec![events()]),
+        schema(vec![after]),
+        &[Dialect::Postgres],
+    );
+}
+
+#[test]
+fn partial_index() {
+    let mut after = events();
+    after.indexes.push(Index {
+        name: "uq_events_open_kind".into(),
+        columns: vec!["kind".into()],
+        unique: true,
+        predicate: Some("at IS NULL AND kind <> 'done'".into()),
+        ..Index::default()
+    });
+    run_case_on(
+        "partial_index",
+        schema(vec![events()]),
+        schema(vec![after]),
+        &[Dialect::Sqlite, Dialect::Postgres],
+    );
+}
+
+#[test]
+fn index_prefix_length() {
+    let base = || events().col("title", T::Text);
+    let mut after = base();
+    after.indexes.push(Index {
+        name: "ix_events_title".into(),
+        columns: vec!["title".into(), "kind".into()],
+        keys: vec![
+            KeyOptions {
+                prefix: Some(20),
+                ..KeyOptions::default()
+            },
+            desc(),
+        ],
+        ..Index::default()
+    });
+    run_case_on(
+        "index_prefix_length",
+        schema(vec![base()]),
+        schema(vec![after]),
+        &[Dialect::Mysql],
+    );
+}
+
+/// A NULLs order that is the dialect's own for the direction is no change,
+/// on the dialects that cannot write it as on those that can.
+#[test]
+fn default_nulls_orders_fold_away() {
+    let with = |nulls| {
+        let mut t = events();
+        t.indexes.push(Index {
+            name: "ix_events_at".into(),
+            columns: vec!["at".into()],
+            keys: vec![KeyOptions {
+                desc: true,
+                nulls,
+                prefix: None,
+            }],
+            ..Index::default()
+        });
+        schema(vec![t])
+    };
+    let pg = Dialect::Postgres;
+    assert!(schema_core::diff::diff(&with(None), &with(Some(NullsOrder::First)), pg).is_empty());
+    assert_eq!(
+        schema_core::diff::diff(&with(None), &with(Some(NullsOrder::Last)), pg).len(),
+        2
+    );
+    for d in [Dialect::Sqlite, Dialect::Mysql] {
+        let natural = with(Some(NullsOrder::Last));
+        assert!(d.unsupported_in(&natural).is_empty(), "{d:?}");
+        assert!(schema_core::diff::diff(&with(None), &natural, d).is_empty());
+        let problems = d.unsupported_in(&with(Some(NullsOrder::First)));
+        assert_eq!(problems.len(), 1, "{d:?}: {problems:?}");
+        assert!(problems[0].contains("ix_events_at"), "{}", problems[0]);
+    }
+}
+
+/// What a dialect cannot build is reported per index and attribute.
+#[test]
+fn unsupported_index_attributes_are_named() {
+    let mut t = events();
+    t.indexes.push(Index {
+        name: "ix_all".into(),
+        columns: vec!["kind".into()],
+        keys: vec![KeyOptions {
+            prefix: Some(4),
+            ..KeyOptions::default()
+        }],
+        include: vec!["user_id".into()],
+        method: Some("gist".into()),
+        predicate: Some("at IS NULL".into()),
+        ..Index::default()
+    });
+    let s = schema(vec![t]);
+    let count = |d: Dialect, what: &str| {
+        d.unsupported_in(&s)
+            .iter()
+            .filter(|m| m.contains(what))
+            .count()
+    };
+    assert_eq!(count(Dialect::Mysql, "partial"), 1);
+    assert_eq!(count(Dialect::Sqlite, "partial"), 0);
+    assert_eq!(count(Dialect::Postgres, "partial"), 0);
+    assert_eq!(count(Dialect::Sqlite, "`include`"), 1);
+    assert_eq!(count(Dialect::Postgres, "`include`"), 0);
+    assert_eq!(count(Dialect::Mysql, "`gist`"), 1);
+    assert_eq!(count(Dialect::Postgres, "`gist`"), 0);
+    assert_eq!(count(Dialect::Postgres, "prefix"), 1);
+    assert_eq!(count(Dialect::Mysql, "prefix"), 0);
+    // What one method can do is not what another can.
+    let mut hashed = events();
+    hashed.indexes.push(Index {
+        include: vec!["user_id".into()],
+        method: Some("hash".into()),
+        ..Index::new("ix_kind", vec!["kind".into()], false)
+    });
+    let problems = Dialect::Postgres.unsupported_in(&schema(vec![hashed]));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("`hash`, which cannot store `include` columns"),
+        "{}",
+        problems[0]
+    );
+    // `btree` is every dialect's default: no request at all.
+    let mut plain = events();
+    plain.indexes.push(Index {
+        method: Some("BTREE".into()),
+        ..Index::new("ix_kind", vec!["kind".into()], false)
+    });
+    for d in Dialect::ALL {
+        assert!(d.unsupported_in(&schema(vec![plain.clone()])).is_empty());
+    }
+}
+
+/// PostgreSQL reports a predicate with its own parentheses and casts; it
+/// still is the model's predicate, and a different literal is not.
+#[test]
+fn predicates_compare_after_the_servers_rewriting() {
+    let with = |p: &str| {
+        let mut t = events();
+        t.indexes.push(Index {
+            predicate: Some(p.into()),
+            ..Index::new("ix_kind", vec!["kind".into()], false)
+        });
+        schema(vec![t])
+    };
+    let pg = Dialect::Postgres;
+    let model = with("at IS NULL AND kind <> 'done'");
+    let reported = with("((at IS NULL) AND ((kind)::text <> 'done'::text))");
+    assert!(schema_core::diff::diff(&reported, &model, pg).is_empty());
+    let pretty = with("at IS NULL AND kind::text <> 'done'::text");
+    assert!(schema_core::diff::diff(&pretty, &model, pg).is_empty());
+    let other = with("((at IS NULL) AND ((kind)::text <> 'Done'::text))");
+    let ops = schema_core::diff::diff(&other, &model, pg);
+    assert_eq!(ops.len(), 2, "{ops:?}");
+    // The drop names the database's spelling, to copy into the model.
+    assert!(
+        ops[0].describe().contains("'Done'::text"),
+        "{}",
+        ops[0].describe()
+    );
+}
+
+/// Renaming a column carries it into the index's `include` list and
+/// predicate.
+#[test]
+fn a_renamed_column_follows_into_include_and_predicate() {
+    let before = {
+        let mut t = events();
+        t.indexes.push(Index {
+            include: vec!["user_id".into()],
+            predicate: Some("user_id > 0".into()),
+            ..Index::new("ix_kind", vec!["kind".into()], false)
+        });
+        t
+    };
+    let mut after = before.clone();
+    let c = after
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "user_id")
+        .unwrap();
+    c.name = "owner_id".into();
+    c.renamed_from = Some("user_id".into());
+    after.indexes[0].include = vec!["owner_id".into()];
+    after.indexes[0].predicate = Some("owner_id > 0".into());
+    let ops = schema_core::diff::diff(
+        &schema(vec![before]),
+        &schema(vec![after]),
+        Dialect::Postgres,
+    );
+    assert_eq!(ops.len(), 1, "only the rename: {ops:?}");
 }

@@ -118,6 +118,7 @@ fn reported(
                     name: u.name,
                     columns: u.columns,
                     unique: true,
+                    ..Default::default()
                 });
             }
         }
@@ -233,6 +234,7 @@ fn mysql_reports_the_model_back() {
         name: "ix_users_org_id".into(),
         columns: vec!["org_id".into()],
         unique: false,
+        ..Default::default()
     });
     assert_eq!(diff(&db, &model(), d), vec![]);
 }

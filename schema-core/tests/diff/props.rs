@@ -138,6 +138,7 @@ fn build(raw: Vec<(bool, RawTable)>) -> Schema {
                         name,
                         columns: picked,
                         unique: *unique,
+                        ..Default::default()
                     });
                 }
             }

@@ -16,7 +16,9 @@
 //! - `auto_increment` from `EXTRA`;
 //! - the primary key without a name; unique constraints as unique indexes
 //!   (MySQL does not tell them apart), every index with its columns in
-//!   `SEQ_IN_INDEX` order (including those MySQL created for a foreign key);
+//!   `SEQ_IN_INDEX` order (including those MySQL created for a foreign key),
+//!   each with its prefix length (`SUB_PART`) and direction (`COLLATION`
+//!   `D` for descending);
 //! - foreign keys with names and `UPDATE_RULE`/`DELETE_RULE` as reported
 //!   (MariaDB reports an unspecified action as `RESTRICT`);
 //! - check constraints; table and column comments (empty means none);
@@ -27,8 +29,8 @@
 //!
 //! Reported as [`Unmodelled`] objects, apart from the tables: views,
 //! triggers, routines, table partitioning, generated columns, and indexes
-//! with a prefix length, a functional key part (MySQL 8) or of a special
-//! type (`FULLTEXT`, `SPATIAL`).
+//! with a functional key part (MySQL 8) or of a special type (`FULLTEXT`,
+//! `SPATIAL`).
 
 use std::collections::BTreeMap;
 
@@ -37,8 +39,8 @@ use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::sql::names::mentioned;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Schema, Table, Unmodelled, UnmodelledKind, Use,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, PrimaryKey,
+    ReferentialAction, Schema, Table, Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::MysqlConnection;
@@ -131,7 +133,8 @@ ORDER BY TABLE_NAME, ORDINAL_POSITION";
 const INDEXES_SQL: &str = "\
 SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name,
        CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name,
-       INDEX_TYPE AS index_type, CAST(SUB_PART AS SIGNED) AS sub_part
+       INDEX_TYPE AS index_type, CAST(SUB_PART AS SIGNED) AS sub_part,
+       COLLATION AS collation
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -246,6 +249,9 @@ struct IndexRow {
     index_type: String,
     #[diesel(sql_type = Nullable<BigInt>)]
     sub_part: Option<i64>,
+    /// `A` ascending, `D` descending (MySQL 8, MariaDB 10.8+).
+    #[diesel(sql_type = Nullable<Text>)]
+    collation: Option<String>,
 }
 
 /// A view, trigger, routine or table partitioning, with the SQL that says
@@ -378,8 +384,8 @@ fn assemble(
     }
 
     // Index rows arrive ordered by table, index, position. An index with
-    // a functional key part (MySQL 8), a prefix length or of a special type
-    // is one the model cannot describe.
+    // a functional key part (MySQL 8) or of a special type is one the
+    // model cannot describe.
     let special: BTreeMap<(String, String), String> = indexes
         .iter()
         .filter_map(|ix| {
@@ -387,8 +393,6 @@ fn assemble(
                 ix.index_type.clone()
             } else if ix.column_name.is_none() {
                 "on expressions".to_string()
-            } else if ix.sub_part.is_some() {
-                "prefix length".to_string()
             } else {
                 return None;
             };
@@ -428,14 +432,25 @@ fn assemble(
                 .push(column);
             continue;
         }
-        match table.indexes.iter_mut().find(|i| i.name == ix.index_name) {
-            Some(index) => index.columns.push(column),
-            None => table.indexes.push(Index {
-                name: ix.index_name,
-                columns: vec![column],
-                unique: ix.non_unique == 0,
-            }),
-        }
+        let key = KeyOptions {
+            desc: ix.collation.as_deref() == Some("D"),
+            nulls: None,
+            prefix: ix.sub_part.and_then(|n| u32::try_from(n).ok()),
+        };
+        let index = match table.indexes.iter_mut().find(|i| i.name == ix.index_name) {
+            Some(index) => index,
+            None => {
+                table
+                    .indexes
+                    .push(Index::new(ix.index_name, Vec::new(), ix.non_unique == 0));
+                table.indexes.last_mut().expect("just pushed")
+            }
+        };
+        index.columns.push(column);
+        index.keys.push(key);
+    }
+    for t in by_name.values_mut() {
+        t.indexes.iter_mut().for_each(Index::canonical_keys);
     }
 
     for fk in fks {

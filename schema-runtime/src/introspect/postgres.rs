@@ -12,8 +12,10 @@
 //!   integer primary-key column), which is then reported without a default;
 //! - primary key, unique, foreign-key and check constraints with their
 //!   names and columns in key order; foreign-key actions;
-//! - indexes that do not back a constraint, with their key columns in order
-//!   (an expression key is reported as its SQL text);
+//! - indexes that do not back a constraint, with their key columns in
+//!   order, each one's sort order (`DESC`, a `NULLS` order other than the
+//!   direction's default), `INCLUDE` columns, a method other than B-tree
+//!   and the predicate of a partial index as `pg_get_expr` prints it;
 //! - table and column comments (joined from `pg_description`, not one
 //!   `col_description()` call per column).
 //!
@@ -21,21 +23,22 @@
 //! materialized views (with the columns they read), triggers, the user's
 //! routines, sequences no column owns, enum/domain/composite/range types,
 //! partitioned tables and their partitions (neither is a table of the
-//! model), exclusion constraints, generated columns, and indexes that are
-//! partial, on expressions, not B-tree, with `INCLUDE` columns or a sort
-//! order.
+//! model), exclusion constraints, generated columns, and indexes on
+//! expressions, with an operator class or collation other than their
+//! columns' default, or `NULLS NOT DISTINCT`.
 //!
 //! Not reported at all: the `NOT VALID` / `DEFERRABLE` flags of
 //! constraints.
 
 use std::collections::BTreeMap;
 
-use diesel::sql_types::{Array, Bool, Int8, Nullable, Text};
+use diesel::sql_types::{Array, Bool, Int4, Int8, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, LogicalType, PrimaryKey,
-    ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled, UnmodelledKind, Use,
+    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, KeyOptions, LogicalType,
+    NullsOrder, PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled,
+    UnmodelledKind, Use,
 };
 
 use crate::conn::PgConnection;
@@ -153,17 +156,31 @@ WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition
 ORDER BY con.conrelid, con.conname";
 
 /// Indexes that back no primary key, unique or exclusion constraint of
-/// their table; key columns (not `INCLUDE`d ones) in order.
+/// their table: key columns (not `INCLUDE`d ones) in order with their
+/// `indoption` bits (1 = `DESC`, 2 = `NULLS FIRST`), the `INCLUDE`
+/// columns, the access method and the predicate as `pg_get_expr` prints
+/// it. `unmodelled` says why a model cannot describe one (expression
+/// keys, an operator class or collation other than the column's default,
+/// `NULLS NOT DISTINCT`, which PostgreSQL 15 added and `to_jsonb` reads
+/// without failing on older servers); empty for the others.
 const INDEXES_SQL: &str = "\
 SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
        i.indisunique AS is_unique,
+       am.amname::text AS method,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        concat_ws(', ',
-         CASE WHEN i.indpred IS NOT NULL THEN 'partial' END,
          CASE WHEN i.indexprs IS NOT NULL THEN 'on expressions' END,
-         CASE WHEN am.amname <> 'btree' THEN upper(am.amname::text) END,
-         CASE WHEN i.indnkeyatts < i.indnatts THEN 'INCLUDE' END,
-         CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o WHERE o <> 0)
-              THEN 'sort order' END) AS unmodelled,
+         CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opc, ord)
+                           JOIN pg_catalog.pg_opclass o ON o.oid = k.opc
+                           WHERE k.ord <= i.indnkeyatts AND NOT o.opcdefault)
+              THEN 'operator class' END,
+         CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS k(coll, ord)
+                           JOIN pg_catalog.pg_attribute a
+                             ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1]
+                           WHERE k.coll <> 0 AND k.coll <> a.attcollation)
+              THEN 'collation' END,
+         CASE WHEN (to_jsonb(i) ->> 'indnullsnotdistinct')::bool
+              THEN 'NULLS NOT DISTINCT' END) AS unmodelled,
        ARRAY(SELECT CASE WHEN k.attnum = 0
                          THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::int4, true)
                          ELSE a.attname::text END
@@ -171,7 +188,16 @@ SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
              LEFT JOIN pg_catalog.pg_attribute a
                ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              WHERE k.ord <= i.indnkeyatts
-             ORDER BY k.ord) AS columns
+             ORDER BY k.ord) AS columns,
+       ARRAY(SELECT o::int4 FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS k(o, ord)
+             WHERE k.ord <= i.indnkeyatts
+             ORDER BY k.ord) AS options,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+             JOIN pg_catalog.pg_attribute a
+               ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+             WHERE k.ord > i.indnkeyatts
+             ORDER BY k.ord) AS include
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
@@ -352,12 +378,22 @@ struct IndexRow {
     name: String,
     #[diesel(sql_type = Bool)]
     is_unique: bool,
-    /// Why a model cannot describe the index (`partial, GIN`); empty for
-    /// a plain B-tree index on columns.
+    /// `pg_am.amname`: `btree`, `gin`, ...
+    #[diesel(sql_type = Text)]
+    method: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    predicate: Option<String>,
+    /// Why a model cannot describe the index (`on expressions`); empty
+    /// for one it can.
     #[diesel(sql_type = Text)]
     unmodelled: String,
     #[diesel(sql_type = Array<Text>)]
     columns: Vec<String>,
+    /// Per key column: bit 1 `DESC`, bit 2 `NULLS FIRST`.
+    #[diesel(sql_type = Array<Int4>)]
+    options: Vec<i32>,
+    #[diesel(sql_type = Array<Text>)]
+    include: Vec<String>,
 }
 
 /// Builds the schema from the rows of the four queries.
@@ -457,11 +493,36 @@ fn assemble(
                 });
                 continue;
             }
-            table.indexes.push(Index {
+            let keys = ix
+                .options
+                .iter()
+                .map(|&o| {
+                    let desc = o & 1 != 0;
+                    let nulls_first = o & 2 != 0;
+                    KeyOptions {
+                        desc,
+                        // Reported only where it is not the default for
+                        // the direction (first when descending).
+                        nulls: match (desc, nulls_first) {
+                            (false, true) => Some(NullsOrder::First),
+                            (true, false) => Some(NullsOrder::Last),
+                            _ => None,
+                        },
+                        prefix: None,
+                    }
+                })
+                .collect();
+            let mut index = Index {
                 name: ix.name,
                 columns: ix.columns,
                 unique: ix.is_unique,
-            });
+                keys,
+                include: ix.include,
+                method: Some(ix.method).filter(|m| m != "btree"),
+                predicate: ix.predicate,
+            };
+            index.canonical_keys();
+            table.indexes.push(index);
         }
     }
 

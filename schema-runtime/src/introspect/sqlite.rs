@@ -11,8 +11,11 @@
 //! single `INTEGER` primary key of a table whose SQL says `AUTOINCREMENT` as
 //! `auto_increment`; defaults verbatim as [`DefaultValue::Sql`].
 //!
-//! Views, triggers, generated columns and partial or expression indexes
-//! are reported as [`Unmodelled`] objects; a view's or trigger's uses are
+//! Indexes of origin `c` come with each key's `DESC` and, for a partial
+//! index, the predicate as its stored `CREATE INDEX` wrote it.
+//!
+//! Views, triggers, generated columns and indexes on expressions or with
+//! an explicit `COLLATE` are reported as [`Unmodelled`] objects; a view's or trigger's uses are
 //! the tables and views its SQL mentions.
 
 use std::collections::BTreeMap;
@@ -23,8 +26,8 @@ use schema_core::dialect::Dialect;
 use schema_core::sql::create_table;
 use schema_core::sql::names::mentioned;
 use schema_core::{
-    Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction, Schema,
-    Table, UniqueConstraint, Unmodelled, UnmodelledKind, Use,
+    Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, PrimaryKey,
+    ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::Connection;
@@ -75,6 +78,12 @@ struct IndexRow {
     origin: String,
     #[diesel(sql_type = Nullable<Text>)]
     col: Option<String>,
+    /// 1 for a `DESC` key column.
+    #[diesel(sql_type = Integer)]
+    descending: i32,
+    /// The index's `CREATE INDEX` statement (`NULL` for automatic ones).
+    #[diesel(sql_type = Nullable<Text>)]
+    sql: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -95,8 +104,16 @@ struct ForeignKeyRow {
     on_delete: String,
 }
 
-/// Uniqueness, partial, origin (`c`, `u`) and column names of one index.
-type IndexEntry = (bool, bool, String, Vec<Option<String>>);
+/// One index while its rows are gathered.
+struct IndexEntry {
+    unique: bool,
+    partial: bool,
+    /// `c` (ours), `u` (a table's `UNIQUE`).
+    origin: String,
+    /// Key column names (`None` for an expression) with `DESC`.
+    keys: Vec<(Option<String>, bool)>,
+    sql: Option<String>,
+}
 
 /// A view or trigger: `sqlite_master` keeps its SQL and, for a trigger, its
 /// table.
@@ -134,7 +151,8 @@ pub(crate) fn introspect(
         conn,
         &format!(
             "SELECT m.name AS tbl, il.name AS idx, il.\"unique\" AS uniq, il.partial AS partial, \
-             il.origin AS origin, ii.name AS col \
+             il.origin AS origin, ii.name AS col, ii.\"desc\" AS descending, \
+             (SELECT x.sql FROM sqlite_master x WHERE x.type = 'index' AND x.name = il.name) AS sql \
              FROM sqlite_master m JOIN pragma_index_list(m.name) il \
              JOIN pragma_index_xinfo(il.name) ii \
              WHERE {TABLES} AND il.origin <> 'pk' AND ii.key = 1 \
@@ -265,42 +283,71 @@ pub(crate) fn introspect(
     for r in indexes {
         idx_map
             .entry((r.tbl, r.idx))
-            .or_insert_with(|| (r.uniq != 0, r.partial != 0, r.origin, Vec::new()))
-            .3
-            .push(r.col);
+            .or_insert_with(|| IndexEntry {
+                unique: r.uniq != 0,
+                partial: r.partial != 0,
+                origin: r.origin,
+                keys: Vec::new(),
+                sql: r.sql,
+            })
+            .keys
+            .push((r.col, r.descending != 0));
     }
-    for ((tbl, idx), (unique, partial, origin, cols)) in idx_map {
+    for ((tbl, idx), entry) in idx_map {
         let Some((table, _)) = by_name.get_mut(&tbl) else {
             continue;
         };
-        // An expression has no column name.
-        let columns = cols.into_iter().collect::<Option<Vec<String>>>();
-        if partial || columns.is_none() {
-            let detail = match (partial, columns.is_none()) {
-                (true, true) => "partial, on expressions",
-                (true, false) => "partial",
-                _ => "on expressions",
-            };
+        let sql = entry.sql.as_deref().unwrap_or_default();
+        // An expression has no column name; an explicit COLLATE is not
+        // something a model says.
+        let on_expressions = entry.keys.iter().any(|(c, _)| c.is_none());
+        let collated = create_table::has_keyword(sql, "COLLATE");
+        if on_expressions || collated {
+            let mut why = Vec::new();
+            if entry.partial {
+                why.push("partial");
+            }
+            if on_expressions {
+                why.push("on expressions");
+            }
+            if collated {
+                why.push("collation");
+            }
             unmodelled.push(Unmodelled {
                 sql: None,
                 kind: UnmodelledKind::Index,
                 name: idx,
                 table: Some(tbl),
-                detail: detail.to_string(),
+                detail: why.join(", "),
                 uses: Vec::new(),
             });
             continue;
         }
-        let columns = columns.unwrap_or_default();
-        if origin == "u" {
+        let columns: Vec<String> = entry.keys.iter().filter_map(|(c, _)| c.clone()).collect();
+        if entry.origin == "u" {
             table.uniques.push(UniqueConstraint { name: idx, columns });
-        } else {
-            table.indexes.push(Index {
-                name: idx,
-                columns,
-                unique,
-            });
+            continue;
         }
+        let mut index = Index {
+            name: idx,
+            columns,
+            unique: entry.unique,
+            keys: entry
+                .keys
+                .iter()
+                .map(|&(_, desc)| KeyOptions {
+                    desc,
+                    ..KeyOptions::default()
+                })
+                .collect(),
+            predicate: entry
+                .partial
+                .then(|| create_table::index_predicate(sql))
+                .flatten(),
+            ..Index::default()
+        };
+        index.canonical_keys();
+        table.indexes.push(index);
     }
 
     let mut fk_map: BTreeMap<(String, i32), ForeignKey> = BTreeMap::new();

@@ -163,6 +163,7 @@ pub fn model() -> Schema {
             name: "ix_users_org_id".into(),
             columns: vec!["org_id".into()],
             unique: false,
+            ..Default::default()
         }],
         uniques: vec![UniqueConstraint {
             name: "uq_users_email".into(),
