@@ -607,23 +607,51 @@ fn cycle(d: Dialect, url: &str, a: Schema, b: Schema) {
     );
     insert_rows(d, url, &a);
 
+    // The change as autogenerate writes it: lock-safe, with what must run
+    // outside a transaction in migrations of its own before and after.
     let ops2 = diff(&after_a, &b, d);
-    let r2 = d.render_migration(&ops2);
-    let m2 = migration("aaaaaaaaaaa2", Some("aaaaaaaaaaa1"), &r2.up, &r2.down);
-    let files = [
-        ("1.sql".to_string(), m1.as_str()),
-        ("2.sql".to_string(), m2.as_str()),
+    let r2 = d.render_migration_with(
+        &ops2,
+        schema_core::dialect::RenderOptions {
+            online: true,
+            separate: true,
+        },
+    );
+    let mut texts = vec![("1.sql".to_string(), m1.clone())];
+    let mut parent = "aaaaaaaaaaa1";
+    let parts = [
+        (
+            "aaaaaaaaaab2",
+            r2.before.as_ref().map(|p| (&p.up, &p.down)),
+            false,
+        ),
+        ("aaaaaaaaaaa2", Some((&r2.up, &r2.down)), true),
+        (
+            "aaaaaaaaaac2",
+            r2.after.as_ref().map(|p| (&p.up, &p.down)),
+            false,
+        ),
     ];
+    for (rev, part, transaction) in parts {
+        let Some((up, down)) = part else { continue };
+        let mut file = MigrationFile::parse(&migration(rev, Some(parent), up, down), "x")
+            .expect("rendered file parses");
+        file.transaction = transaction;
+        texts.push((format!("{}.sql", texts.len() + 1), file.render()));
+        parent = rev;
+    }
+    let files: Vec<(String, &str)> = texts.iter().map(|(n, t)| (n.clone(), t.as_str())).collect();
+    let r2_all = r2.all_up();
     Migrator::from_texts(files.clone())
         .upgrade(url)
-        .unwrap_or_else(|e| panic!("{e}\n{}", r2.up));
+        .unwrap_or_else(|e| panic!("{e}\n{r2_all}"));
     let after_b = read(url);
     let again = diff(&after_b, &b, d);
     assert!(
         again.is_empty(),
         "not a fixpoint after B on {d:?}: {:?}\n{}",
         show_ops(&again),
-        r2.up
+        r2_all
     );
 
     // Columns the change left alone (or only renamed) keep their data.
@@ -646,14 +674,14 @@ fn cycle(d: Dialect, url: &str, a: Schema, b: Schema) {
                     "{}.{} lost its value on {d:?}: {got} (expected {expected})\n{}",
                     ta.name,
                     cb.name,
-                    r2.up
+                    r2_all
                 );
             }
         }
     }
 
     Migrator::from_texts(files)
-        .downgrade(url, "-1")
+        .downgrade(url, "aaaaaaaaaaa1")
         .unwrap_or_else(|e| panic!("{e}\n{}", r2.down));
     // A dropped column comes back at the end of the table (as with Alembic,
     // and as PostgreSQL and MySQL would do it too): position is the one

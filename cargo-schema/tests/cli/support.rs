@@ -18,14 +18,25 @@ pub fn runtime_path() -> PathBuf {
 /// Runs `sql` on the SQLite file `db` with the `sqlite3` client, failing
 /// the test with its error; returns the output, trimmed.
 pub fn sqlite3(db: &Path, sql: &str) -> String {
-    let out = std::process::Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
+    client("sqlite3", &[&db.display().to_string(), sql])
+}
+
+/// Runs `sql` on the PostgreSQL database `url` with `psql`, unaligned and
+/// without headers, failing the test with its error; returns the output,
+/// trimmed.
+pub fn psql(url: &str, sql: &str) -> String {
+    client("psql", &[url, "-tAc", sql])
+}
+
+/// Runs a database client with `args`, failing the test with its error.
+fn client(program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(program)
+        .args(args)
         .output()
-        .expect("sqlite3 runs");
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
     assert!(
         out.status.success(),
-        "{}",
+        "{program}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()

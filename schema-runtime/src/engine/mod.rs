@@ -350,7 +350,9 @@ impl Engine<'_> {
                     }
                     return Err(e);
                 }
-                let last = i + 1 == revs.len();
+                // A script keeps each record under its own migration's
+                // header: it is read, and its speed does not matter.
+                let last = i + 1 == revs.len() || sink.live().is_none();
                 let (d, done) = self.apply_autocommit(
                     sink,
                     backend,
