@@ -96,6 +96,50 @@ impl Separate {
     }
 }
 
+/// Lint rules that a change the models ask for breaks by its nature, with
+/// no lock-safe form in one step: a type change, a rename, a drop (each
+/// said in a WARNING of the file). Autogenerate accepts them in the file it
+/// writes, so its output passes `lint`; every other rule (index builds,
+/// constraints, NOT NULL, lock timeouts) it satisfies instead.
+const INHERENT_RULES: &[&str] = &[
+    "changing-column-type",
+    "renaming-column",
+    "renaming-table",
+    "ban-drop-column",
+    "ban-drop-table",
+];
+
+/// The `-- lint: allow` lines for the inherent rules `up` breaks on
+/// `dialect` (empty when none).
+fn accepted_lint(
+    dialect: Dialect,
+    up: &str,
+    lock_timeout: Option<std::time::Duration>,
+    timeout_configured: bool,
+) -> String {
+    let file = schema_core::migration::MigrationFile {
+        up: up.to_string(),
+        lock_timeout,
+        ..Default::default()
+    };
+    let options = schema_core::lint::LintOptions { timeout_configured };
+    let mut rules: Vec<&str> = schema_core::lint::lint(&file, dialect, options)
+        .iter()
+        .map(|f| f.rule.id)
+        .filter(|id| INHERENT_RULES.contains(id))
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n-- The models ask for changes that lint reports by their nature (see the WARNING lines);\n\
+         -- accepted here: delete the next line to plan them by hand instead.\n-- lint: allow {}",
+        rules.join(", ")
+    )
+}
+
 /// Whether `ops` change a table that exists already (and so may hold
 /// rows that a lock blocks writers of).
 fn changes_existing_tables(ops: &[schema_core::ops::Op]) -> bool {
@@ -381,8 +425,16 @@ pub fn generate(
         .render_migration_with(&cmp.diff.ops, config.render_options());
     let wants_timeout = cmp.dialect.lint_rules().contains(&"require-lock-timeout")
         && changes_existing_tables(&cmp.diff.ops);
+    let lock_timeout = config.ddl_lock_timeout().filter(|_| wants_timeout);
+    let mut preamble = preamble(&rendered, &cmp.diff.warnings);
+    preamble.push_str(&accepted_lint(
+        cmp.dialect,
+        &rendered.up,
+        lock_timeout,
+        config.statement_timeout.is_some(),
+    ));
     Ok(Some(Generated {
-        preamble: preamble(&rendered, &cmp.diff.warnings),
+        preamble,
         // The file format keeps sections without surrounding blank lines.
         up: rendered.up.trim().to_string(),
         down: rendered.down.trim().to_string(),
@@ -392,7 +444,7 @@ pub fn generate(
         hints,
         before: rendered.before.as_ref().map(Separate::before),
         after: rendered.after.as_ref().map(Separate::after),
-        lock_timeout: config.ddl_lock_timeout().filter(|_| wants_timeout),
+        lock_timeout,
     }))
 }
 

@@ -217,5 +217,26 @@ pub struct Account {
     );
     p.schema_env(&["upgrade"], &env).ok();
     p.schema_env(&["check"], &env).ok();
+    // A drop has no lock-safe form: it stays, under its WARNING, accepted
+    // in the file so that autogenerate's output still passes lint.
+    p.write(
+        "src/lib.rs",
+        &v1.replace("    pub old_index: Option<i64>,\n", ""),
+    );
+    p.schema_env(&["revision", "--autogenerate", "-m", "drop old"], &env)
+        .ok();
+    let (_, dropped) = p.migration("drop old");
+    assert!(
+        dropped.contains("-- WARNING: drops column account.old_index"),
+        "{dropped}"
+    );
+    assert!(
+        dropped.contains("\n-- lint: allow ban-drop-column\n"),
+        "{dropped}"
+    );
+    p.schema_env(&["lint", "--dialect", "postgres"], &env)
+        .ok()
+        .says("nothing found");
+    p.schema_env(&["upgrade"], &env).ok();
     p.schema_env(&["downgrade", "base"], &env).ok();
 }
