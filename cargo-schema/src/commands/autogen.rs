@@ -97,11 +97,14 @@ impl Separate {
 }
 
 /// Lint rules that a change the models ask for breaks by its nature, with
-/// no lock-safe form in one step: a type change, a rename, a drop (each
-/// said in a WARNING of the file). Autogenerate accepts them in the file it
-/// writes, so its output passes `lint`; every other rule (index builds,
-/// constraints, NOT NULL, lock timeouts) it satisfies instead.
+/// no lock-safe form in one step: a type change, a rename, a drop, and on
+/// MySQL/MariaDB a change with no online algorithm (each said in a WARNING
+/// of the file; autogenerate writes `ALGORITHM=` wherever one exists).
+/// Autogenerate accepts them in the file it writes, so its output passes
+/// `lint`; every other rule (index builds, constraints, NOT NULL, lock
+/// timeouts) it satisfies instead.
 const INHERENT_RULES: &[&str] = &[
+    "require-online-algorithm",
     "changing-column-type",
     "renaming-column",
     "renaming-table",
@@ -110,12 +113,15 @@ const INHERENT_RULES: &[&str] = &[
 ];
 
 /// The `-- lint: allow` lines for the inherent rules `up` breaks on
-/// `dialect` (empty when none).
+/// `dialect` (empty when none). With the lock-safe forms turned off
+/// (`online`), a missing online algorithm is the project's choice, not the
+/// change's nature, and stays reported.
 fn accepted_lint(
     dialect: Dialect,
     up: &str,
     lock_timeout: Option<std::time::Duration>,
     timeout_configured: bool,
+    online: bool,
 ) -> String {
     let file = schema_core::migration::MigrationFile {
         up: up.to_string(),
@@ -127,6 +133,7 @@ fn accepted_lint(
         .iter()
         .map(|f| f.rule.id)
         .filter(|id| INHERENT_RULES.contains(id))
+        .filter(|id| online || *id != "require-online-algorithm")
         .collect();
     rules.sort_unstable();
     rules.dedup();
@@ -432,6 +439,7 @@ pub fn generate(
         &rendered.up,
         lock_timeout,
         config.statement_timeout.is_some(),
+        config.render_options().online,
     ));
     Ok(Some(Generated {
         preamble,

@@ -240,3 +240,64 @@ pub struct Account {
     p.schema_env(&["upgrade"], &env).ok();
     p.schema_env(&["downgrade", "base"], &env).ok();
 }
+
+/// On MariaDB, autogenerate's output for changes to an existing table
+/// passes lint too: online algorithms where InnoDB has them, a lock
+/// timeout, and the changes with no online form accepted under their
+/// WARNING.
+#[test]
+fn mariadb_autogenerate_output_passes_lint() {
+    use crate::support::Scratch;
+    let Some(db) = Scratch::create("SCHEMA_TEST_MYSQL_URL", "locksafe") else {
+        return;
+    };
+    let env = [("DATABASE_URL", db.url.as_str())];
+    let v1 = r#"
+use schema_runtime::Model;
+
+#[derive(Model)]
+pub struct Org {
+    pub id: i64,
+}
+
+#[derive(Model)]
+pub struct Account {
+    pub id: i64,
+    #[model(max_length = 80)]
+    pub name: String,
+    pub org_id: Option<i64>,
+    pub note: Option<String>,
+}
+"#;
+    let p = project("locksafe_my").file("src/lib.rs", v1).build();
+    p.schema_env(&["revision", "--autogenerate", "-m", "accounts"], &env)
+        .ok();
+    p.schema_env(&["upgrade"], &env).ok();
+    let v2 = v1
+        .replace(
+            "    #[model(max_length = 80)]\n    pub name: String,",
+            "    #[model(max_length = 80, index)]\n    pub name: String,",
+        )
+        .replace(
+            "pub org_id: Option<i64>,",
+            "#[model(references = \"org.id\")]\n    pub org_id: Option<i64>,",
+        )
+        .replace(
+            "pub note: Option<String>,",
+            "#[model(max_length = 200)]\n    pub note: Option<String>,",
+        );
+    p.write("src/lib.rs", &v2);
+    p.schema_env(&["revision", "--autogenerate", "-m", "tighten"], &env)
+        .ok();
+    let (_, text) = p.migration("tighten");
+    assert!(text.contains("-- lock_timeout: 5s"), "{text}");
+    assert!(text.contains("ALGORITHM=INPLACE, LOCK=NONE"), "{text}");
+    assert!(text.contains("-- WARNING: no online form"), "{text}");
+    assert!(text.contains("-- lint: allow "), "{text}");
+    p.schema_env(&["lint", "--dialect", "mysql"], &env)
+        .ok()
+        .says("nothing found");
+    p.schema_env(&["upgrade"], &env).ok();
+    p.schema_env(&["check"], &env).ok();
+    p.schema_env(&["downgrade", "base"], &env).ok();
+}
