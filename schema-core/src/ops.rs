@@ -555,6 +555,24 @@ pub(crate) fn column_changes(old: &Column, new: &Column) -> Vec<String> {
     out
 }
 
+/// The tables `ops` create: new and empty, so a change to one of them in
+/// the same migration blocks no writer.
+pub fn created_tables(ops: &[Op]) -> std::collections::BTreeSet<&str> {
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::CreateTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `ops` change a table that exists already (and so may hold rows
+/// whose writers a lock blocks).
+pub fn changes_existing_tables(ops: &[Op]) -> bool {
+    let created = created_tables(ops);
+    ops.iter().any(|op| !created.contains(op.table()))
+}
+
 /// Whether changing a column from `old` to `new` can lose data or fail:
 /// anything but a known widening (smaller → larger integer, real → double,
 /// varchar(n) → varchar(m ≥ n) or text, numeric with room for every old

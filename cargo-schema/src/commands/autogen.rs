@@ -147,19 +147,6 @@ fn accepted_lint(
     )
 }
 
-/// Whether `ops` change a table that exists already (and so may hold
-/// rows that a lock blocks writers of).
-fn changes_existing_tables(ops: &[schema_core::ops::Op]) -> bool {
-    let created: BTreeSet<&str> = ops
-        .iter()
-        .filter_map(|op| match op {
-            schema_core::ops::Op::CreateTable(t) => Some(t.name.as_str()),
-            _ => None,
-        })
-        .collect();
-    ops.iter().any(|op| !created.contains(op.table()))
-}
-
 /// Opens the database read-only (a missing SQLite file is an empty database
 /// and is not created), prints the target once, and returns the connection.
 pub fn open_read_only(ctx: &Ctx, url: &DatabaseUrl) -> Result<Connection, CliError> {
@@ -431,7 +418,7 @@ pub fn generate(
         .dialect
         .render_migration_with(&cmp.diff.ops, config.render_options());
     let wants_timeout = cmp.dialect.lint_rules().contains(&"require-lock-timeout")
-        && changes_existing_tables(&cmp.diff.ops);
+        && schema_core::ops::changes_existing_tables(&cmp.diff.ops);
     let lock_timeout = config.ddl_lock_timeout().filter(|_| wants_timeout);
     let mut preamble = preamble(&rendered, &cmp.diff.warnings);
     preamble.push_str(&accepted_lint(

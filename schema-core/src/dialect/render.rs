@@ -7,8 +7,6 @@
 //! down section of the same migration, so a downgrade undoes them in the
 //! reverse order.
 
-use std::collections::BTreeSet;
-
 use super::clauses::{Line, Phase};
 use super::Dialect;
 use crate::ops::Op;
@@ -116,13 +114,7 @@ pub(super) fn render_migration(
     options: RenderOptions,
 ) -> RenderedMigration {
     // A table created here is new and empty: nothing to keep writable.
-    let new_tables: BTreeSet<&str> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::CreateTable(t) => Some(t.name.as_str()),
-            _ => None,
-        })
-        .collect();
+    let new_tables = crate::ops::created_tables(ops);
     let options_for = |op: &Op| {
         let mut o = options;
         if new_tables.contains(op.table()) {
