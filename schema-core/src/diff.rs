@@ -61,6 +61,7 @@ use std::fmt;
 use crate::dialect::{normalize_check_sql, Dialect};
 use crate::model::{Column, DefaultValue, ForeignKey, Index, Schema, Table};
 use crate::ops::{ConstraintKind, Op};
+use crate::renames;
 use crate::unmodelled;
 
 /// The result of a diff: operations and rename hints.
@@ -205,7 +206,7 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
             from: from.clone(),
             to: to.clone(),
         });
-        rename_table_in(&mut old, from, to);
+        renames::rename_table_in(&mut old, from, to);
     }
     let dropped: Vec<Table> = old
         .tables
@@ -240,7 +241,7 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
                 from: from.clone(),
                 to: to.clone(),
             });
-            rename_column_in(&mut old, &t.name, &from, &to);
+            renames::rename_column_in(&mut old, &t.name, &from, &to);
         }
     }
 
@@ -332,68 +333,6 @@ fn without_column_rename(c: &Column) -> Column {
         renamed_from: None,
         field: None,
         ..c.clone()
-    }
-}
-
-fn rename_table_in(s: &mut Schema, from: &str, to: &str) {
-    for t in &mut s.tables {
-        if t.name == from {
-            t.name = to.to_string();
-        }
-        for fk in &mut t.foreign_keys {
-            if fk.ref_table == from {
-                fk.ref_table = to.to_string();
-            }
-        }
-    }
-    s.tables.sort_by(|a, b| a.name.cmp(&b.name));
-}
-
-/// What `ALTER TABLE ... RENAME COLUMN` does on every dialect: keys,
-/// indexes, checks and referencing foreign keys follow the column.
-fn rename_column_in(s: &mut Schema, table: &str, from: &str, to: &str) {
-    let ren = |v: &mut Vec<String>| {
-        v.iter_mut()
-            .filter(|c| *c == from)
-            .for_each(|c| *c = to.to_string());
-    };
-    for t in &mut s.tables {
-        for fk in &mut t.foreign_keys {
-            if fk.ref_table == table {
-                ren(&mut fk.ref_columns);
-            }
-        }
-        if t.name != table {
-            continue;
-        }
-        for c in &mut t.columns {
-            if c.name == from {
-                c.name = to.to_string();
-            }
-        }
-        if let Some(pk) = &mut t.primary_key {
-            ren(&mut pk.columns);
-        }
-        for ix in &mut t.indexes {
-            ren(&mut ix.columns);
-            ren(&mut ix.include);
-            if let Some(p) = &mut ix.predicate {
-                let renamed = crate::dialect::rename_ident_in_sql(p, from, to);
-                if normalize_check_sql(&renamed) != normalize_check_sql(p) {
-                    *p = renamed;
-                }
-            }
-        }
-        t.uniques.iter_mut().for_each(|u| ren(&mut u.columns));
-        t.foreign_keys
-            .iter_mut()
-            .for_each(|fk| ren(&mut fk.columns));
-        for ck in &mut t.checks {
-            let renamed = crate::dialect::rename_ident_in_sql(&ck.sql, from, to);
-            if normalize_check_sql(&renamed) != normalize_check_sql(&ck.sql) {
-                ck.sql = renamed;
-            }
-        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod naming;
 pub mod ops;
 #[cfg(feature = "syn")]
 pub mod parse;
+pub mod renames;
 pub mod sql;
 #[cfg(feature = "state")]
 pub mod state;

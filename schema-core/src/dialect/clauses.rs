@@ -49,6 +49,14 @@ impl Line {
         Line::In(Phase::Before, Box::new(line))
     }
 
+    /// The phase the line runs in.
+    pub(super) fn phase(&self) -> Phase {
+        match self {
+            Line::In(phase, _) => *phase,
+            _ => Phase::Main,
+        }
+    }
+
     /// The phase the line runs in and the line itself.
     pub(super) fn split(self) -> (Phase, Line) {
         match self {

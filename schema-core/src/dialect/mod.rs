@@ -909,7 +909,6 @@ impl DeclaredType {
 pub use crate::sql::normalize::normalize_check_sql;
 pub(crate) use crate::sql::normalize::{
     is_current_timestamp, is_default_literal, is_wrapped, normalize_default_sql,
-    rename_ident_in_sql,
 };
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 use super::clauses::{Line, Phase};
 use super::Dialect;
 use crate::ops::Op;
+use crate::renames;
 
 /// An up and a down migration rendered from a list of operations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,15 +132,25 @@ pub(super) fn render_migration(
     let mut summary = Vec::new();
     let mut before_summary = Vec::new();
     let mut after_summary = Vec::new();
-    for op in ops {
+    // The operation each inverse is rendered from (see below).
+    let mut undone = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
         let opts = options_for(op);
         let main = up.of(Phase::Main);
         for w in op.warnings() {
             main.push_str(&format!("-- WARNING: {w}\n"));
             warnings.push(w);
         }
+        let mut lines = d.imp().render_op(op, opts);
+        let mut inverse_of = op.clone();
+        if lines.iter().any(|l| l.phase() == Phase::Before) {
+            // It runs ahead of this migration's renames, and its inverse
+            // after a downgrade has undone them: both in the old names.
+            inverse_of = renames::before(op, &ops[..i]);
+            lines = d.imp().render_op(&inverse_of, opts);
+        }
         let mut phase = Phase::Main;
-        for line in d.imp().render_op(op, opts) {
+        for line in lines {
             let (p, line) = line.split();
             if p != Phase::Main {
                 phase = p;
@@ -147,7 +158,7 @@ pub(super) fn render_migration(
             push_line(up.of(p), line, &mut warnings);
         }
         phases.push(phase);
-        let described: Vec<String> = match op {
+        let described: Vec<String> = match &inverse_of {
             Op::RebuildTable { changes, .. } => changes
                 .iter()
                 .map(|c| format!("{} (table rebuild)", c.describe()))
@@ -160,13 +171,14 @@ pub(super) fn render_migration(
             Phase::Main => {}
         }
         summary.extend(described);
+        undone.push(inverse_of);
     }
     // Each inverse goes to the down section of the migration its operation
     // ran in; the main migration's down runs in a transaction, so there an
     // inverse takes its plain form.
     let mut down = Sections::default();
-    for (op, phase) in ops.iter().zip(&phases).rev() {
-        let inverse = op.inverse();
+    for ((op, phase), inverse_of) in ops.iter().zip(&phases).zip(&undone).rev() {
+        let inverse = inverse_of.inverse();
         let mut opts = options_for(op);
         if *phase == Phase::Main {
             opts.separate = false;

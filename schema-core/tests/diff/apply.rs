@@ -83,9 +83,13 @@ pub fn apply(s: &mut Schema, op: &Op) {
             if let Some(pk) = &mut t.primary_key {
                 rename(&mut pk.columns, from, to);
             }
-            t.indexes
-                .iter_mut()
-                .for_each(|i| rename(&mut i.columns, from, to));
+            for i in &mut t.indexes {
+                rename(&mut i.columns, from, to);
+                rename(&mut i.include, from, to);
+                if let Some(p) = &mut i.predicate {
+                    *p = p.replace(from.as_str(), to);
+                }
+            }
             t.uniques
                 .iter_mut()
                 .for_each(|u| rename(&mut u.columns, from, to));

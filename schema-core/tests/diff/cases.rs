@@ -505,6 +505,35 @@ fn partial_index() {
     );
 }
 
+/// An index rebuilt over a column the same migration renames: its
+/// concurrent drop runs ahead of the rename, and its inverse after the
+/// downgrade has renamed the column back, so both use the old names.
+#[test]
+fn index_rebuilt_over_a_renamed_column() {
+    let partial = |column: &str, using: Option<&str>| Index {
+        name: "ix_events_open".into(),
+        columns: vec![column.into()],
+        predicate: Some(format!("{column} <> 'done'")),
+        method: using.map(Into::into),
+        ..Index::default()
+    };
+    let mut before = events();
+    before.indexes.push(partial("kind", None));
+    let mut after = table("events")
+        .col("category", T::Varchar(40))
+        .renamed_from("kind")
+        .null("at", T::Timestamp)
+        .col("user_id", T::BigInt)
+        .null("payload", T::Json);
+    after.indexes.push(partial("category", Some("hash")));
+    run_case_on(
+        "index_rebuilt_over_a_renamed_column",
+        schema(vec![before]),
+        schema(vec![after]),
+        &[Dialect::Postgres],
+    );
+}
+
 #[test]
 fn index_prefix_length() {
     let base = || events().col("title", T::Text);
