@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use schema_core::migration::{migration_files, MigrationFile};
+use schema_core::migration::{migration_files, MigrationFile, RevisionGraph};
 
 /// Expands `embed_migrations!()` / `embed_migrations!("dir")`.
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -39,6 +39,7 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
 
     let mut errors: Option<syn::Error> = None;
     let mut entries = Vec::new();
+    let mut parsed = Vec::new();
     for (name, path) in files {
         let rel = format!("{}/{}", dir_arg.trim_end_matches('/'), name);
         let text = std::fs::read_to_string(&path)
@@ -64,21 +65,37 @@ fn expand_inner(input: TokenStream) -> syn::Result<TokenStream> {
             quote! { (#dialect, #sum) }
         });
         let abs = path.to_string_lossy().into_owned();
+        let revision = &file.revision;
+        let portable = file.portable;
         entries.push(quote! {
             ::schema_runtime::EmbeddedFile {
                 name: #name,
                 path: #rel,
                 contents: ::core::include_str!(#abs),
+                revision: #revision,
+                portable: #portable,
                 checksum: #checksum,
                 section_checksums: &[#(#sections),*],
             }
         });
+        parsed.push((rel, file));
     }
     if let Some(e) = errors {
         return Err(e);
     }
-    Ok(quote! {
-        ::schema_runtime::EmbeddedMigrations::new(&[#(#entries),*])
+    // The graph's heads, known here, let an `upgrade` at head skip building
+    // the graph at run time. A graph error (a missing parent, a cycle) is
+    // left for the first command to report, with the files' locations.
+    Ok(match RevisionGraph::new(parsed) {
+        Ok(graph) => {
+            let heads = graph.heads();
+            quote! {
+                ::schema_runtime::EmbeddedMigrations::with_heads(&[#(#entries),*], &[#(#heads),*])
+            }
+        }
+        Err(_) => quote! {
+            ::schema_runtime::EmbeddedMigrations::new(&[#(#entries),*])
+        },
     })
 }
 

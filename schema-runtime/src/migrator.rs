@@ -9,7 +9,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use schema_core::dialect::Dialect;
@@ -20,7 +20,8 @@ use schema_core::{Schema, Table};
 use crate::backend::TimeLimits;
 use crate::compare::{compare_models, CompareOptions};
 use crate::conn::{AsDatabaseUrl, Connection};
-use crate::embed::EmbeddedMigrations;
+use crate::embed::{EmbeddedFile, EmbeddedMigrations};
+use crate::engine::graph::RunGraph;
 use crate::engine::plan::Command;
 use crate::engine::{Engine, ProgressFn};
 use crate::error::{Error, Result};
@@ -54,7 +55,10 @@ pub use crate::report::{Action, Drift, Progress, Report, Status, Step};
 /// ```
 #[derive(Clone)]
 pub struct Migrator {
-    graph: Arc<std::result::Result<RevisionGraph, MigrationError>>,
+    /// The revision graph, or the error reading the files; for embedded
+    /// migrations built at the first command that needs it.
+    graph: Arc<OnceLock<std::result::Result<RevisionGraph, MigrationError>>>,
+    embedded: Option<&'static EmbeddedMigrations>,
     version_table: String,
     lock_timeout: Duration,
     time_limits: TimeLimits,
@@ -70,7 +74,7 @@ pub struct Migrator {
 impl fmt::Debug for Migrator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Migrator")
-            .field("revisions", &self.graph.as_ref().as_ref().map(|g| g.len()))
+            .field("revisions", &self.revision_count())
             .field("version_table", &self.version_table)
             .field("lock_timeout", &self.lock_timeout)
             .field("time_limits", &self.time_limits)
@@ -89,24 +93,12 @@ impl Migrator {
     /// the first command run (`embed_migrations!` already rejects them at
     /// compile time).
     pub fn new(migrations: &'static EmbeddedMigrations) -> Migrator {
-        let graph = (|| {
-            let mut parsed = Vec::with_capacity(migrations.len());
-            for f in migrations.files() {
-                let mut file = MigrationFile::parse(f.contents, f.path)?;
-                // Hashed at build time; the files cannot have changed since.
-                file.up_checksum = Some(f.checksum.to_string());
-                for d in &mut file.dialects {
-                    d.up_checksum = f
-                        .section_checksums
-                        .iter()
-                        .find(|(name, _)| *name == d.dialect.name())
-                        .map(|(_, sum)| sum.to_string());
-                }
-                parsed.push((f.path.to_string(), file));
-            }
-            RevisionGraph::new(parsed)
-        })();
-        Migrator::over(graph)
+        // Parsing waits for a command that needs the graph: starting up at
+        // head is answered from the build-time ids and checksums.
+        Migrator {
+            embedded: Some(migrations),
+            ..Migrator::over(OnceLock::new())
+        }
     }
 
     /// A migrator over the `*.sql` files of a directory.
@@ -140,14 +132,15 @@ impl Migrator {
             }
             RevisionGraph::new(parsed)
         })();
-        Migrator::over(graph)
+        Migrator::over(OnceLock::from(graph))
     }
 
     /// A migrator with the default settings over a graph (or the error
-    /// reading the files).
-    fn over(graph: std::result::Result<RevisionGraph, MigrationError>) -> Migrator {
+    /// reading the files), built or to be built.
+    fn over(graph: OnceLock<std::result::Result<RevisionGraph, MigrationError>>) -> Migrator {
         Migrator {
             graph: Arc::new(graph),
+            embedded: None,
             version_table: DEFAULT_VERSION_TABLE.to_string(),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             time_limits: TimeLimits::default(),
@@ -246,16 +239,31 @@ impl Migrator {
     /// The revision graph of the migration files.
     pub fn graph(&self) -> Result<&RevisionGraph> {
         self.graph
-            .as_ref()
+            .get_or_init(|| parse_embedded(self.embedded.map_or(&[], |m| m.files())))
             .as_ref()
             .map_err(|e| Error::Migrations(e.clone()))
     }
 
+    /// How many migration files there are (for `Debug`), without building
+    /// the graph.
+    fn revision_count(&self) -> Option<usize> {
+        match (self.embedded, self.graph.get()) {
+            (Some(m), _) => Some(m.len()),
+            (None, Some(Ok(g))) => Some(g.len()),
+            (None, _) => None,
+        }
+    }
+
     /// The engine for a run on `dialect`: the graph reduced to the
-    /// sections that dialect executes.
+    /// sections that dialect executes, built when the run first needs it.
     fn engine(&self, dialect: Dialect) -> Result<Engine<'_>> {
+        let graph = match self.graph.get() {
+            Some(_) => RunGraph::ready(self.graph()?.for_dialect(dialect)?),
+            None => RunGraph::lazy(move || Ok(self.graph()?.for_dialect(dialect)?)),
+        };
         Ok(Engine {
-            graph: self.graph()?.for_dialect(dialect)?,
+            graph,
+            embedded: self.embedded,
             version_table: &self.version_table,
             lock_timeout: self.lock_timeout,
             time_limits: self.time_limits,
@@ -383,6 +391,26 @@ impl Migrator {
             target,
         )
     }
+}
+
+/// The revision graph of embedded files, each with the checksums computed
+/// at build time.
+fn parse_embedded(files: &[EmbeddedFile]) -> std::result::Result<RevisionGraph, MigrationError> {
+    let mut parsed = Vec::with_capacity(files.len());
+    for f in files {
+        let mut file = MigrationFile::parse(f.contents, f.path)?;
+        // Hashed at build time; the files cannot have changed since.
+        file.up_checksum = Some(f.checksum.to_string());
+        for d in &mut file.dialects {
+            d.up_checksum = f
+                .section_checksums
+                .iter()
+                .find(|(name, _)| *name == d.dialect.name())
+                .map(|(_, sum)| sum.to_string());
+        }
+        parsed.push((f.path.to_string(), file));
+    }
+    RevisionGraph::new(parsed)
 }
 
 #[cfg(feature = "tokio")]

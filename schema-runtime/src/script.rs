@@ -27,7 +27,7 @@ pub(crate) fn render(
     from: Option<&str>,
     target: &str,
 ) -> Result<String> {
-    let graph = &*engine.graph;
+    let graph = engine.graph()?;
     let applied = match from {
         Some(f) => graph.stamp_set(&BTreeSet::new(), f)?,
         None => BTreeSet::new(),
@@ -54,7 +54,8 @@ mod tests {
 
     fn engine(graph: &schema_core::migration::RevisionGraph, mode: TransactionMode) -> Engine<'_> {
         Engine {
-            graph: std::borrow::Cow::Borrowed(graph),
+            graph: crate::engine::graph::RunGraph::ready(std::borrow::Cow::Borrowed(graph)),
+            embedded: None,
             version_table: "schema_revisions",
             lock_timeout: Duration::ZERO,
             time_limits: Default::default(),
@@ -76,7 +77,8 @@ mod tests {
         target: &str,
     ) -> Result<String> {
         let g = graph(no_tx);
-        render(&engine(&g, mode), dialect, command, from, target)
+        let engine = engine(&g, mode);
+        render(&engine, dialect, command, from, target)
     }
 
     fn lines(script: &str) -> Vec<&str> {

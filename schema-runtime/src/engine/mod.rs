@@ -19,6 +19,7 @@
 //!   failure half-way leaves it dirty with an account of what took effect,
 //!   and the next run refuses until it is repaired.
 
+pub(crate) mod graph;
 pub(crate) mod plan;
 
 use std::collections::BTreeSet;
@@ -27,11 +28,13 @@ use std::time::{Duration, Instant};
 use schema_core::migration::{split_statements_with, Revision, RevisionGraph, Statement};
 use schema_core::url::DatabaseUrl;
 
+use self::graph::RunGraph;
 use self::plan::{
     applied_set, checksum_problems, plan, preflight, stamp_steps, step, Command, Dir, Work,
 };
 use crate::backend::{self, Migrate, SessionLock, TimeLimits};
 use crate::conn::{Connection, OpenMode};
+use crate::embed::EmbeddedMigrations;
 use crate::error::{one_line, Error, MigrationFailure, Result};
 use crate::lock::{Lease, LockMode};
 use crate::report::{Progress, Report, Status, Step};
@@ -114,7 +117,11 @@ impl Held {
 /// A migrator's settings over one revision graph.
 pub(crate) struct Engine<'a> {
     /// The graph as the run's dialect executes it.
-    pub(crate) graph: std::borrow::Cow<'a, RevisionGraph>,
+    pub(crate) graph: RunGraph<'a>,
+    /// The embedded migrations the graph is built from, if it is: their
+    /// build-time ids and checksums answer an `upgrade` at head without
+    /// the graph.
+    pub(crate) embedded: Option<&'a EmbeddedMigrations>,
     pub(crate) version_table: &'a str,
     pub(crate) lock_timeout: Duration,
     /// The run's time limits per statement; a file's header overrides.
@@ -169,6 +176,11 @@ impl Engine<'_> {
                 let _ = sink.try_exec(&s);
             }
         }
+    }
+
+    /// The revision graph, built at first use.
+    pub(crate) fn graph(&self) -> Result<&RevisionGraph> {
+        self.graph.get()
     }
 
     fn version_table(&self, backend: &dyn Migrate) -> VersionTable {
@@ -232,14 +244,15 @@ impl Engine<'_> {
         target: &str,
     ) -> Result<Report> {
         let rows = vt.read(conn)?;
+        let graph = self.graph()?;
         let applied = applied_set(&rows);
-        let warnings = checksum_problems(&self.graph, &rows);
-        let work = plan(&self.graph, &applied, command, target)?;
+        let warnings = checksum_problems(graph, &rows);
+        let work = plan(graph, &applied, command, target)?;
         Ok(Report {
             database: conn.describe(),
             command: command.name(),
-            steps: work.dry_steps(&self.graph, &applied),
-            heads: self.graph.current_heads(&applied),
+            steps: work.dry_steps(graph, &applied),
+            heads: graph.current_heads(&applied),
             warnings,
             notes: conn.notes(),
             dry_run: true,
@@ -257,9 +270,28 @@ impl Engine<'_> {
     ) -> Result<Report> {
         vt.ensure(conn)?;
         let rows = vt.read_existing(conn)?;
-        let warnings = preflight(&self.graph, vt.name(), &rows, command, self.strict)?;
+        if let (Command::Upgrade, Some(embedded)) = (command, self.embedded) {
+            if embedded.all_applied(backend.dialect(), target, &rows) {
+                return Ok(Report {
+                    database: conn.describe(),
+                    command: command.name(),
+                    steps: Vec::new(),
+                    heads: embedded
+                        .heads()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|h| h.to_string())
+                        .collect(),
+                    warnings: Vec::new(),
+                    notes: conn.notes(),
+                    dry_run: false,
+                });
+            }
+        }
+        let graph = self.graph()?;
+        let warnings = preflight(graph, vt.name(), &rows, command, self.strict)?;
         let applied = applied_set(&rows);
-        let work = plan(&self.graph, &applied, command, target)?;
+        let work = plan(graph, &applied, command, target)?;
         let steps = match &work {
             Work::Run { dir, revisions } => {
                 self.apply(&mut Sink::Live(conn), backend, vt, revisions, *dir, held)?
@@ -271,12 +303,12 @@ impl Engine<'_> {
                     .map(|r| r.revision.clone())
                     .collect();
                 self.stamp(conn, backend, vt, &applied, to, &dirty, *rehash, held)?;
-                stamp_steps(&self.graph, &applied, to)
+                stamp_steps(graph, &applied, to)
             }
         };
         let warnings = if matches!(work, Work::Stamp { .. }) {
             let rows = vt.read_existing(conn)?;
-            checksum_problems(&self.graph, &rows)
+            checksum_problems(graph, &rows)
         } else {
             warnings
         };
@@ -284,7 +316,7 @@ impl Engine<'_> {
             database: conn.describe(),
             command: command.name(),
             steps,
-            heads: self.graph.current_heads(&work.applied_after(&applied)),
+            heads: graph.current_heads(&work.applied_after(&applied)),
             warnings,
             notes: conn.notes(),
             dry_run: false,
@@ -298,7 +330,8 @@ impl Engine<'_> {
         let vt = self.version_table(backend::of(conn.dialect()));
         let rows = vt.read(&mut conn)?;
         let applied = applied_set(&rows);
-        let mut problems = checksum_problems(&self.graph, &rows);
+        let graph = self.graph()?;
+        let mut problems = checksum_problems(graph, &rows);
         for r in rows.iter().filter(|r| r.dirty) {
             problems.push(format!(
                 "revision {} is dirty: {}",
@@ -308,9 +341,9 @@ impl Engine<'_> {
         }
         Ok(Status {
             database: conn.describe(),
-            heads: self.graph.current_heads(&applied),
-            file_heads: self.graph.heads(),
-            pending: self.graph.pending(&applied),
+            heads: graph.current_heads(&applied),
+            file_heads: graph.heads(),
+            pending: graph.pending(&applied),
             applied: rows,
             problems,
             notes: conn.notes(),
@@ -329,10 +362,11 @@ impl Engine<'_> {
         dir: Dir,
         held: &Held,
     ) -> Result<Vec<Step>> {
+        let graph = self.graph()?;
         let revs: Vec<&Revision> = plan
             .iter()
             .map(|id| {
-                self.graph
+                graph
                     .get(id)
                     .expect("plans only name revisions of the graph")
             })
@@ -778,6 +812,7 @@ impl Engine<'_> {
         rehash: bool,
         held: &Held,
     ) -> Result<()> {
+        let graph = self.graph()?;
         let mut sql = Vec::new();
         // Stamping a dirty revision as applied declares it repaired.
         for r in new.intersection(dirty) {
@@ -787,8 +822,7 @@ impl Engine<'_> {
             sql.push(vt.delete_sql(r));
         }
         for r in new.difference(applied) {
-            let sum = self
-                .graph
+            let sum = graph
                 .get(r)
                 .map(|r| r.file.checksum().into_owned())
                 .unwrap_or_default();
@@ -796,7 +830,7 @@ impl Engine<'_> {
         }
         if rehash {
             for r in new.intersection(applied) {
-                if let Some(rev) = self.graph.get(r) {
+                if let Some(rev) = graph.get(r) {
                     sql.push(vt.rehash_sql(r, &rev.file.checksum()));
                 }
             }
