@@ -490,9 +490,21 @@ fn read(url: &str) -> Schema {
     introspect(&mut conn, &IntrospectOptions::default()).expect("introspect")
 }
 
+/// The schema with its columns sorted by name and its index predicates and
+/// checks in the normal form the differ compares them in: SQLite rewrites
+/// the stored text of a predicate when a column it names is renamed (`c0 IS
+/// NOT NULL` comes back as `"c0" is not null` once a down section renames
+/// the column back), which is the same condition.
 fn by_column_name(mut s: Schema) -> Schema {
+    use schema_core::dialect::normalize_check_sql;
     for t in &mut s.tables {
         t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        for ix in &mut t.indexes {
+            ix.predicate = ix.predicate.as_deref().map(normalize_check_sql);
+        }
+        for ck in &mut t.checks {
+            ck.sql = normalize_check_sql(&ck.sql);
+        }
     }
     s
 }

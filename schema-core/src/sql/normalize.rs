@@ -884,6 +884,8 @@ mod tests {
         assert_eq!(n("a /* x */ > 0"), n("a > 0"));
         assert_eq!(n("\"we\"\"ird\" > 0"), "we\"ird > 0");
         assert_ne!(n("\"we\"\"ird\" > 0"), n("we ird > 0"));
+        // SQLite quotes a column it renames in the stored text.
+        assert_eq!(n("\"c0\" is not null"), n("c0 IS NOT NULL"));
         assert_eq!(n("s = $$x$$"), n("s = 'x'"));
         assert_eq!(n("s = E'it\\'s'"), n("s = 'it''s'"));
         // Brackets quote identifiers except where they index arrays.
