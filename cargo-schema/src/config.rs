@@ -105,6 +105,7 @@ impl Config {
         schema_core::dialect::RenderOptions {
             online: self.online.unwrap_or(true),
             separate: true,
+            server_version: None,
         }
     }
 

@@ -605,13 +605,16 @@ pub struct MultiGenerated {
 impl MultiGenerated {
     /// Nothing to migrate on any dialect.
     pub fn is_empty(&self) -> bool {
-        self.sections.iter().all(|(_, r)| r.up.trim().is_empty()) && self.live_diff.ops.is_empty()
+        self.sections.iter().all(|(_, r)| r.all_up().is_empty()) && self.live_diff.ops.is_empty()
     }
 }
 
 /// Autogenerate for several dialects: the models against the reconciled
-/// state, rendered for each of `targets`; the live database (on
-/// `live_dialect`) is one of them.
+/// state, rendered for each of `targets` with `options`; the live database
+/// (on `live_dialect`) is one of them, and `options.server_version`, when
+/// set, is its server's. With `options.separate`, a dialect's statements
+/// that must run outside a transaction are in its rendering's `before` and
+/// `after`, for migrations of their own.
 pub fn generate(
     replayed: &Replayed,
     live: &Schema,
@@ -623,19 +626,19 @@ pub fn generate(
     let reconciled = reconcile(replayed, live, live_dialect, models);
     let live_diff = diff_with_hints(&reconciled.schema, models, live_dialect);
     let bare = Schema::new(reconciled.schema.tables.clone());
-    // One file per revision serves every dialect, so the lock-safe
-    // statements that need migrations of their own stay in it.
-    let options = RenderOptions {
-        separate: false,
-        ..options
-    };
     let sections = targets
         .iter()
         .map(|&d| {
-            let ops = if d == live_dialect {
-                live_diff.ops.clone()
+            let (ops, options) = if d == live_dialect {
+                (live_diff.ops.clone(), options)
             } else {
-                diff_with_hints(&bare, models, d).ops
+                // The server version read is the live database's; the
+                // others' servers are unknown here.
+                let unknown = RenderOptions {
+                    server_version: None,
+                    ..options
+                };
+                (diff_with_hints(&bare, models, d).ops, unknown)
             };
             (d, d.render_migration_with(&ops, options))
         })

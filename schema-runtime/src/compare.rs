@@ -2,7 +2,7 @@
 //! [`Migrator::check_models`](crate::Migrator::check_models) and the CLI's
 //! autogenerate, `check` and `diff`.
 
-use schema_core::dialect::Dialect;
+use schema_core::dialect::{Dialect, ServerVersion};
 use schema_core::diff::{diff_with_hints, Diff};
 use schema_core::Schema;
 
@@ -50,6 +50,12 @@ pub struct Comparison {
     /// The operations that turn the database into the models, and possible
     /// renames.
     pub diff: Diff,
+    /// The server's version, read from it (`None` when it does not say):
+    /// render with it in [`RenderOptions::server_version`], so a lock-safe
+    /// form the server is too old for is written plainly.
+    ///
+    /// [`RenderOptions::server_version`]: schema_core::dialect::RenderOptions::server_version
+    pub server_version: Option<ServerVersion>,
 }
 
 /// Refuses models that ask `dialect` for what it cannot do (see
@@ -91,11 +97,13 @@ pub fn compare_models(
     let models = keep(models.clone());
     let dialect = conn.dialect();
     let diff = diff_with_hints(&live, &models, dialect);
+    let server_version = conn.server_version()?;
     Ok(Comparison {
         dialect,
         live,
         models,
         diff,
+        server_version,
     })
 }
 

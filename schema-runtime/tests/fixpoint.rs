@@ -627,6 +627,7 @@ fn cycle(d: Dialect, url: &str, a: Schema, b: Schema) {
         schema_core::dialect::RenderOptions {
             online: true,
             separate: true,
+            server_version: None,
         },
     );
     let mut texts = vec![("1.sql".to_string(), m1.clone())];

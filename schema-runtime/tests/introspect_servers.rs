@@ -1048,3 +1048,59 @@ fn mysql_introspect_through_connection() {
         introspect_through_connection(&db);
     }
 }
+
+/// The comparison autogenerate renders from carries the server's version,
+/// checked against the server's own numeric report of its major version.
+fn comparison_carries_the_server_version(db: &TestDb, server: Server, major_sql: &str) {
+    #[derive(diesel::QueryableByName)]
+    struct Major {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        major: i64,
+    }
+    let mut conn = schema_runtime::Connection::establish(&db.url).expect("connect");
+    let cmp = schema_runtime::compare_models(
+        &mut conn,
+        &Schema::default(),
+        &schema_runtime::CompareOptions::default(),
+    )
+    .expect("compare");
+    let load = |rows: diesel::QueryResult<Vec<Major>>| rows.expect("major version")[0].major;
+    let major = match server {
+        Server::Postgres => load(diesel::RunQueryDsl::load(
+            diesel::sql_query(major_sql),
+            &mut db.pg(),
+        )),
+        Server::Mysql => load(diesel::RunQueryDsl::load(
+            diesel::sql_query(major_sql),
+            &mut db.mysql(),
+        )),
+    };
+    let version = cmp.server_version.expect("the server says its version");
+    assert_eq!(i64::from(version.major), major, "{version}");
+    assert!(
+        major >= 10,
+        "a server this old is not tested here: {version}"
+    );
+}
+
+#[test]
+fn postgres_comparison_carries_the_server_version() {
+    if let Some(db) = TestDb::create(Server::Postgres) {
+        comparison_carries_the_server_version(
+            &db,
+            Server::Postgres,
+            "SELECT (current_setting('server_version_num')::int / 10000)::bigint AS major",
+        );
+    }
+}
+
+#[test]
+fn mysql_comparison_carries_the_server_version() {
+    if let Some(db) = TestDb::create(Server::Mysql) {
+        comparison_carries_the_server_version(
+            &db,
+            Server::Mysql,
+            "SELECT CAST(SUBSTRING_INDEX(VERSION(), '.', 1) AS SIGNED) AS major",
+        );
+    }
+}

@@ -72,7 +72,9 @@ pub fn revision(ctx: &Ctx, args: &RevisionArgs) -> Result<ExitCode, CliError> {
 /// The main file with the lock-safe migrations that run outside a
 /// transaction just before and after it, linked in that order: the first
 /// takes the parents (and labels), each next one the previous as parent.
-/// A main file left empty (say, only an index was added) is not written.
+/// A main file left empty (say, only an index was added) is not written;
+/// one with per-dialect sections always is, since it carries the state
+/// records (the separate files carry none).
 fn chained(
     main: MigrationFile,
     before: Option<autogen::Separate>,
@@ -86,6 +88,8 @@ fn chained(
         preamble: s.preamble,
         up: s.up,
         down: s.down,
+        portable: s.dialects.is_empty(),
+        dialects: s.dialects,
         ..MigrationFile::default()
     };
     let parents = main.down_revisions.clone();

@@ -282,3 +282,174 @@ fn mariadb_autogenerate_output_passes_lint() {
     p.schema_env(&["check"], &env).ok();
     p.schema_env(&["downgrade", "base"], &env).ok();
 }
+
+/// The value of header `key` in a migration's text.
+fn header<'a>(text: &'a str, key: &str) -> &'a str {
+    let prefix = format!("-- {key}: ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no {key} in\n{text}"))
+}
+
+/// In a project for SQLite and PostgreSQL, PostgreSQL's concurrent index
+/// drop and build go to `transaction: false` migrations of their own, just
+/// before and after the main one, where SQLite's sections are empty; only
+/// the main one records the state. The chain passes lint, and goes up and
+/// down on both databases.
+#[test]
+fn postgres_lock_safe_parts_get_migrations_of_their_own_in_a_multi_dialect_history() {
+    use crate::support::{psql, Scratch};
+    let v1 = LOCKSAFE_MODEL.replace(
+        "pub old_index: Option<i64>,",
+        "#[model(index)]\n    pub old_index: Option<i64>,",
+    );
+    let v2 = LOCKSAFE_MODEL.replace(
+        "    #[model(max_length = 80)]\n    pub name: String,",
+        "    #[model(max_length = 80, index)]\n    pub name: String,",
+    );
+    let p = project("multi_locksafe")
+        .config("dialects = [\"sqlite\", \"postgres\"]\n")
+        .file("src/lib.rs", &v1)
+        .build();
+    p.schema(&["revision", "--autogenerate", "-m", "accounts"])
+        .ok();
+    p.schema(&["upgrade"]).ok();
+    let (_, accounts) = p.migration("accounts");
+    p.write("src/lib.rs", &v2);
+
+    // `diff` and `check` show the parts as autogenerate will write them.
+    let printed = p.schema(&["diff"]).ok();
+    let texts: Vec<&str> = printed.stdout.split("\n-- next migration\n").collect();
+    assert_eq!(texts.len(), 3, "{printed}");
+    assert!(texts[0].contains("-- transaction: false"), "{printed}");
+    assert!(texts[0].contains("DROP INDEX CONCURRENTLY"), "{printed}");
+    assert!(
+        texts[1].contains("-- migrate:up sqlite\nCREATE INDEX"),
+        "{printed}"
+    );
+    assert!(texts[2].contains("CREATE INDEX CONCURRENTLY"), "{printed}");
+    let json = p.schema(&["--format", "json", "check"]).code(1).json();
+    let pg = &json["dialects"]["postgres"];
+    assert_eq!(pg["up"], "", "{json}");
+    assert_eq!(pg["before"]["transaction"], false, "{json}");
+    assert!(
+        pg["after"]["up"]
+            .as_str()
+            .unwrap()
+            .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"ix_account_name\""),
+        "{json}"
+    );
+    assert!(json["dialects"]["sqlite"]["after"].is_null(), "{json}");
+
+    p.schema(&["revision", "--autogenerate", "-m", "reindex"])
+        .ok();
+    assert_eq!(p.migrations().len(), 4);
+    let (_, before) = p.migration("reindex (before: concurrent index drops)");
+    let (_, main) = p.migration("reindex");
+    let (_, after) = p.migration("reindex (after: concurrent builds, validation)");
+    // Linked in the order they run.
+    assert_eq!(
+        header(&before, "down_revision"),
+        header(&accounts, "revision")
+    );
+    assert_eq!(header(&main, "down_revision"), header(&before, "revision"));
+    assert_eq!(header(&after, "down_revision"), header(&main, "revision"));
+    for part in [&before, &after] {
+        assert_eq!(header(part, "transaction"), "false", "{part}");
+        assert_eq!(header(part, "lock_timeout"), "5s", "{part}");
+        assert!(
+            part.contains("-- migrate:up sqlite\n\n-- migrate:down sqlite\n\n"),
+            "{part}"
+        );
+        assert!(!part.contains("-- migrate:state"), "{part}");
+    }
+    assert!(
+        before.contains(
+            "-- migrate:up postgres\nDROP INDEX CONCURRENTLY IF EXISTS \"ix_account_old_index\";\n"
+        ),
+        "{before}"
+    );
+    assert!(
+        after.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"ix_account_name\""),
+        "{after}"
+    );
+    // The main file: the lock timeout, SQLite's index changes, nothing for
+    // PostgreSQL to run in its transaction, the state records, and no
+    // lint rule accepted (nothing in it needs one).
+    assert_eq!(header(&main, "lock_timeout"), "5s", "{main}");
+    assert!(!main.contains("-- transaction:"), "{main}");
+    assert!(
+        main.contains("-- migrate:up postgres\n\n-- migrate:down postgres\n\n"),
+        "{main}"
+    );
+    assert!(
+        main.contains("DROP INDEX \"ix_account_old_index\";"),
+        "{main}"
+    );
+    assert!(main.contains("CREATE INDEX \"ix_account_name\""), "{main}");
+    assert!(main.contains("-- migrate:state\n"), "{main}");
+    assert!(!main.contains("-- lint: allow"), "{main}");
+    p.schema(&["lint", "--all"])
+        .ok()
+        .says("4 migration(s) checked: nothing found");
+
+    // SQLite: up, nothing left, and down the three again.
+    let indexes = "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master \
+                   WHERE type = 'index' AND name LIKE 'ix_account_%' ORDER BY name);";
+    p.schema(&["upgrade"]).ok();
+    assert_eq!(p.sqlite(indexes), "ix_account_name");
+    p.schema(&["check"]).ok();
+    p.schema(&["downgrade", "-3"]).ok();
+    p.schema(&["current"]).ok().says("accounts");
+    assert_eq!(p.sqlite(indexes), "ix_account_old_index");
+    p.schema(&["upgrade"]).ok();
+
+    // PostgreSQL runs the same files, its parts outside a transaction.
+    let Some(db) = Scratch::create("SCHEMA_TEST_POSTGRES_URL", "multi_locksafe") else {
+        return;
+    };
+    let env = [("DATABASE_URL", db.url.as_str())];
+    let indexes = "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes \
+                   WHERE indexname LIKE 'ix_account_%'";
+    p.schema_env(&["upgrade"], &env).ok();
+    assert_eq!(psql(&db.url, indexes), "ix_account_name");
+    p.schema_env(&["check"], &env).ok();
+    p.schema_env(&["revision", "--autogenerate", "-m", "nothing"], &env)
+        .ok()
+        .says("no changes detected")
+        .never_says("differs");
+    p.schema_env(&["downgrade", "-3"], &env).ok();
+    p.schema_env(&["current"], &env).ok().says("accounts");
+    assert_eq!(psql(&db.url, indexes), "ix_account_old_index");
+    p.schema_env(&["upgrade"], &env).ok();
+
+    // Autogenerate connected to PostgreSQL splits the same way: NOT NULL
+    // through a validated check after the main file, which holds SQLite's
+    // table rebuild.
+    let v3 = v2.replace(
+        "pub note: Option<String>,",
+        "#[model(default = \"\")]\n    pub note: String,",
+    );
+    p.write("src/lib.rs", &v3);
+    p.schema_env(&["revision", "--autogenerate", "-m", "note required"], &env)
+        .ok();
+    let (_, main) = p.migration("note required");
+    let (_, after) = p.migration("note required (after: concurrent builds, validation)");
+    assert!(
+        after.contains("CHECK (\"note\" IS NOT NULL) NOT VALID"),
+        "{after}"
+    );
+    assert!(
+        after.contains("-- migrate:up sqlite\n\n-- migrate:down sqlite\n\n"),
+        "{after}"
+    );
+    assert!(main.contains("-- migrate:state\n"), "{main}");
+    assert!(!after.contains("-- migrate:state"), "{after}");
+    p.schema(&["lint", "--all"]).ok().says("nothing found");
+    p.schema_env(&["upgrade"], &env).ok();
+    p.schema_env(&["check"], &env).ok();
+    p.schema(&["upgrade"]).ok();
+    p.schema(&["check"]).ok();
+    p.schema_env(&["downgrade", "base"], &env).ok();
+    p.schema(&["downgrade", "base"]).ok();
+}

@@ -130,3 +130,29 @@ fn names_round_trip() {
         "unknown SQL dialect `oracle`; expected one of sqlite, postgres, mysql"
     );
 }
+
+#[test]
+fn only_an_old_postgres_lacks_a_lock_safe_not_null() {
+    use super::{RenderOptions, ServerVersion};
+    let on = |major, online| RenderOptions {
+        online,
+        separate: true,
+        server_version: Some(ServerVersion { major, minor: 0 }),
+    };
+    assert_eq!(
+        Dialect::Postgres.rules_without_lock_safe_form(on(11, true)),
+        ["set-not-null"]
+    );
+    // Current, unknown (offline), or the lock-safe forms turned off.
+    for options in [on(12, true), on(11, false), RenderOptions::default()] {
+        assert!(
+            Dialect::Postgres
+                .rules_without_lock_safe_form(options)
+                .is_empty(),
+            "{options:?}"
+        );
+    }
+    for d in [Dialect::Sqlite, Dialect::Mysql] {
+        assert!(d.rules_without_lock_safe_form(on(3, true)).is_empty());
+    }
+}

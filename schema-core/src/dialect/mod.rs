@@ -64,7 +64,7 @@ mod postgres;
 mod render;
 mod sqlite;
 
-pub use render::{RenderOptions, RenderedMigration, SeparateMigration};
+pub use render::{RenderOptions, RenderedMigration, SeparateMigration, ServerVersion};
 pub use sqlite::SQLITE_AUTOINDEX;
 
 use std::borrow::Cow;
@@ -139,6 +139,12 @@ trait DialectImpl {
     /// The `cargo schema lint` rules (by id) that
     /// name a real risk on this database.
     fn lint_rules(&self) -> &'static [&'static str];
+    /// The lint rules whose statements lock-safe rendering still writes
+    /// plainly, because the server `options` name has no lock-safe form
+    /// for them. None by default.
+    fn rules_without_lock_safe_form(&self, _options: RenderOptions) -> &'static [&'static str] {
+        &[]
+    }
 
     /// A boolean default.
     fn render_bool(&self, value: bool) -> &'static str;
@@ -343,6 +349,14 @@ impl Dialect {
     /// The `cargo schema lint` rules that apply to migrations run here.
     pub fn lint_rules(&self) -> &'static [&'static str] {
         self.imp().lint_rules()
+    }
+
+    /// The lint rules that lock-safe rendering with `options` breaks for
+    /// want of a lock-safe form on that server, each under a WARNING
+    /// (PostgreSQL before 12: `set-not-null`, which has no scan-free form
+    /// there). Empty for an unknown server version.
+    pub fn rules_without_lock_safe_form(&self, options: RenderOptions) -> &'static [&'static str] {
+        self.imp().rules_without_lock_safe_form(options)
     }
 
     /// Renders a server default as it appears after `DEFAULT`. Booleans are

@@ -8,7 +8,7 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions};
+use super::{DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions, ServerVersion};
 use crate::model::{Check, ForeignKey, Index};
 use crate::model::{Column, KeyGeneration, LogicalType, Table};
 use crate::ops::{ConstraintKind, Op};
@@ -142,11 +142,25 @@ impl DialectImpl for Postgres {
     /// split across migrations where a transaction would defeat them.
     fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<Line> {
         if options.online && options.separate {
-            if let Some(lines) = lock_safe(op) {
+            if let Some(lines) = lock_safe(op, options.server_version) {
                 return lines;
             }
         }
         render_op(op)
+    }
+
+    /// Before 12, `SET NOT NULL` scans the table even after a validated
+    /// check, so it is written plainly (see [`lock_safe`]).
+    fn rules_without_lock_safe_form(&self, options: RenderOptions) -> &'static [&'static str] {
+        if options.online
+            && options
+                .server_version
+                .is_some_and(|v| !skips_not_null_scan(v))
+        {
+            &["set-not-null"]
+        } else {
+            &[]
+        }
     }
 
     fn transactional_ddl(&self) -> bool {
@@ -544,15 +558,35 @@ fn not_null_check_name(table: &str, column: &str) -> String {
 /// keys and checks `NOT VALID` then validated, a unique constraint over a
 /// concurrently built index, and `SET NOT NULL` through a validated
 /// `CHECK (col IS NOT NULL)`, which lets PostgreSQL (12 and later) skip its
-/// own scan under the ACCESS EXCLUSIVE lock.
-fn lock_safe(op: &Op) -> Option<Vec<Line>> {
+/// own scan under the ACCESS EXCLUSIVE lock. On a server known to be
+/// older, that last form would cost a second scan and save nothing, so the
+/// plain `SET NOT NULL` is written under a WARNING saying so.
+fn lock_safe(op: &Op, server: Option<ServerVersion>) -> Option<Vec<Line>> {
+    let mut lines = Vec::new();
     // What has no lock-safe form in one step says so, with the plan.
     if let Some(plan) = expand_contract(op) {
-        let mut lines = vec![Line::Warning(plan)];
-        lines.extend(lock_safe_forms(op).unwrap_or_else(|| render_op(op)));
-        return Some(lines);
+        lines.push(Line::Warning(plan));
     }
-    lock_safe_forms(op)
+    let old_server = server.filter(|v| !skips_not_null_scan(*v));
+    match (op, old_server) {
+        (Op::AlterColumn { table, old, new }, Some(v)) if old.nullable && !new.nullable => {
+            lines.push(Line::Warning(format!(
+                "the server is PostgreSQL {v}: before 12, SET NOT NULL scans {table} under an ACCESS EXCLUSIVE lock (reads and writes wait for the whole scan) even after a validated CHECK ({} IS NOT NULL), so it is written plainly; on a large table run it in a quiet period, or upgrade the server first",
+                new.name
+            )));
+            lines.extend(render_op(op));
+        }
+        _ if lines.is_empty() => return lock_safe_forms(op),
+        _ => lines.extend(lock_safe_forms(op).unwrap_or_else(|| render_op(op))),
+    }
+    Some(lines)
+}
+
+/// Whether `SET NOT NULL` on a server of version `v` takes a validated
+/// `CHECK (col IS NOT NULL)` as proof and skips its own scan (PostgreSQL
+/// 12 and later).
+fn skips_not_null_scan(v: ServerVersion) -> bool {
+    v.major >= 12
 }
 
 /// The expand/contract plan for a change that holds a blocking lock for

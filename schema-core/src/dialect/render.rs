@@ -80,6 +80,12 @@ pub struct RenderOptions {
     /// autogenerate writes them. Without (the default: one migration), a
     /// dialect writes what it can inside the main migration.
     pub separate: bool,
+    /// The version of the server the migration is written for, when known
+    /// (read from the live database by autogenerate). A lock-safe form the
+    /// server is too old for is then written plainly, under a WARNING
+    /// naming the version; `None` (offline rendering) assumes a current
+    /// server.
+    pub server_version: Option<ServerVersion>,
 }
 
 impl Default for RenderOptions {
@@ -87,7 +93,43 @@ impl Default for RenderOptions {
         RenderOptions {
             online: true,
             separate: false,
+            server_version: None,
         }
+    }
+}
+
+/// A database server's version: its major and minor number (PostgreSQL
+/// `15.4`, MariaDB `10.11`, SQLite `3.45`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServerVersion {
+    /// The major number.
+    pub major: u32,
+    /// The minor number (0 when the server reports none).
+    pub minor: u32,
+}
+
+impl ServerVersion {
+    /// The version at the start of a server's version text: `15.4 (Debian
+    /// 15.4-1.pgdg120+1)`, `11.22`, `10.11.6-MariaDB-0+deb12u1`, `3.45.1`,
+    /// `16beta2`. `None` when the text does not start with a number.
+    pub fn parse(text: &str) -> Option<ServerVersion> {
+        let number = |s: &str| -> Option<(u32, usize)> {
+            let len = s.bytes().take_while(u8::is_ascii_digit).count();
+            s[..len].parse().ok().map(|n| (n, len))
+        };
+        let text = text.trim();
+        let (major, len) = number(text)?;
+        let minor = text[len..]
+            .strip_prefix('.')
+            .and_then(number)
+            .map_or(0, |(n, _)| n);
+        Some(ServerVersion { major, minor })
+    }
+}
+
+impl std::fmt::Display for ServerVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
     }
 }
 
@@ -221,5 +263,34 @@ fn push_line(out: &mut String, line: Line, warnings: &mut Vec<String>) {
             out.push_str(";\n");
         }
         Line::In(_, line) => push_line(out, *line, warnings),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerVersion;
+
+    #[test]
+    fn server_versions_are_read_from_the_start_of_the_servers_text() {
+        let v = |major, minor| Some(ServerVersion { major, minor });
+        for (text, expected) in [
+            ("15.4 (Debian 15.4-1.pgdg120+1)", v(15, 4)),
+            ("11.22", v(11, 22)),
+            ("10.11.6-MariaDB-0+deb12u1", v(10, 11)),
+            ("3.45.1", v(3, 45)),
+            ("16beta2", v(16, 0)),
+            ("devel", None),
+            ("", None),
+        ] {
+            assert_eq!(ServerVersion::parse(text), expected, "{text}");
+        }
+        assert_eq!(
+            ServerVersion {
+                major: 11,
+                minor: 22
+            }
+            .to_string(),
+            "11.22"
+        );
     }
 }

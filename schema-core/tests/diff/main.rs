@@ -10,18 +10,30 @@ mod cases;
 mod introspected;
 mod props;
 
-use schema_core::dialect::{Dialect, RenderOptions};
+use schema_core::dialect::{Dialect, RenderOptions, ServerVersion};
 use schema_core::diff::diff_with_hints;
 use schema_core::Schema;
 
 /// Renders a case for one dialect as the snapshot text.
 fn render_case(before: &Schema, after: &Schema, d: Dialect) -> String {
+    render_case_for(before, after, d, None)
+}
+
+/// [`render_case`] for a server of version `server` (`None`: unknown, as
+/// offline).
+fn render_case_for(
+    before: &Schema,
+    after: &Schema,
+    d: Dialect,
+    server: Option<ServerVersion>,
+) -> String {
     let result = diff_with_hints(before, after, d);
     // As autogenerate writes it: lock-safe, with the statements that must
     // run outside a transaction in migrations of their own.
     let options = RenderOptions {
         online: true,
         separate: true,
+        server_version: server,
     };
     let rendered = d.render_migration_with(&result.ops, options);
     let mut out = String::new();
@@ -76,6 +88,25 @@ fn check_round_trip(name: &str, before: &Schema, after: &Schema, d: Dialect) {
     if let Err(e) = apply::same_schema(d, &reverted, before) {
         panic!("{name} on {d:?}: the inverse does not restore before: {e}");
     }
+}
+
+/// Snapshots one case, already run by [`run_case`], for a server of version
+/// `server` of dialect `d`, as `<dialect>_<major>`.
+fn run_case_for_server(
+    name: &str,
+    before: Schema,
+    after: Schema,
+    d: Dialect,
+    server: ServerVersion,
+) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(format!("../diff_cases/{name}"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let snapshot = format!("{}_{}", d.name(), server.major);
+    settings.bind(|| {
+        insta::assert_snapshot!(snapshot, render_case_for(&before, &after, d, Some(server)))
+    });
 }
 
 /// Runs one case on every dialect.

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use diesel::sql_types::{Nullable, Text};
 use diesel::QueryableByName;
-use schema_core::dialect::Dialect;
+use schema_core::dialect::{Dialect, ServerVersion};
 use schema_core::migration::{Revision, SplitOptions};
 use schema_core::url::DatabaseUrl;
 use schema_core::Schema;
@@ -263,6 +263,10 @@ pub(crate) trait Migrate: Sync {
     /// `name` exists.
     fn version_table_exists_sql(&self, name: &str) -> String;
 
+    /// A query whose `version` column is the server's version text, as
+    /// [`ServerVersion::parse`] reads it.
+    fn server_version_sql(&self) -> &'static str;
+
     // -- introspection -------------------------------------------------------
 
     /// The schema of the connected database, without the tables `skip`
@@ -302,6 +306,27 @@ impl Connection {
     pub fn open(url: &DatabaseUrl, mode: OpenMode) -> Result<Connection> {
         of(url.dialect()).open(url, mode)
     }
+
+    /// The version of the server (for SQLite, of the library), read from
+    /// it: autogenerate writes a lock-safe form only where the server has
+    /// it. `None` when the server's answer does not start with a number.
+    pub fn server_version(&mut self) -> Result<Option<ServerVersion>> {
+        let sql = of(self.dialect()).server_version_sql();
+        let rows: Vec<VersionTextRow> = self
+            .load(sql)
+            .map_err(|e| self.db_error("reading the server version", &e))?;
+        Ok(rows
+            .into_iter()
+            .find_map(|r| r.version)
+            .and_then(|v| ServerVersion::parse(&v)))
+    }
+}
+
+/// One text column, `version`: the answer of [`Migrate::server_version_sql`].
+#[derive(QueryableByName)]
+struct VersionTextRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    version: Option<String>,
 }
 
 /// A held session lock; release it with [`SessionLock::release`].

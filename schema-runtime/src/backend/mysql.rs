@@ -274,6 +274,10 @@ impl Migrate for Mysql {
         message.contains("Deadlock") || message.contains("Lock wait timeout")
     }
 
+    fn server_version_sql(&self) -> &'static str {
+        "SELECT CAST(VERSION() AS CHAR) AS version"
+    }
+
     fn version_table_exists_sql(&self, name: &str) -> String {
         format!(
             "SELECT CAST(table_name AS CHAR) AS name FROM information_schema.tables \

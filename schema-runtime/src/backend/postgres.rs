@@ -361,6 +361,10 @@ impl Migrate for Postgres {
         })
     }
 
+    fn server_version_sql(&self) -> &'static str {
+        "SELECT current_setting('server_version') AS version"
+    }
+
     fn version_table_exists_sql(&self, name: &str) -> String {
         let d = self.dialect();
         format!(

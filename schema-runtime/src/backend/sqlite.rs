@@ -302,6 +302,10 @@ impl Migrate for Sqlite {
         })
     }
 
+    fn server_version_sql(&self) -> &'static str {
+        "SELECT sqlite_version() AS version"
+    }
+
     fn version_table_exists_sql(&self, name: &str) -> String {
         format!(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = {}",
