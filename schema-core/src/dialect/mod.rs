@@ -72,7 +72,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::{
-    Column, DefaultValue, LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table,
+    Column, DefaultValue, EnumType, LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table,
     UniqueConstraint,
 };
 use crate::naming;
@@ -181,6 +181,18 @@ trait DialectImpl {
     /// Whether `CREATE TABLE` may declare a foreign key to a table that
     /// does not exist yet.
     fn allows_forward_foreign_keys(&self) -> bool;
+    /// How a column of an enum type is stored: a named type (PostgreSQL),
+    /// an unnamed `ENUM(...)` (MySQL), plain text (SQLite).
+    fn stored_enum(&self, e: &EnumType) -> LogicalType;
+    /// Whether enum types are objects of their own, created and dropped
+    /// apart from the columns (PostgreSQL).
+    fn names_enum_types(&self) -> bool {
+        false
+    }
+    /// A reported `ENUM('a','b')` column type (MySQL), if `declared` is one.
+    fn parse_enum(&self, _declared: &str) -> Option<EnumType> {
+        None
+    }
     /// The SQL of one operation.
     fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<clauses::Line>;
 
@@ -275,6 +287,9 @@ impl Dialect {
     /// logical equivalent becomes `Custom` with the spelling upper-cased and
     /// whitespace collapsed.
     pub fn parse_type(&self, declared: &str) -> LogicalType {
+        if let Some(e) = self.imp().parse_enum(declared) {
+            return LogicalType::Enum(e);
+        }
         let ty = DeclaredType::parse(declared);
         self.imp()
             .parse_type(&ty)
@@ -300,7 +315,17 @@ impl Dialect {
     /// canonical types are equal (`Timestamp`/`TimestampTz` on MySQL and
     /// SQLite, `Json`/`Text` on SQLite).
     pub fn canonical_type(&self, ty: &LogicalType) -> LogicalType {
+        if let LogicalType::Enum(e) = ty {
+            return self.imp().stored_enum(e);
+        }
         self.parse_type(&self.render_logical_type(ty))
+    }
+
+    /// Whether enum types are objects of their own (PostgreSQL `CREATE
+    /// TYPE`), which the differ creates, changes and drops apart from the
+    /// columns using them.
+    pub fn names_enum_types(&self) -> bool {
+        self.imp().names_enum_types()
     }
 
     /// Whether a column of type `a` and one of type `b` hold the same
@@ -778,6 +803,57 @@ impl Dialect {
         }
         imp.normalize_table(&mut t);
         t
+    }
+}
+
+/// An enum's values as SQL string literals: `'a', 'b'`.
+pub(crate) fn enum_values_sql(d: Dialect, e: &EnumType) -> String {
+    e.values
+        .iter()
+        .map(|v| d.quote_str(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The values of a reported `enum('a','b')` type (MySQL's `COLUMN_TYPE`,
+/// which doubles quotes inside a value), or `None` if it is not one.
+pub(crate) fn parse_enum_values(declared: &str, backslash_escapes: bool) -> Option<Vec<String>> {
+    let t = declared.trim();
+    let (head, rest) = t.split_at_checked(5)?;
+    if !head.eq_ignore_ascii_case("enum(") {
+        return None;
+    }
+    let inner = rest.trim_end().strip_suffix(')')?;
+    let mut values = Vec::new();
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.next()? != '\'' {
+            return None;
+        }
+        let mut v = String::new();
+        loop {
+            match chars.next()? {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    v.push('\'');
+                }
+                '\'' => break,
+                '\\' if backslash_escapes => v.push(chars.next()?),
+                c => v.push(c),
+            }
+        }
+        values.push(v);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Some(values),
+            Some(',') => {}
+            Some(_) => return None,
+        }
     }
 }
 
