@@ -1225,6 +1225,33 @@ mod tests {
         assert!(lite.defaults_equal(Some(&sql("NULL")), None, &Text));
     }
 
+    #[test]
+    fn enum_types_read_back_as_they_are_written() {
+        let e = EnumType::new("ticket_status", ["open", "it's", "a,b)"]);
+        let ty = LogicalType::Enum(e.clone());
+        let my = Dialect::Mysql;
+        assert_eq!(my.render_logical_type(&ty), r"ENUM('open', 'it''s', 'a,b)')");
+        // MySQL reports COLUMN_TYPE without spaces, quotes doubled.
+        assert_eq!(
+            my.parse_type("enum('open','it''s','a,b)')"),
+            LogicalType::Enum(EnumType::new("", ["open", "it's", "a,b)"]))
+        );
+        assert_eq!(my.canonical_type(&ty), my.parse_type("enum('open','it''s','a,b)')"));
+        assert_eq!(my.parse_type("enum('a'"), LogicalType::Custom("ENUM('A'".into()));
+        let pg = Dialect::Postgres;
+        assert_eq!(pg.render_logical_type(&ty), "\"ticket_status\"");
+        assert_eq!(pg.canonical_type(&ty), ty);
+        let more = LogicalType::Enum(EnumType::new("ticket_status", ["open"]));
+        assert!(pg.stores_alike(&ty, &more), "values are the type's own change");
+        assert!(!my.stores_alike(&ty, &more));
+        assert_eq!(Dialect::Sqlite.canonical_type(&ty), LogicalType::Text);
+        // PostgreSQL reports the default with a cast to the type.
+        let open = DefaultValue::Str("open".into());
+        assert!(pg.defaults_equal(Some(&sql("'open'::ticket_status")), Some(&open), &ty));
+        assert!(!pg.defaults_equal(Some(&sql("'closed'::ticket_status")), Some(&open), &ty));
+        assert!(my.defaults_equal(Some(&sql("'open'")), Some(&open), &ty));
+    }
+
     /// Real changes still differ.
     #[test]
     fn a_bytea_default_reported_in_hex_is_the_string_it_was() {
