@@ -1027,8 +1027,18 @@ mod tests {
     use proptest::prelude::*;
 
     /// Every struct of `source`, parsed with the derive's parser.
+    /// The models of a generated file, their enum fields resolved against
+    /// its enums as the CLI's discovery does.
     fn parse_source(source: &str) -> Schema {
         let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{e}\n{source}"));
+        let mut enums: BTreeMap<String, Vec<EnumType>> = BTreeMap::new();
+        for item in &file.items {
+            if let syn::Item::Enum(e) = item {
+                let def = crate::parse::parse_model_enum(&syn::DeriveInput::from(e.clone()))
+                    .unwrap_or_else(|e| panic!("{e}\n{source}"));
+                enums.entry(def.rust_name).or_default().push(def.ty);
+            }
+        }
         let tables = file
             .items
             .into_iter()
@@ -1037,7 +1047,12 @@ mod tests {
                 _ => None,
             })
             .map(|input| {
-                crate::parse::parse_model(&input).unwrap_or_else(|e| panic!("{e}\n{source}"))
+                let parts = crate::parse::parse_model_parts(&input)
+                    .unwrap_or_else(|e| panic!("{e}\n{source}"));
+                let mut table = parts.table;
+                crate::parse::resolve_enum_fields(&mut table, &parts.enum_fields, &enums)
+                    .unwrap_or_else(|e| panic!("{e}\n{source}"));
+                table
             })
             .collect();
         Schema::new(tables)
@@ -1437,6 +1452,43 @@ mod tests {
         assert!(has("so `cargo schema check` will report"), "{text:#?}");
         assert_eq!(out.tables, ["parent"]);
         assert!(!out.source.contains("struct Log"));
+    }
+
+    #[test]
+    fn enum_columns_get_a_model_enum() {
+        let status = EnumType::new("ticket_status", ["open", "In Progress", "done"]);
+        for d in Dialect::ALL {
+            // What introspection reports: a named type on PostgreSQL, an
+            // unnamed `ENUM(...)` on MySQL (SQLite has text and a check).
+            let (ty, default) = match d {
+                Dialect::Mysql => (EnumType::new("", status.values.iter().cloned()), "'open'"),
+                _ => (status.clone(), "'open'::ticket_status"),
+            };
+            let table = |name: &str| Table {
+                name: name.into(),
+                columns: vec![
+                    col("id", LogicalType::BigInt),
+                    with_default(col("status", LogicalType::Enum(ty.clone())), default),
+                ],
+                primary_key: pk(name, d, &["id"]),
+                ..Table::default()
+            };
+            if d == Dialect::Sqlite {
+                continue;
+            }
+            let live = d.normalize_schema(&Schema::new(vec![table("tickets"), table("ticket_status")]));
+            let source = assert_round_trip(&live, d);
+            assert!(source.contains("use schema_runtime::{Model, ModelEnum};"), "{source}");
+            assert!(source.contains("#[model(rename = \"In Progress\")]"), "{source}");
+            assert!(source.contains("#[model(default = \"open\")]"), "{source}");
+            if d == Dialect::Postgres {
+                // Named apart from the struct of the table `ticket_status`.
+                assert!(source.contains("#[model(name = \"ticket_status\")]\npub enum TicketStatusType"), "{source}");
+                assert!(source.contains("pub status: TicketStatusType"), "{source}");
+            } else {
+                assert!(source.contains("pub enum TicketsStatus {"), "{source}");
+            }
+        }
     }
 
     #[test]
