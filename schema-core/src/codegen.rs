@@ -136,9 +136,13 @@ pub fn generate_models(schema: &Schema, dialect: Dialect) -> GeneratedModels {
         });
     }
     let uses = if enums.is_empty() {
-        quote!(use schema_runtime::Model;)
+        quote!(
+            use schema_runtime::Model;
+        )
     } else {
-        quote!(use schema_runtime::{Model, ModelEnum};)
+        quote!(
+            use schema_runtime::{Model, ModelEnum};
+        )
     };
     let file = quote! {
         //! Models of the database's tables, written by `cargo schema pull`.
@@ -266,7 +270,8 @@ fn enum_item((rust, ty): &(String, EnumType)) -> TokenStream {
     let variants = ty.values.iter().map(|v| {
         let variant = unique_name(struct_name(v), &mut taken);
         let ident = format_ident!("{}", variant);
-        let rename = (crate::parse::snake_case(&variant) != *v).then(|| quote!(#[model(rename = #v)]));
+        let rename =
+            (crate::parse::snake_case(&variant) != *v).then(|| quote!(#[model(rename = #v)]));
         quote!(#rename #ident)
     });
     quote! {
@@ -787,9 +792,7 @@ fn literal_candidates(sql: &str, ty: &LogicalType) -> Vec<DefaultValue> {
         | T::TimestampTz
         | T::Uuid
         | T::Json
-        | T::Enum(_) => {
-            out.extend(string.map(DefaultValue::Str))
-        }
+        | T::Enum(_) => out.extend(string.map(DefaultValue::Str)),
         T::Custom(_) => {
             out.extend(int.map(DefaultValue::Int));
             out.extend(string.map(DefaultValue::Str));
@@ -1476,14 +1479,25 @@ mod tests {
             if d == Dialect::Sqlite {
                 continue;
             }
-            let live = d.normalize_schema(&Schema::new(vec![table("tickets"), table("ticket_status")]));
+            let live =
+                d.normalize_schema(&Schema::new(vec![table("tickets"), table("ticket_status")]));
             let source = assert_round_trip(&live, d);
-            assert!(source.contains("use schema_runtime::{Model, ModelEnum};"), "{source}");
-            assert!(source.contains("#[model(rename = \"In Progress\")]"), "{source}");
+            assert!(
+                source.contains("use schema_runtime::{Model, ModelEnum};"),
+                "{source}"
+            );
+            assert!(
+                source.contains("#[model(rename = \"In Progress\")]"),
+                "{source}"
+            );
             assert!(source.contains("#[model(default = \"open\")]"), "{source}");
             if d == Dialect::Postgres {
                 // Named apart from the struct of the table `ticket_status`.
-                assert!(source.contains("#[model(name = \"ticket_status\")]\npub enum TicketStatusType"), "{source}");
+                assert!(
+                    source
+                        .contains("#[model(name = \"ticket_status\")]\npub enum TicketStatusType"),
+                    "{source}"
+                );
                 assert!(source.contains("pub status: TicketStatusType"), "{source}");
             } else {
                 assert!(source.contains("pub enum TicketsStatus {"), "{source}");

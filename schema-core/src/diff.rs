@@ -63,9 +63,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::dialect::{normalize_check_sql, Dialect};
-use crate::model::{
-    Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, Schema, Table,
-};
+use crate::model::{Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, Schema, Table};
 use crate::ops::{ConstraintKind, EnumUse, Op};
 use crate::renames;
 use crate::unmodelled;
@@ -315,10 +313,13 @@ fn used_enum_types(s: &Schema) -> BTreeMap<&str, (&EnumType, Vec<EnumUse>)> {
     for t in &s.tables {
         for c in &t.columns {
             if let LogicalType::Enum(e) = &c.ty {
-                out.entry(e.name.as_str()).or_insert((e, Vec::new())).1.push(EnumUse {
-                    table: t.name.clone(),
-                    column: c.clone(),
-                });
+                out.entry(e.name.as_str())
+                    .or_insert((e, Vec::new()))
+                    .1
+                    .push(EnumUse {
+                        table: t.name.clone(),
+                        column: c.clone(),
+                    });
             }
         }
     }

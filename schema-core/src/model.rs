@@ -430,7 +430,10 @@ pub struct EnumType {
 
 impl EnumType {
     /// An enum type called `name` with `values`.
-    pub fn new<S: Into<String>>(name: impl Into<String>, values: impl IntoIterator<Item = S>) -> Self {
+    pub fn new<S: Into<String>>(
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = S>,
+    ) -> Self {
         EnumType {
             name: name.into(),
             values: values.into_iter().map(Into::into).collect(),

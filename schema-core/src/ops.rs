@@ -404,7 +404,11 @@ impl Op {
                         "removes {} from enum type {}: the migration fails if a row holds {}",
                         removed.join(", "),
                         old.name,
-                        if removed.len() == 1 { "it" } else { "one of them" }
+                        if removed.len() == 1 {
+                            "it"
+                        } else {
+                            "one of them"
+                        }
                     )
                 })
             }

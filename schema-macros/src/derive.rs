@@ -49,7 +49,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
                     });
                 }
             }
-            let table = schema_core::parse::table_to_tokens_with(&parsed.table, &krate, &enum_types);
+            let table =
+                schema_core::parse::table_to_tokens_with(&parsed.table, &krate, &enum_types);
             quote! {
                 #(#default_checks)*
                 #[automatically_derived]

@@ -255,7 +255,10 @@ mod enums {
             OrderStatus::enum_type(),
             EnumType::new("order_status", ["new", "in_transit", "done!"])
         );
-        assert_eq!(Priority::enum_type(), EnumType::new("prio", ["very-low", "high"]));
+        assert_eq!(
+            Priority::enum_type(),
+            EnumType::new("prio", ["very-low", "high"])
+        );
         assert_eq!(OrderStatus::InTransit.as_str(), "in_transit");
         assert_eq!(OrderStatus::from_value("done!"), Some(OrderStatus::Done));
         assert_eq!(OrderStatus::from_value("Done"), None);
@@ -267,10 +270,7 @@ mod enums {
     #[test]
     fn the_table_takes_the_values_from_the_enum() {
         let t = Order::table();
-        assert_eq!(
-            t.columns[1].ty,
-            LogicalType::Enum(OrderStatus::enum_type())
-        );
+        assert_eq!(t.columns[1].ty, LogicalType::Enum(OrderStatus::enum_type()));
         assert_eq!(
             t.columns[1].default,
             Some(schema_runtime::DefaultValue::Str("in_transit".into()))

@@ -36,7 +36,10 @@ pub struct Ticket {
 
 /// V1 with a value between two others and one at the end.
 fn v2() -> String {
-    V1.replace("    InProgress,\n    Closed,", "    InProgress,\n    Blocked,\n    Closed,\n    Archived,")
+    V1.replace(
+        "    InProgress,\n    Closed,",
+        "    InProgress,\n    Blocked,\n    Closed,\n    Archived,",
+    )
 }
 
 fn execute(url: &str, sql: &str) {
@@ -119,7 +122,10 @@ fn enum_columns_on_sqlite() {
         initial.contains(r#"CONSTRAINT "ck_tickets_status_values" CHECK ("status" IN ('open', 'in_progress', 'closed'))"#),
         "{initial}"
     );
-    assert!(initial.contains(r#"("priority" IN ('LOW', 'HIGH'))"#), "{initial}");
+    assert!(
+        initial.contains(r#"("priority" IN ('LOW', 'HIGH'))"#),
+        "{initial}"
+    );
     assert_eq!(
         p.sqlite("SELECT count(*) FROM sqlite_master WHERE name = 'tickets'"),
         "0"
@@ -137,7 +143,8 @@ fn enum_columns_on_postgres() {
                  WHERE t.typtype = 'e' AND n.nspname = 'public'";
     let (initial, added) = life_cycle(&p, &db.url, &|sql| execute(&db.url, sql));
     assert!(
-        initial.contains("CREATE TYPE \"ticket_status\" AS ENUM ('open', 'in_progress', 'closed');"),
+        initial
+            .contains("CREATE TYPE \"ticket_status\" AS ENUM ('open', 'in_progress', 'closed');"),
         "{initial}"
     );
     assert!(added.contains("transaction: false"), "{added}");
@@ -151,7 +158,10 @@ fn enum_columns_on_postgres() {
     );
     assert_eq!(psql(&db.url, types), "");
     assert_eq!(
-        psql(&db.url, "SELECT count(*) FROM pg_class WHERE relname = 'tickets'"),
+        psql(
+            &db.url,
+            "SELECT count(*) FROM pg_class WHERE relname = 'tickets'"
+        ),
         "0"
     );
 }
@@ -167,5 +177,10 @@ fn enum_columns_on_mariadb() {
         initial.contains("`status` ENUM('open', 'in_progress', 'closed') NOT NULL DEFAULT 'open'"),
         "{initial}"
     );
-    assert!(added.contains("MODIFY COLUMN `status` ENUM('open', 'in_progress', 'blocked', 'closed', 'archived')"), "{added}");
+    assert!(
+        added.contains(
+            "MODIFY COLUMN `status` ENUM('open', 'in_progress', 'blocked', 'closed', 'archived')"
+        ),
+        "{added}"
+    );
 }

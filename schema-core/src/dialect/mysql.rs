@@ -7,8 +7,10 @@ use super::clauses::{
     backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, index_keys,
     null_and_default, unique_clause, Line,
 };
+use super::{
+    enum_values_sql, parse_enum_values, DeclaredType, Dialect, DialectImpl, RenderOptions,
+};
 use super::{is_current_timestamp, is_default_literal, uniques_to_indexes, IndexSupport};
-use super::{enum_values_sql, parse_enum_values, DeclaredType, Dialect, DialectImpl, RenderOptions};
 use crate::model::{Column, EnumType, Index, LogicalType, ReferentialAction, Table};
 use crate::naming;
 use crate::ops::{ConstraintKind, Op};

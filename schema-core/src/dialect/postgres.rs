@@ -305,7 +305,10 @@ fn alter_enum(old: &EnumType, new: &EnumType, uses: &[EnumUse], separate: bool) 
             let (place, at) = match (prev, have.first()) {
                 (Some(p), _) if have.last() == Some(&p) => (String::new(), have.len()),
                 (Some(p), _) => {
-                    let at = have.iter().position(|h| *h == p).map_or(have.len(), |k| k + 1);
+                    let at = have
+                        .iter()
+                        .position(|h| *h == p)
+                        .map_or(have.len(), |k| k + 1);
                     (format!(" AFTER {}", D.quote_str(p)), at)
                 }
                 (None, Some(first)) => (format!(" BEFORE {}", D.quote_str(first)), 0),

@@ -56,7 +56,11 @@ fn build(cx: &Ctxt, input: &DeriveInput) -> ModelEnumDef {
     let mut rename_all = None::<String>;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("model")) {
         let parsed = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
             match key.as_str() {
                 "name" => {
                     let lit: LitStr = meta.value()?.parse()?;
@@ -99,12 +103,18 @@ fn build(cx: &Ctxt, input: &DeriveInput) -> ModelEnumDef {
         }
     }
     let mut def = ModelEnumDef {
-        ty: EnumType::new(name.unwrap_or_else(|| snake_case(&rust_name)), Vec::<String>::new()),
+        ty: EnumType::new(
+            name.unwrap_or_else(|| snake_case(&rust_name)),
+            Vec::<String>::new(),
+        ),
         rust_name,
         variants: Vec::new(),
     };
     if !input.generics.params.is_empty() {
-        cx.error_spanned_by(&input.generics, "#[derive(ModelEnum)] does not support generics");
+        cx.error_spanned_by(
+            &input.generics,
+            "#[derive(ModelEnum)] does not support generics",
+        );
     }
     let Data::Enum(data) = &input.data else {
         cx.error_spanned_by(
@@ -156,7 +166,10 @@ fn build(cx: &Ctxt, input: &DeriveInput) -> ModelEnumDef {
         let ident_name = v.ident.unraw().to_string();
         let (value, tokens) = value.unwrap_or_else(|| {
             let style = rename_all.as_deref().unwrap_or("snake_case");
-            (rename_variant(&ident_name, style), v.ident.to_token_stream())
+            (
+                rename_variant(&ident_name, style),
+                v.ident.to_token_stream(),
+            )
         });
         if let Some(first) = seen.get(&value) {
             cx.error_spanned_by(
@@ -315,7 +328,10 @@ mod tests {
             enum OrderStatus { New, InTransit, #[model(rename = "done!")] Done }
         };
         let def = parse_model_enum(&input).unwrap();
-        assert_eq!(def.ty, EnumType::new("order_status", ["new", "in_transit", "done!"]));
+        assert_eq!(
+            def.ty,
+            EnumType::new("order_status", ["new", "in_transit", "done!"])
+        );
     }
 
     #[test]
@@ -357,15 +373,27 @@ mod tests {
         let mut table = parsed.table.clone();
         let err = resolve_enum_fields(&mut table, &parsed.enum_fields, &enums).unwrap_err();
         let messages: Vec<String> = err.into_iter().map(|e| e.to_string()).collect();
-        assert!(messages[0].contains("`x` is not a value of `S`"), "{messages:?}");
-        assert!(messages[1].contains("unknown type `Unknown`"), "{messages:?}");
-        enums.insert("Unknown".to_string(), vec![EnumType::new("u", ["a"]), EnumType::new("u2", ["b"])]);
+        assert!(
+            messages[0].contains("`x` is not a value of `S`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("unknown type `Unknown`"),
+            "{messages:?}"
+        );
+        enums.insert(
+            "Unknown".to_string(),
+            vec![EnumType::new("u", ["a"]), EnumType::new("u2", ["b"])],
+        );
         let mut table = parsed.table.clone();
         let err = resolve_enum_fields(&mut table, &parsed.enum_fields[1..], &enums).unwrap_err();
         assert!(err.to_string().contains("ambiguous type `Unknown`"));
         enums.insert("Unknown".to_string(), vec![EnumType::new("u", ["a"])]);
         let mut table = parsed.table;
         resolve_enum_fields(&mut table, &parsed.enum_fields[1..], &enums).unwrap();
-        assert_eq!(table.columns[2].ty, LogicalType::Enum(EnumType::new("u", ["a"])));
+        assert_eq!(
+            table.columns[2].ty,
+            LogicalType::Enum(EnumType::new("u", ["a"]))
+        );
     }
 }

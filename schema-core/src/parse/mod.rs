@@ -30,8 +30,8 @@ mod tokens;
 mod types;
 
 pub use enum_def::{parse_model_enum, resolve_enum_fields, EnumField, ModelEnumDef};
-pub use tokens::{table_to_tokens, table_to_tokens_with};
 pub(crate) use table::snake_case;
+pub use tokens::{table_to_tokens, table_to_tokens_with};
 
 use crate::model::Table;
 

@@ -710,7 +710,10 @@ fn a_renamed_column_follows_into_include_and_predicate() {
 }
 
 fn ticket_status(values: &[&str]) -> T {
-    T::Enum(schema_core::EnumType::new("ticket_status", values.iter().copied()))
+    T::Enum(schema_core::EnumType::new(
+        "ticket_status",
+        values.iter().copied(),
+    ))
 }
 
 fn tickets() -> schema_core::Table {
@@ -733,7 +736,9 @@ fn enum_column_added() {
     run_case(
         "enum_column_added",
         schema(vec![tickets()]),
-        schema(vec![tickets().null("status", ticket_status(&["open", "it's closed"]))]),
+        schema(vec![
+            tickets().null("status", ticket_status(&["open", "it's closed"]))
+        ]),
     );
 }
 
@@ -773,7 +778,9 @@ fn enum_value_removed() {
 fn enum_column_dropped_with_its_type() {
     run_case(
         "enum_column_dropped_with_its_type",
-        schema(vec![tickets().col("status", ticket_status(&["open", "closed"]))]),
+        schema(vec![
+            tickets().col("status", ticket_status(&["open", "closed"]))
+        ]),
         schema(vec![tickets()]),
     );
 }
@@ -783,6 +790,8 @@ fn text_column_becomes_enum() {
     run_case(
         "text_column_becomes_enum",
         schema(vec![tickets().col("status", T::Text)]),
-        schema(vec![tickets().col("status", ticket_status(&["open", "closed"]))]),
+        schema(vec![
+            tickets().col("status", ticket_status(&["open", "closed"]))
+        ]),
     );
 }

@@ -39,9 +39,9 @@ use diesel::sql_types::{Array, Bool, Int4, Int8, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
-    Check, Column, DefaultValue, EnumType, ForeignKey, Index, KeyGeneration, KeyOptions, LogicalType,
-    NullsOrder, PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled,
-    UnmodelledKind, Use,
+    Check, Column, DefaultValue, EnumType, ForeignKey, Index, KeyGeneration, KeyOptions,
+    LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint,
+    Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::PgConnection;
