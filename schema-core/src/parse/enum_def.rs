@@ -14,8 +14,8 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr, Type};
 
+use super::case::{rename_variant, snake_case, RENAME_ALL};
 use super::ctxt::Ctxt;
-use super::table::snake_case;
 use crate::model::{DefaultValue, EnumType, LogicalType, Table};
 
 /// A fieldless enum with `#[derive(ModelEnum)]`, parsed.
@@ -28,18 +28,6 @@ pub struct ModelEnumDef {
     /// Each variant with its value, in declaration order.
     pub variants: Vec<(Ident, String)>,
 }
-
-/// The spellings `rename_all` accepts (serde's).
-const RENAME_ALL: &[&str] = &[
-    "lowercase",
-    "UPPERCASE",
-    "PascalCase",
-    "camelCase",
-    "snake_case",
-    "SCREAMING_SNAKE_CASE",
-    "kebab-case",
-    "SCREAMING-KEBAB-CASE",
-];
 
 /// Parses a `#[derive(ModelEnum)]` enum. On failure the error holds every
 /// mistake found, each spanned on the offending token.
@@ -189,34 +177,6 @@ fn build(cx: &Ctxt, input: &DeriveInput) -> ModelEnumDef {
     def
 }
 
-/// A variant's name in a `rename_all` style (one of [`RENAME_ALL`]).
-fn rename_variant(ident: &str, style: &str) -> String {
-    let snake = snake_case(ident);
-    let words = snake.split('_').filter(|w| !w.is_empty());
-    let capitalise = |w: &str| {
-        let mut c = w.chars();
-        c.next()
-            .map(|f| f.to_uppercase().chain(c).collect::<String>())
-            .unwrap_or_default()
-    };
-    match style {
-        "lowercase" => ident.to_lowercase(),
-        "UPPERCASE" => ident.to_uppercase(),
-        "PascalCase" => words.map(capitalise).collect(),
-        "camelCase" => {
-            let pascal: String = words.map(capitalise).collect();
-            let mut c = pascal.chars();
-            c.next()
-                .map(|f| f.to_lowercase().chain(c).collect())
-                .unwrap_or_default()
-        }
-        "SCREAMING_SNAKE_CASE" => snake.to_uppercase(),
-        "kebab-case" => snake.replace('_', "-"),
-        "SCREAMING-KEBAB-CASE" => snake.replace('_', "-").to_uppercase(),
-        _ => snake,
-    }
-}
-
 /// A model field whose type is not a known scalar: taken for a
 /// `#[derive(ModelEnum)]` enum, whose values the caller supplies.
 #[derive(Debug, Clone)]
@@ -342,9 +302,6 @@ mod tests {
         };
         let def = parse_model_enum(&input).unwrap();
         assert_eq!(def.ty, EnumType::new("state", ["IN-TRANSIT", "DONE"]));
-        assert_eq!(rename_variant("InTransit", "camelCase"), "inTransit");
-        assert_eq!(rename_variant("InTransit", "PascalCase"), "InTransit");
-        assert_eq!(rename_variant("InTransit", "lowercase"), "intransit");
     }
 
     #[test]

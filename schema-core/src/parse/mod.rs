@@ -23,14 +23,15 @@
 //! ```
 
 mod attr;
+mod case;
 mod ctxt;
 mod enum_def;
 mod table;
 mod tokens;
 mod types;
 
+pub(crate) use case::snake_case;
 pub use enum_def::{parse_model_enum, resolve_enum_fields, EnumField, ModelEnumDef};
-pub(crate) use table::snake_case;
 pub use tokens::{table_to_tokens, table_to_tokens_with};
 
 use crate::model::Table;

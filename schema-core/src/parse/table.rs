@@ -10,6 +10,7 @@ use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, FieldsNamed, Ident, LitStr, Type};
 
 use super::attr::{Attr, ContainerAttrs, FieldAttrs, IndexAttr};
+use super::case::snake_case;
 use super::ctxt::Ctxt;
 use super::enum_def::EnumField;
 use super::types::{self, RustType};
@@ -102,33 +103,6 @@ fn enum_fields(fields: &[FieldInfo]) -> Vec<EnumField> {
             })
         })
         .collect()
-}
-
-/// `UserProfile` → `user_profile`; `HTTPRequest` → `http_request`.
-pub(crate) fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = match prev {
-                Some(p) if p != '_' => {
-                    p.is_lowercase()
-                        || p.is_ascii_digit()
-                        || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
-                }
-                _ => false,
-            };
-            if boundary {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn generics_ok(cx: &Ctxt, input: &DeriveInput) -> bool {
@@ -918,19 +892,4 @@ fn checks(cx: &Ctxt, table: &str, container: &ContainerAttrs) -> Vec<Check> {
         });
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_splits_words() {
-        assert_eq!(snake_case("User"), "user");
-        assert_eq!(snake_case("UserProfile"), "user_profile");
-        assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(snake_case("OrderItem2"), "order_item2");
-        assert_eq!(snake_case("Api2Key"), "api2_key");
-        assert_eq!(snake_case("already_snake"), "already_snake");
-    }
 }
