@@ -241,6 +241,8 @@ mod enums {
         High,
     }
 
+    // Only the derived table is looked at.
+    #[allow(dead_code)]
     #[derive(Model)]
     pub struct Order {
         pub id: i64,
