@@ -644,7 +644,10 @@ pub fn created_tables(ops: &[Op]) -> std::collections::BTreeSet<&str> {
 /// whose writers a lock blocks).
 pub fn changes_existing_tables(ops: &[Op]) -> bool {
     let created = created_tables(ops);
-    ops.iter().any(|op| !created.contains(op.table()))
+    ops.iter()
+        // Creating or dropping a type locks no table.
+        .filter(|op| !matches!(op, Op::CreateEnum(_) | Op::DropEnum(_)))
+        .any(|op| !created.contains(op.table()))
 }
 
 /// Whether changing a column from `old` to `new` can lose data or fail:
