@@ -1,12 +1,14 @@
 //! Static model discovery: from each target's root file follow `mod`
-//! declarations, find every struct deriving `Model`, and parse it with the very
-//! function the derive macro uses.
+//! declarations, find every struct deriving `Model` and every enum deriving
+//! `ModelEnum`, and parse them with the very functions the derive macros
+//! use; a model's enum fields are then resolved by the enum's name.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use schema_core::{Schema, Table};
+use schema_core::parse::EnumField;
+use schema_core::{EnumType, Schema, Table};
 
 use crate::error::{CliError, ModelError};
 use crate::output::display_path;
@@ -51,6 +53,7 @@ pub fn discover_roots(roots: &[PathBuf]) -> Result<Discovery, CliError> {
     for root in roots {
         walker.file(root, true)?;
     }
+    walker.resolve_enums();
     let mut by_table: BTreeMap<String, Vec<&FoundModel>> = BTreeMap::new();
     for m in &walker.found {
         by_table.entry(m.table.name.clone()).or_default().push(m);
@@ -85,11 +88,60 @@ pub fn discover_roots(roots: &[PathBuf]) -> Result<Discovery, CliError> {
 #[derive(Default)]
 struct Walker {
     found: Vec<FoundModel>,
+    /// The enum fields of each model in `found` (same index).
+    enum_fields: Vec<Vec<EnumField>>,
+    /// Every `#[derive(ModelEnum)]` enum: its file and line, and its type.
+    enums: Vec<(PathBuf, usize, String, EnumType)>,
     errors: Vec<ModelError>,
     seen: Vec<PathBuf>,
 }
 
 impl Walker {
+    /// Fills in the values of every model's enum fields; two enums with one
+    /// SQL name must agree on the values, since they are one type.
+    fn resolve_enums(&mut self) {
+        let mut by_rust: BTreeMap<String, Vec<EnumType>> = BTreeMap::new();
+        let mut by_sql: BTreeMap<&str, &(PathBuf, usize, String, EnumType)> = BTreeMap::new();
+        for e in &self.enums {
+            by_rust.entry(e.2.clone()).or_default().push(e.3.clone());
+            match by_sql.get(e.3.name.as_str()) {
+                Some(first) if first.3.values != e.3.values => self.errors.push(ModelError {
+                    file: e.0.clone(),
+                    line: e.1,
+                    column: 1,
+                    message: format!(
+                        "enums {} and {} ({}:{}) both have the SQL type name `{}` but different \
+                         values; give one another #[model(name = \"...\")]",
+                        e.2,
+                        first.2,
+                        display_path(&first.0),
+                        first.1,
+                        e.3.name
+                    ),
+                }),
+                Some(_) => {}
+                None => {
+                    by_sql.insert(&e.3.name, e);
+                }
+            }
+        }
+        for (model, fields) in self.found.iter_mut().zip(&self.enum_fields) {
+            if let Err(e) =
+                schema_core::parse::resolve_enum_fields(&mut model.table, fields, &by_rust)
+            {
+                for err in e {
+                    let start = err.span().start();
+                    self.errors.push(ModelError {
+                        file: model.file.clone(),
+                        line: start.line,
+                        column: start.column + 1,
+                        message: err.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
     /// Parses one file; `mod_rs` says whether its child modules live in its
     /// own directory (crate roots and `mod.rs`) or in a directory named
     /// after it.
@@ -129,12 +181,30 @@ impl Walker {
                 syn::Item::Struct(s) if derives_model(&s.attrs) => {
                     let input: syn::DeriveInput = s.clone().into();
                     let line = s.ident.span().start().line;
-                    match schema_core::parse::parse_model(&input) {
-                        Ok(table) => self.found.push(FoundModel {
-                            file: path.to_path_buf(),
-                            line,
-                            table,
-                        }),
+                    match schema_core::parse::parse_model_parts(&input) {
+                        Ok(parsed) => {
+                            self.found.push(FoundModel {
+                                file: path.to_path_buf(),
+                                line,
+                                table: parsed.table,
+                            });
+                            self.enum_fields.push(parsed.enum_fields);
+                        }
+                        Err(e) => {
+                            for err in e {
+                                self.push_error(path, &err, "");
+                            }
+                        }
+                    }
+                }
+                syn::Item::Enum(e) if derives(&e.attrs, "ModelEnum") => {
+                    let input: syn::DeriveInput = e.clone().into();
+                    let line = e.ident.span().start().line;
+                    match schema_core::parse::parse_model_enum(&input) {
+                        Ok(def) => {
+                            self.enums
+                                .push((path.to_path_buf(), line, def.rust_name, def.ty))
+                        }
                         Err(e) => {
                             for err in e {
                                 self.push_error(path, &err, "");
@@ -197,6 +267,11 @@ impl Walker {
 
 /// Whether a `#[derive(...)]` list contains a path ending in `Model`.
 fn derives_model(attrs: &[syn::Attribute]) -> bool {
+    derives(attrs, "Model")
+}
+
+/// Whether a `#[derive(...)]` list contains a path ending in `name`.
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("derive")
             && a.parse_args_with(
@@ -205,7 +280,7 @@ fn derives_model(attrs: &[syn::Attribute]) -> bool {
             .map(|paths| {
                 paths
                     .iter()
-                    .any(|p| p.segments.last().is_some_and(|s| s.ident == "Model"))
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
             })
             .unwrap_or(false)
     })
@@ -291,6 +366,36 @@ mod tests {
         assert!(err.contains("two models map to table `t`"), "{err}");
         assert!(err.contains("main.rs:6"), "{err}");
         assert!(err.contains("main.rs:3"), "{err}");
+    }
+
+    #[test]
+    fn enum_fields_resolve_across_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = write(
+            tmp.path(),
+            "src/lib.rs",
+            "mod kinds;\n#[derive(Model)]\nstruct A { id: i64, kind: kinds::Kind, other: Option<Kind> }\n",
+        );
+        write(
+            tmp.path(),
+            "src/kinds.rs",
+            "#[derive(ModelEnum)]\n#[model(name = \"k\")]\npub enum Kind { Big, SmallOne }\n",
+        );
+        let d = discover_roots(std::slice::from_ref(&root)).unwrap();
+        let cols = &d.models[0].table.columns;
+        let want = schema_core::LogicalType::Enum(EnumType::new("k", ["big", "small_one"]));
+        assert_eq!(cols[1].ty, want);
+        assert_eq!(cols[2].ty, want);
+
+        write(
+            tmp.path(),
+            "src/lib.rs",
+            "mod kinds;\n#[derive(Model)]\nstruct A { id: i64, kind: Missing }\n#[derive(ModelEnum)]\nenum Other { X }\n#[derive(ModelEnum)]\n#[model(name = \"k\")]\nenum K2 { Y }\n",
+        );
+        let err = discover_roots(&[root]).unwrap_err().to_string();
+        assert!(err.contains("lib.rs:3:"), "{err}");
+        assert!(err.contains("unknown type `Missing`"), "{err}");
+        assert!(err.contains("both have the SQL type name `k`"), "{err}");
     }
 
     #[test]

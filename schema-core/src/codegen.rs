@@ -33,7 +33,7 @@
 //! assert!(out.not_modelled.is_empty());
 //! ```
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use proc_macro2::TokenStream;
@@ -42,7 +42,7 @@ use quote::{format_ident, quote};
 use crate::dialect::Dialect;
 use crate::diff::diff;
 use crate::model::{
-    Column, DefaultValue, KeyOptions, LogicalType, ReferentialAction, Schema, Table,
+    Column, DefaultValue, EnumType, KeyOptions, LogicalType, ReferentialAction, Schema, Table,
 };
 use crate::naming;
 
@@ -96,7 +96,8 @@ const TAKEN_TYPE_NAMES: &[&str] = &["Model", "Option", "String", "Vec", "Some", 
 /// result against the model parser on `dialect`.
 pub fn generate_models(schema: &Schema, dialect: Dialect) -> GeneratedModels {
     let mut not_modelled = Vec::new();
-    let mut items = Vec::new();
+    let enums = enum_names(schema);
+    let mut items: Vec<TokenStream> = enums.values().map(enum_item).collect();
     let mut tables = Vec::new();
     let mut struct_names = BTreeSet::new();
     for table in &schema.tables {
@@ -116,8 +117,8 @@ pub fn generate_models(schema: &Schema, dialect: Dialect) -> GeneratedModels {
         }
         let ident = unique_name(struct_name(&table.name), &mut struct_names);
         let mut notes = Vec::new();
-        let item = table_struct(table, &ident, dialect, &mut notes);
-        notes.extend(verify(table, &item, dialect, &notes));
+        let item = table_struct(table, &ident, dialect, &enums, &mut notes);
+        notes.extend(verify(table, &item, dialect, &enums, &notes));
         not_modelled.extend(notes.into_iter().map(|detail| NotModelled {
             table: table.name.clone(),
             detail,
@@ -134,9 +135,18 @@ pub fn generate_models(schema: &Schema, dialect: Dialect) -> GeneratedModels {
             ),
         });
     }
+    let uses = if enums.is_empty() {
+        quote!(
+            use schema_runtime::Model;
+        )
+    } else {
+        quote!(
+            use schema_runtime::{Model, ModelEnum};
+        )
+    };
     let file = quote! {
         //! Models of the database's tables, written by `cargo schema pull`.
-        use schema_runtime::Model;
+        #uses
         #(#items)*
     };
     let source = match syn::parse2::<syn::File>(file.clone()) {
@@ -168,10 +178,26 @@ fn space_items(source: &str) -> String {
 /// Parses the generated struct with the model parser and diffs it with the
 /// live table; every operation left over becomes a note, unless a reason
 /// recorded while generating already explains the table's differences.
-fn verify(live: &Table, item: &TokenStream, dialect: Dialect, notes: &[String]) -> Vec<String> {
+fn verify(
+    live: &Table,
+    item: &TokenStream,
+    dialect: Dialect,
+    enums: &EnumNames,
+    notes: &[String],
+) -> Vec<String> {
+    let by_rust: BTreeMap<String, Vec<EnumType>> = enums
+        .values()
+        .map(|(rust, ty)| (rust.clone(), vec![ty.clone()]))
+        .collect();
     let parsed = syn::parse2::<syn::DeriveInput>(item.clone())
         .map_err(|e| e.to_string())
-        .and_then(|input| crate::parse::parse_model(&input).map_err(|e| e.to_string()));
+        .and_then(|input| {
+            let parts = crate::parse::parse_model_parts(&input).map_err(|e| e.to_string())?;
+            let mut table = parts.table;
+            crate::parse::resolve_enum_fields(&mut table, &parts.enum_fields, &by_rust)
+                .map_err(|e| e.to_string())?;
+            Ok(table)
+        });
     let model = match parsed {
         Ok(model) => model,
         Err(e) => {
@@ -197,9 +223,75 @@ fn verify(live: &Table, item: &TokenStream, dialect: Dialect, notes: &[String]) 
     vec![format!("{prefix}: {}", summary.join("; "))]
 }
 
+/// The enum types of a schema's columns: key (see [`enum_key`]) → the Rust
+/// enum's name and its type (named by the key).
+type EnumNames = BTreeMap<String, (String, EnumType)>;
+
+/// The SQL name of a column's enum type, or `<table>_<column>` for one the
+/// database does not name (MySQL).
+fn enum_key(table: &str, column: &str, e: &EnumType) -> String {
+    if e.name.is_empty() {
+        format!("{table}_{column}")
+    } else {
+        e.name.clone()
+    }
+}
+
+/// One Rust enum per enum type the columns use, named apart from the
+/// structs.
+fn enum_names(schema: &Schema) -> EnumNames {
+    let structs: BTreeSet<String> = schema.tables.iter().map(|t| struct_name(&t.name)).collect();
+    let mut out = EnumNames::new();
+    for t in &schema.tables {
+        for c in &t.columns {
+            if let LogicalType::Enum(e) = &c.ty {
+                let key = enum_key(&t.name, &c.name, e);
+                let mut rust = struct_name(&key);
+                if structs.contains(&rust) {
+                    rust.push_str("Type");
+                }
+                let ty = EnumType::new(key.clone(), e.values.iter().cloned());
+                out.entry(key).or_insert((rust, ty));
+            }
+        }
+    }
+    out
+}
+
+/// `#[derive(ModelEnum)] pub enum Status { ... }`, with `name` and
+/// `rename` where the defaults would spell them otherwise.
+fn enum_item((rust, ty): &(String, EnumType)) -> TokenStream {
+    let ident = format_ident!("{}", rust);
+    let name = (crate::parse::snake_case(rust) != ty.name).then(|| {
+        let n = &ty.name;
+        quote!(#[model(name = #n)])
+    });
+    let mut taken = BTreeSet::new();
+    let variants = ty.values.iter().map(|v| {
+        let variant = unique_name(struct_name(v), &mut taken);
+        let ident = format_ident!("{}", variant);
+        let rename =
+            (crate::parse::snake_case(&variant) != *v).then(|| quote!(#[model(rename = #v)]));
+        quote!(#rename #ident)
+    });
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ModelEnum)]
+        #name
+        pub enum #ident {
+            #(#variants),*
+        }
+    }
+}
+
 /// The struct for one table; reasons for anything it cannot express go to
 /// `notes`.
-fn table_struct(table: &Table, ident: &str, d: Dialect, notes: &mut Vec<String>) -> TokenStream {
+fn table_struct(
+    table: &Table,
+    ident: &str,
+    d: Dialect,
+    enums: &EnumNames,
+    notes: &mut Vec<String>,
+) -> TokenStream {
     let fields = field_names(table);
     let field_of = |col: &str| -> Option<&str> {
         fields
@@ -243,7 +335,7 @@ fn table_struct(table: &Table, ident: &str, d: Dialect, notes: &mut Vec<String>)
     let body = ordered_columns(table).into_iter().map(|col| {
         let field = field_of(&col.name).expect("every column has a field");
         let attrs = column_attrs(table, d, col, field, &references, &field_indexes);
-        let ty = rust_type(col);
+        let ty = rust_type(col, &table.name, enums);
         let ident = field_ident(field);
         let attrs = (!attrs.is_empty()).then(|| quote!(#[model(#(#attrs),*)]));
         quote! {
@@ -693,9 +785,14 @@ fn literal_candidates(sql: &str, ty: &LogicalType) -> Vec<DefaultValue> {
                 .filter(|s| s.chars().count() <= *n as usize)
                 .map(DefaultValue::Str),
         ),
-        T::Text | T::Date | T::Time | T::Timestamp | T::TimestampTz | T::Uuid | T::Json => {
-            out.extend(string.map(DefaultValue::Str))
-        }
+        T::Text
+        | T::Date
+        | T::Time
+        | T::Timestamp
+        | T::TimestampTz
+        | T::Uuid
+        | T::Json
+        | T::Enum(_) => out.extend(string.map(DefaultValue::Str)),
         T::Custom(_) => {
             out.extend(int.map(DefaultValue::Int));
             out.extend(string.map(DefaultValue::Str));
@@ -750,8 +847,16 @@ fn literal_tokens(default: &DefaultValue) -> TokenStream {
 }
 
 /// The field's Rust type; `Option<...>` when the column is nullable.
-fn rust_type(col: &Column) -> TokenStream {
+fn rust_type(col: &Column, table: &str, enums: &EnumNames) -> TokenStream {
     let inner = match &col.ty {
+        LogicalType::Enum(e) => {
+            let rust = enums
+                .get(&enum_key(table, &col.name, e))
+                .map(|(rust, _)| rust.clone())
+                .unwrap_or_else(|| struct_name(&e.name));
+            let ident = format_ident!("{}", rust);
+            quote!(#ident)
+        }
         LogicalType::Boolean => quote!(bool),
         LogicalType::SmallInt => quote!(i16),
         LogicalType::Integer => quote!(i32),
@@ -925,8 +1030,18 @@ mod tests {
     use proptest::prelude::*;
 
     /// Every struct of `source`, parsed with the derive's parser.
+    /// The models of a generated file, their enum fields resolved against
+    /// its enums as the CLI's discovery does.
     fn parse_source(source: &str) -> Schema {
         let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{e}\n{source}"));
+        let mut enums: BTreeMap<String, Vec<EnumType>> = BTreeMap::new();
+        for item in &file.items {
+            if let syn::Item::Enum(e) = item {
+                let def = crate::parse::parse_model_enum(&syn::DeriveInput::from(e.clone()))
+                    .unwrap_or_else(|e| panic!("{e}\n{source}"));
+                enums.entry(def.rust_name).or_default().push(def.ty);
+            }
+        }
         let tables = file
             .items
             .into_iter()
@@ -935,7 +1050,12 @@ mod tests {
                 _ => None,
             })
             .map(|input| {
-                crate::parse::parse_model(&input).unwrap_or_else(|e| panic!("{e}\n{source}"))
+                let parts = crate::parse::parse_model_parts(&input)
+                    .unwrap_or_else(|e| panic!("{e}\n{source}"));
+                let mut table = parts.table;
+                crate::parse::resolve_enum_fields(&mut table, &parts.enum_fields, &enums)
+                    .unwrap_or_else(|e| panic!("{e}\n{source}"));
+                table
             })
             .collect();
         Schema::new(tables)
@@ -1335,6 +1455,54 @@ mod tests {
         assert!(has("so `cargo schema check` will report"), "{text:#?}");
         assert_eq!(out.tables, ["parent"]);
         assert!(!out.source.contains("struct Log"));
+    }
+
+    #[test]
+    fn enum_columns_get_a_model_enum() {
+        let status = EnumType::new("ticket_status", ["open", "In Progress", "done"]);
+        for d in Dialect::ALL {
+            // What introspection reports: a named type on PostgreSQL, an
+            // unnamed `ENUM(...)` on MySQL (SQLite has text and a check).
+            let (ty, default) = match d {
+                Dialect::Mysql => (EnumType::new("", status.values.iter().cloned()), "'open'"),
+                _ => (status.clone(), "'open'::ticket_status"),
+            };
+            let table = |name: &str| Table {
+                name: name.into(),
+                columns: vec![
+                    col("id", LogicalType::BigInt),
+                    with_default(col("status", LogicalType::Enum(ty.clone())), default),
+                ],
+                primary_key: pk(name, d, &["id"]),
+                ..Table::default()
+            };
+            if d == Dialect::Sqlite {
+                continue;
+            }
+            let live =
+                d.normalize_schema(&Schema::new(vec![table("tickets"), table("ticket_status")]));
+            let source = assert_round_trip(&live, d);
+            assert!(
+                source.contains("use schema_runtime::{Model, ModelEnum};"),
+                "{source}"
+            );
+            assert!(
+                source.contains("#[model(rename = \"In Progress\")]"),
+                "{source}"
+            );
+            assert!(source.contains("#[model(default = \"open\")]"), "{source}");
+            if d == Dialect::Postgres {
+                // Named apart from the struct of the table `ticket_status`.
+                assert!(
+                    source
+                        .contains("#[model(name = \"ticket_status\")]\npub enum TicketStatusType"),
+                    "{source}"
+                );
+                assert!(source.contains("pub status: TicketStatusType"), "{source}");
+            } else {
+                assert!(source.contains("pub enum TicketsStatus {"), "{source}");
+            }
+        }
     }
 
     #[test]

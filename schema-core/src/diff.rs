@@ -40,6 +40,10 @@
 //!     is then never without an index, which MySQL requires);
 //! 11. foreign keys added.
 //!
+//! Where the dialect names its enum types (PostgreSQL), types are created
+//! and their values changed before step 1, and types no column uses any
+//! more dropped after step 11.
+//!
 //! A foreign-key cycle among created tables is broken by creating the
 //! tables without the closing foreign keys and adding them in step 11 (and
 //! symmetrically for dropped tables), unless the dialect lets `CREATE
@@ -59,8 +63,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::dialect::{normalize_check_sql, Dialect};
-use crate::model::{Column, DefaultValue, ForeignKey, Index, Schema, Table};
-use crate::ops::{ConstraintKind, Op};
+use crate::model::{Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, Schema, Table};
+use crate::ops::{ConstraintKind, EnumUse, Op};
 use crate::renames;
 use crate::unmodelled;
 
@@ -137,6 +141,7 @@ pub fn diff(old: &Schema, new: &Schema, dialect: Dialect) -> Vec<Op> {
 /// Operations in the order they run.
 #[derive(Default)]
 struct Phases {
+    create_types: Vec<Op>,
     rename_tables: Vec<Op>,
     rename_columns: Vec<Op>,
     rename_constraints: Vec<Op>,
@@ -148,11 +153,13 @@ struct Phases {
     add_constraints: Vec<Op>,
     replaced_indexes: Vec<Op>,
     add_fks: Vec<Op>,
+    drop_types: Vec<Op>,
 }
 
 impl Phases {
     fn into_ops(self) -> Vec<Op> {
         [
+            self.create_types,
             self.rename_tables,
             self.rename_columns,
             self.rename_constraints,
@@ -164,6 +171,7 @@ impl Phases {
             self.add_constraints,
             self.replaced_indexes,
             self.add_fks,
+            self.drop_types,
         ]
         .concat()
     }
@@ -177,6 +185,9 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
     let new = d.normalize_schema(&new);
     let mut phases = Phases::default();
     let mut hints = Vec::new();
+    if d.names_enum_types() {
+        enum_types(&old, &new, &mut phases);
+    }
 
     // Tables: same name, or renamed_from an old table that no model keeps.
     let new_names: BTreeSet<&str> = new.tables.iter().map(|t| t.name.as_str()).collect();
@@ -292,6 +303,52 @@ pub fn diff_with_hints(old: &Schema, new: &Schema, dialect: Dialect) -> Diff {
         ops,
         hints,
         warnings,
+    }
+}
+
+/// The named enum types the columns of `s` use, by name, with those
+/// columns.
+fn used_enum_types(s: &Schema) -> BTreeMap<&str, (&EnumType, Vec<EnumUse>)> {
+    let mut out: BTreeMap<&str, (&EnumType, Vec<EnumUse>)> = BTreeMap::new();
+    for t in &s.tables {
+        for c in &t.columns {
+            if let LogicalType::Enum(e) = &c.ty {
+                out.entry(e.name.as_str())
+                    .or_insert((e, Vec::new()))
+                    .1
+                    .push(EnumUse {
+                        table: t.name.clone(),
+                        column: c.clone(),
+                    });
+            }
+        }
+    }
+    out
+}
+
+/// Enum types: created first (before the tables and columns using them),
+/// changed first (while every column of the type is where the database
+/// has it: old names, no table dropped yet), dropped last (after their
+/// last column). A type no column uses any more is dropped.
+fn enum_types(old: &Schema, new: &Schema, phases: &mut Phases) {
+    let (old, new) = (used_enum_types(old), used_enum_types(new));
+    for (name, (ty, _)) in &new {
+        match old.get(name) {
+            None => phases.create_types.push(Op::CreateEnum((*ty).clone())),
+            Some((was, uses)) if was.values != ty.values => {
+                phases.create_types.push(Op::AlterEnum {
+                    old: (*was).clone(),
+                    new: (*ty).clone(),
+                    uses: uses.clone(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, (ty, _)) in &old {
+        if !new.contains_key(name) {
+            phases.drop_types.push(Op::DropEnum((*ty).clone()));
+        }
     }
 }
 

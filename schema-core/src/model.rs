@@ -411,6 +411,41 @@ pub enum LogicalType {
     /// `sql_type = "..."`, or a database type with no logical equivalent;
     /// the text is used verbatim.
     Custom(String),
+    /// A Rust enum with `#[derive(ModelEnum)]`: one of a fixed list of
+    /// string values (PostgreSQL `CREATE TYPE ... AS ENUM`, MySQL `ENUM(...)`,
+    /// SQLite `TEXT` with a check).
+    Enum(EnumType),
+}
+
+/// A named, ordered list of string values: the type of an enum column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+pub struct EnumType {
+    /// The SQL type's name (PostgreSQL); empty where the database does not
+    /// name it (MySQL's `ENUM(...)` column type).
+    pub name: String,
+    /// The values in their order (PostgreSQL and MySQL sort by it).
+    pub values: Vec<String>,
+}
+
+impl EnumType {
+    /// An enum type called `name` with `values`.
+    pub fn new<S: Into<String>>(
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = S>,
+    ) -> Self {
+        EnumType {
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Whether `new` keeps every value of `self` in the same order and only
+    /// inserts values (what PostgreSQL's `ALTER TYPE ... ADD VALUE` can do).
+    pub fn only_adds_to(&self, new: &EnumType) -> bool {
+        let mut rest = new.values.iter();
+        self.values.iter().all(|v| rest.any(|n| n == v))
+    }
 }
 
 impl fmt::Display for LogicalType {
@@ -435,6 +470,15 @@ impl fmt::Display for LogicalType {
                 write!(f, "numeric({precision},{scale})")
             }
             LogicalType::Custom(s) => f.write_str(s),
+            LogicalType::Enum(e) => {
+                if e.name.is_empty() {
+                    f.write_str("enum(")?;
+                } else {
+                    write!(f, "enum {}(", e.name)?;
+                }
+                f.write_str(&e.values.join(", "))?;
+                f.write_str(")")
+            }
         }
     }
 }

@@ -5,7 +5,20 @@
 //! its type, nullability, default and comment) and the down migration can
 //! be computed from the up operations alone.
 
-use crate::model::{Check, Column, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint};
+use crate::model::{
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint,
+};
+
+/// A column of an enum type, as it is when the type changes: where an
+/// [`Op::AlterEnum`] that cannot add values in place moves the column to
+/// the new type (its default, which names the type, with it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumUse {
+    /// Table name.
+    pub table: String,
+    /// The column.
+    pub column: Column,
+}
 
 /// The kind of a named table constraint, for [`Op::RenameConstraint`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -198,6 +211,22 @@ pub enum Op {
         /// SQLite's documented procedure does.
         around: Vec<crate::model::Unmodelled>,
     },
+    /// Creates a named enum type (PostgreSQL `CREATE TYPE ... AS ENUM`),
+    /// before the tables that use it.
+    CreateEnum(EnumType),
+    /// Drops a named enum type, after the last column using it is gone.
+    DropEnum(EnumType),
+    /// Changes the values of a named enum type: added values in place
+    /// (`ALTER TYPE ... ADD VALUE`); a removal or reordering through a new
+    /// type the columns in `uses` are moved to.
+    AlterEnum {
+        /// The type as it is.
+        old: EnumType,
+        /// The type as it becomes (same name).
+        new: EnumType,
+        /// The columns of that type, as they are when the change runs.
+        uses: Vec<EnumUse>,
+    },
 }
 
 impl Op {
@@ -265,13 +294,23 @@ impl Op {
                 changes: changes.iter().rev().map(Op::inverse).collect(),
                 around,
             },
+            Op::CreateEnum(e) => Op::DropEnum(e),
+            Op::DropEnum(e) => Op::CreateEnum(e),
+            Op::AlterEnum { old, new, uses } => Op::AlterEnum {
+                old: new,
+                new: old,
+                uses,
+            },
         }
     }
 
-    /// The table the operation applies to (the new name for a rename).
+    /// The table the operation applies to (the new name for a rename; an
+    /// enum type's name for the operations on one).
     pub fn table(&self) -> &str {
         match self {
             Op::CreateTable(t) | Op::DropTable(t) => &t.name,
+            Op::CreateEnum(e) | Op::DropEnum(e) => &e.name,
+            Op::AlterEnum { new, .. } => &new.name,
             Op::RenameTable { to, .. } => to,
             Op::RebuildTable { new, .. } => &new.name,
             Op::AddColumn { table, .. }
@@ -347,6 +386,31 @@ impl Op {
                     ));
                 }
                 (!parts.is_empty()).then(|| parts.join("; "))
+            }
+            Op::AlterEnum { old, new, .. } if !old.only_adds_to(new) => {
+                let removed: Vec<&str> = old
+                    .values
+                    .iter()
+                    .filter(|v| !new.values.contains(v))
+                    .map(String::as_str)
+                    .collect();
+                Some(if removed.is_empty() {
+                    format!(
+                        "reorders the values of enum type {}: its columns are moved to a new type",
+                        old.name
+                    )
+                } else {
+                    format!(
+                        "removes {} from enum type {}: the migration fails if a row holds {}",
+                        removed.join(", "),
+                        old.name,
+                        if removed.len() == 1 {
+                            "it"
+                        } else {
+                            "one of them"
+                        }
+                    )
+                })
             }
             _ => None,
         }
@@ -443,6 +507,16 @@ impl Op {
                 Some(c) => format!("set comment on table {table}: {c:?}"),
                 None => format!("remove comment on table {table}"),
             },
+            Op::CreateEnum(e) => {
+                format!("create enum type {} ({})", e.name, e.values.join(", "))
+            }
+            Op::DropEnum(e) => format!("drop enum type {}", e.name),
+            Op::AlterEnum { old, new, .. } => format!(
+                "alter enum type {}: ({}) -> ({})",
+                new.name,
+                old.values.join(", "),
+                new.values.join(", ")
+            ),
             Op::RebuildTable { new, changes, .. } => format!(
                 "rebuild table {} ({})",
                 new.name,
@@ -570,7 +644,10 @@ pub fn created_tables(ops: &[Op]) -> std::collections::BTreeSet<&str> {
 /// whose writers a lock blocks).
 pub fn changes_existing_tables(ops: &[Op]) -> bool {
     let created = created_tables(ops);
-    ops.iter().any(|op| !created.contains(op.table()))
+    ops.iter()
+        // Creating or dropping a type locks no table.
+        .filter(|op| !matches!(op, Op::CreateEnum(_) | Op::DropEnum(_)))
+        .any(|op| !created.contains(op.table()))
 }
 
 /// Whether changing a column from `old` to `new` can lose data or fail:
@@ -609,6 +686,8 @@ pub fn is_narrowing(old: &crate::model::LogicalType, new: &crate::model::Logical
         ) => s2 < s || p2 - s2 < p - s,
         (Timestamp, TimestampTz) | (TimestampTz, Timestamp) => false,
         (Boolean, SmallInt | Integer | BigInt) => false,
+        (Enum(_), Text) => false,
+        (Enum(a), Enum(b)) => !a.only_adds_to(b),
         _ => true,
     }
 }

@@ -242,8 +242,8 @@ fn duplicate_key_is_reported_at_the_second_occurrence() {
 #[test]
 fn unsupported_type_names_the_field_and_suggests_sql_type_or_skip() {
     expect_error(
-        r#"struct T { id: i64, handle: my::Handle }"#,
-        "unsupported type `my::Handle` for field `handle`; give its SQL type with \
+        r#"struct T { id: i64, handle: my::Handle<u8> }"#,
+        "unsupported type `my::Handle<u8>` for field `handle`; give its SQL type with \
          `#[model(sql_type = \"...\")]`, or leave the field out of the table with `#[model(skip)]`",
         "my::Handle",
     );
@@ -261,6 +261,32 @@ fn unsupported_type_names_the_field_and_suggests_sql_type_or_skip() {
         r#"struct T { id: i64, n: Option<Option<i32>> }"#,
         "`Option<Option<T>>` is not supported",
         "Option<Option",
+    );
+}
+
+/// A plain path that is no known scalar is taken for a
+/// `#[derive(ModelEnum)]` enum: the derive's trait bound or the CLI's
+/// resolution reports it when it is not one.
+#[test]
+fn a_plain_unknown_type_is_an_enum_field() {
+    let input: syn::DeriveInput =
+        syn::parse_str("struct T { id: i64, handle: my::Handle }").expect("valid Rust");
+    let parsed = schema_core::parse::parse_model_parts(&input).expect("parses");
+    assert_eq!(parsed.enum_fields.len(), 1);
+    assert_eq!(parsed.enum_fields[0].rust_name(), "Handle");
+    assert_eq!(
+        parsed.table.columns[1].ty,
+        schema_core::LogicalType::Enum(schema_core::EnumType::new("handle", Vec::<String>::new()))
+    );
+    expect_error(
+        r#"struct T { id: i64, #[model(max_length = 5)] s: Status }"#,
+        "`max_length` applies only to `String` fields; `s` is `Status`, an enum",
+        "max_length",
+    );
+    expect_error(
+        r#"struct T { id: i64, #[model(default = 1)] s: Status }"#,
+        "use one of the enum's values as a string literal",
+        "1",
     );
 }
 
@@ -596,7 +622,7 @@ struct User {
     email: String,
     #[model(precision = 10)]
     balance: Decimal,
-    handle: Handle,
+    handle: Handle<u8>,
     #[model(on_delete = "cascade")]
     org_id: i64,
 }"#,
@@ -615,7 +641,7 @@ struct User {
         ("unknown model attribute `tabel`; did you mean `table`?", "tabel"),
         ("unknown model attribute `max_len`; did you mean `max_length`?", "max_len"),
         ("`precision` without `scale`: add `scale = N`, the digits after the decimal point", "precision"),
-        ("unsupported type `Handle` for field `handle`; give its SQL type with `#[model(sql_type = \"...\")]`, or leave the field out of the table with `#[model(skip)]`", "Handle"),
+        ("unsupported type `Handle<u8>` for field `handle`; give its SQL type with `#[model(sql_type = \"...\")]`, or leave the field out of the table with `#[model(skip)]`", "Handle"),
         ("`User` has no primary key: mark a field with `#[model(primary_key)]`, or name it `id`", "User"),
         ("`on_delete` needs `references = \"table.column\"` on the same field", "on_delete"),
         ("no field named `emial`; did you mean `email`?", "\"emial\""),

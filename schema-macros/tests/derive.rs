@@ -222,3 +222,62 @@ fn usable_through_the_trait() {
     assert_eq!(table_name::<user::User>(), "users");
     assert_eq!(table_name::<Generated>(), "generated");
 }
+
+mod enums {
+    use schema_runtime::{EnumType, LogicalType, Model, ModelEnum};
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, ModelEnum)]
+    pub enum OrderStatus {
+        New,
+        InTransit,
+        #[model(rename = "done!")]
+        Done,
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, ModelEnum)]
+    #[model(name = "prio", rename_all = "kebab-case")]
+    pub enum Priority {
+        VeryLow,
+        High,
+    }
+
+    // Only the derived table is looked at.
+    #[allow(dead_code)]
+    #[derive(Model)]
+    pub struct Order {
+        pub id: i64,
+        #[model(default = "in_transit")]
+        pub status: OrderStatus,
+        pub priority: Option<self::Priority>,
+    }
+
+    #[test]
+    fn the_enum_knows_its_type_and_values() {
+        assert_eq!(
+            OrderStatus::enum_type(),
+            EnumType::new("order_status", ["new", "in_transit", "done!"])
+        );
+        assert_eq!(
+            Priority::enum_type(),
+            EnumType::new("prio", ["very-low", "high"])
+        );
+        assert_eq!(OrderStatus::InTransit.as_str(), "in_transit");
+        assert_eq!(OrderStatus::from_value("done!"), Some(OrderStatus::Done));
+        assert_eq!(OrderStatus::from_value("Done"), None);
+        assert_eq!(Priority::from_value("very-low"), Some(Priority::VeryLow));
+    }
+
+    /// The table holds the values the enum's impl gives, which the parser
+    /// alone (seeing only the struct) cannot know.
+    #[test]
+    fn the_table_takes_the_values_from_the_enum() {
+        let t = Order::table();
+        assert_eq!(t.columns[1].ty, LogicalType::Enum(OrderStatus::enum_type()));
+        assert_eq!(
+            t.columns[1].default,
+            Some(schema_runtime::DefaultValue::Str("in_transit".into()))
+        );
+        assert!(t.columns[2].nullable);
+        assert_eq!(t.columns[2].ty, LogicalType::Enum(Priority::enum_type()));
+    }
+}

@@ -63,10 +63,10 @@ pub use schema_core::url::{Backend, DatabaseUrl};
 pub use version::{AppliedRevision, VersionTable, DEFAULT_VERSION_TABLE};
 
 pub use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Schema, Table, UniqueConstraint,
+    Check, Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, PrimaryKey,
+    ReferentialAction, Schema, Table, UniqueConstraint,
 };
-pub use schema_macros::{embed_migrations, Model};
+pub use schema_macros::{embed_migrations, Model, ModelEnum};
 
 /// A Rust type describing one table, implemented by `#[derive(Model)]`.
 pub trait Model {
@@ -74,9 +74,55 @@ pub trait Model {
     fn table() -> &'static Table;
 }
 
+/// A fieldless Rust enum stored as a column, implemented by
+/// `#[derive(ModelEnum)]`: the SQL type's name and values, and the
+/// conversions an application's driver code uses.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a column: it is neither a supported scalar type nor a `#[derive(ModelEnum)]` enum",
+    label = "not a column type",
+    note = "derive `schema_runtime::ModelEnum` on a fieldless enum, give the column's SQL type with `#[model(sql_type = \"...\")]`, or leave the field out of the table with `#[model(skip)]`"
+)]
+pub trait ModelEnum: Sized + 'static {
+    /// The SQL type's name (PostgreSQL `CREATE TYPE`).
+    const TYPE_NAME: &'static str;
+    /// The values, in declaration order.
+    const VALUES: &'static [&'static str];
+
+    /// The SQL type: name and values.
+    fn enum_type() -> EnumType {
+        EnumType::new(Self::TYPE_NAME, Self::VALUES.iter().copied())
+    }
+
+    /// This variant's value as stored in the database.
+    fn as_str(&self) -> &'static str;
+
+    /// The variant stored as `value`, if any.
+    fn from_value(value: &str) -> Option<Self>;
+}
+
 /// Items the derive and `embed_migrations!` expand to. Not public API.
 #[doc(hidden)]
 pub mod __private {
     pub use schema_core;
     pub use std::sync::OnceLock;
+
+    /// Whether `values` holds `value`; usable in a `const` (the derive's
+    /// check that an enum field's default is one of its values).
+    pub const fn enum_has_value(values: &[&str], value: &str) -> bool {
+        let mut i = 0;
+        while i < values.len() {
+            let (a, b) = (values[i].as_bytes(), value.as_bytes());
+            if a.len() == b.len() {
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return true;
+                }
+            }
+            i += 1;
+        }
+        false
+    }
 }

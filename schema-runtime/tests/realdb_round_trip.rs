@@ -273,7 +273,8 @@ fn sakila_on_sqlite() {
     round_trip(&mut c, SQLITE_CATALOG, 13);
 }
 
-/// A pg_dump-style Pagila: enum and domain types, `serial` keys written as
+/// A pg_dump-style Pagila: an enum type (modelled: `film.rating` uses it)
+/// and a domain type, `serial` keys written as
 /// owned sequences, a partitioned table, views, a materialized view,
 /// triggers, a function, an expression index, a generated column (and
 /// GiST and partial indexes, which models describe).
@@ -294,7 +295,6 @@ fn pagila_on_postgres() {
             ("partition payment_p2022_01 of payment", &[]),
             ("trigger last_updated on film", &[]),
             ("routine last_updated()", &["function"]),
-            ("type mpaa_rating (enum)", &[]),
             ("type year (domain over integer)", &[]),
             (
                 "index idx_customer_lower_email on customer (on expressions)",
@@ -309,6 +309,21 @@ fn pagila_on_postgres() {
         ],
     );
     reads_the_partial_index(&mut c);
+    // The enum type its column uses is part of the model, values in order.
+    let live = introspect(&mut c, &IntrospectOptions::default()).unwrap();
+    let rating = live.table("film").and_then(|t| t.column("rating")).unwrap();
+    assert_eq!(
+        rating.ty,
+        schema_core::LogicalType::Enum(schema_core::EnumType::new(
+            "mpaa_rating",
+            ["G", "PG", "PG-13", "R", "NC-17"]
+        ))
+    );
+    assert!(
+        live.unmodelled.iter().all(|u| u.name != "mpaa_rating"),
+        "{:?}",
+        live.unmodelled
+    );
     // What the warnings ask for: the views and the partitioned table go
     // first, by hand. The tables then round-trip exactly, owned sequences
     // included.

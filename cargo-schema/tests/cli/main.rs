@@ -5,6 +5,7 @@ mod support;
 mod baseline;
 mod config_fuzz;
 mod dialects;
+mod enums;
 mod flow;
 mod graph;
 mod import;

@@ -518,12 +518,21 @@ fn pull_pagila_then_check_finds_nothing_on_postgres() {
             "not modelled: payment: partitioned table payment (RANGE (payment_date))",
             "not modelled: rental_by_category: materialized view rental_by_category",
             "not modelled: film: trigger last_updated on film",
-            "not modelled: mpaa_rating: type mpaa_rating (enum)",
         ],
     );
     let source = p.read("src/models.rs");
+    // The enum type film.rating uses becomes a ModelEnum.
     assert!(
-        source.contains("#[model(sql_type = \"MPAA_RATING\", default = \"G\")]"),
+        source.contains("pub enum MpaaRating {\n    #[model(rename = \"G\")]\n    G,"),
+        "{source}"
+    );
+    assert!(
+        source.contains("#[model(rename = \"PG-13\")]\n    Pg13,")
+            || source.contains("#[model(rename = \"PG-13\")]\n    PG13,"),
+        "{source}"
+    );
+    assert!(
+        source.contains("#[model(default = \"G\")]\n    pub rating: Option<MpaaRating>"),
         "{source}"
     );
     assert!(

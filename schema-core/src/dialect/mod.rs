@@ -72,8 +72,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::{
-    Column, DefaultValue, LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table,
-    UniqueConstraint,
+    Column, DefaultValue, EnumType, LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema,
+    Table, UniqueConstraint,
 };
 use crate::naming;
 use crate::ops::{ConstraintKind, Op};
@@ -187,6 +187,18 @@ trait DialectImpl {
     /// Whether `CREATE TABLE` may declare a foreign key to a table that
     /// does not exist yet.
     fn allows_forward_foreign_keys(&self) -> bool;
+    /// How a column of an enum type is stored: a named type (PostgreSQL),
+    /// an unnamed `ENUM(...)` (MySQL), plain text (SQLite).
+    fn stored_enum(&self, e: &EnumType) -> LogicalType;
+    /// Whether enum types are objects of their own, created and dropped
+    /// apart from the columns (PostgreSQL).
+    fn names_enum_types(&self) -> bool {
+        false
+    }
+    /// A reported `ENUM('a','b')` column type (MySQL), if `declared` is one.
+    fn parse_enum(&self, _declared: &str) -> Option<EnumType> {
+        None
+    }
     /// The SQL of one operation.
     fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<clauses::Line>;
 
@@ -281,6 +293,9 @@ impl Dialect {
     /// logical equivalent becomes `Custom` with the spelling upper-cased and
     /// whitespace collapsed.
     pub fn parse_type(&self, declared: &str) -> LogicalType {
+        if let Some(e) = self.imp().parse_enum(declared) {
+            return LogicalType::Enum(e);
+        }
         let ty = DeclaredType::parse(declared);
         self.imp()
             .parse_type(&ty)
@@ -306,7 +321,17 @@ impl Dialect {
     /// canonical types are equal (`Timestamp`/`TimestampTz` on MySQL and
     /// SQLite, `Json`/`Text` on SQLite).
     pub fn canonical_type(&self, ty: &LogicalType) -> LogicalType {
+        if let LogicalType::Enum(e) = ty {
+            return self.imp().stored_enum(e);
+        }
         self.parse_type(&self.render_logical_type(ty))
+    }
+
+    /// Whether enum types are objects of their own (PostgreSQL `CREATE
+    /// TYPE`), which the differ creates, changes and drops apart from the
+    /// columns using them.
+    pub fn names_enum_types(&self) -> bool {
+        self.imp().names_enum_types()
     }
 
     /// Whether a column of type `a` and one of type `b` hold the same
@@ -795,6 +820,57 @@ impl Dialect {
     }
 }
 
+/// An enum's values as SQL string literals: `'a', 'b'`.
+pub(crate) fn enum_values_sql(d: Dialect, e: &EnumType) -> String {
+    e.values
+        .iter()
+        .map(|v| d.quote_str(v))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The values of a reported `enum('a','b')` type (MySQL's `COLUMN_TYPE`,
+/// which doubles quotes inside a value), or `None` if it is not one.
+pub(crate) fn parse_enum_values(declared: &str, backslash_escapes: bool) -> Option<Vec<String>> {
+    let t = declared.trim();
+    let (head, rest) = t.split_at_checked(5)?;
+    if !head.eq_ignore_ascii_case("enum(") {
+        return None;
+    }
+    let inner = rest.trim_end().strip_suffix(')')?;
+    let mut values = Vec::new();
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.next()? != '\'' {
+            return None;
+        }
+        let mut v = String::new();
+        loop {
+            match chars.next()? {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    v.push('\'');
+                }
+                '\'' => break,
+                '\\' if backslash_escapes => v.push(chars.next()?),
+                c => v.push(c),
+            }
+        }
+        values.push(v);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Some(values),
+            Some(',') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
 /// Turns unique constraints into unique indexes of the same name (for
 /// dialects that create or report them as indexes), except those `keep`
 /// says stay constraints.
@@ -1161,6 +1237,43 @@ mod tests {
         );
         eq(lite, DefaultValue::Str("a b".into()), "'a b'", Text);
         assert!(lite.defaults_equal(Some(&sql("NULL")), None, &Text));
+    }
+
+    #[test]
+    fn enum_types_read_back_as_they_are_written() {
+        let e = EnumType::new("ticket_status", ["open", "it's", "a,b)"]);
+        let ty = LogicalType::Enum(e.clone());
+        let my = Dialect::Mysql;
+        assert_eq!(
+            my.render_logical_type(&ty),
+            r"ENUM('open', 'it''s', 'a,b)')"
+        );
+        // MySQL reports COLUMN_TYPE without spaces, quotes doubled.
+        assert_eq!(
+            my.parse_type("enum('open','it''s','a,b)')"),
+            LogicalType::Enum(EnumType::new("", ["open", "it's", "a,b)"]))
+        );
+        assert_eq!(
+            my.canonical_type(&ty),
+            my.parse_type("enum('open','it''s','a,b)')")
+        );
+        // Not a complete value list: no enum.
+        assert!(!matches!(my.parse_type("enum('a'"), LogicalType::Enum(_)));
+        let pg = Dialect::Postgres;
+        assert_eq!(pg.render_logical_type(&ty), "\"ticket_status\"");
+        assert_eq!(pg.canonical_type(&ty), ty);
+        let more = LogicalType::Enum(EnumType::new("ticket_status", ["open"]));
+        assert!(
+            pg.stores_alike(&ty, &more),
+            "values are the type's own change"
+        );
+        assert!(!my.stores_alike(&ty, &more));
+        assert_eq!(Dialect::Sqlite.canonical_type(&ty), LogicalType::Text);
+        // PostgreSQL reports the default with a cast to the type.
+        let open = DefaultValue::Str("open".into());
+        assert!(pg.defaults_equal(Some(&sql("'open'::ticket_status")), Some(&open), &ty));
+        assert!(!pg.defaults_equal(Some(&sql("'closed'::ticket_status")), Some(&open), &ty));
+        assert!(my.defaults_equal(Some(&sql("'open'")), Some(&open), &ty));
     }
 
     /// Real changes still differ.

@@ -7,9 +7,11 @@ use super::clauses::{
     backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, index_keys,
     null_and_default, unique_clause, Line,
 };
+use super::{
+    enum_values_sql, parse_enum_values, DeclaredType, Dialect, DialectImpl, RenderOptions,
+};
 use super::{is_current_timestamp, is_default_literal, uniques_to_indexes, IndexSupport};
-use super::{DeclaredType, Dialect, DialectImpl, RenderOptions};
-use crate::model::{Column, Index, LogicalType, ReferentialAction, Table};
+use crate::model::{Column, EnumType, Index, LogicalType, ReferentialAction, Table};
 use crate::naming;
 use crate::ops::{ConstraintKind, Op};
 
@@ -177,6 +179,11 @@ impl DialectImpl for Mysql {
         if let Some(pk) = &mut t.primary_key {
             pk.name = None;
         }
+        for col in &mut t.columns {
+            if let LogicalType::Enum(e) = &col.ty {
+                col.ty = self.stored_enum(e);
+            }
+        }
         uniques_to_indexes(t, |_| false);
         add_fk_indexes(t);
     }
@@ -194,6 +201,16 @@ impl DialectImpl for Mysql {
     /// Every change has an `ALTER`.
     fn alters_in_place(&self, _op: &Op, _old: &Table) -> bool {
         true
+    }
+
+    /// The column's own `ENUM(...)`: MySQL does not name it.
+    fn stored_enum(&self, e: &EnumType) -> LogicalType {
+        LogicalType::Enum(EnumType::new("", e.values.iter().cloned()))
+    }
+
+    fn parse_enum(&self, declared: &str) -> Option<EnumType> {
+        let values = parse_enum_values(declared, self.backslash_escapes())?;
+        Some(EnumType::new("", values))
     }
 
     /// Foreign keys are checked at `CREATE TABLE`.
@@ -322,6 +339,7 @@ fn render_type(ty: &LogicalType) -> String {
         Json => "JSON".into(),
         Numeric { precision, scale } => format!("DECIMAL({precision},{scale})"),
         Custom(s) => s.clone(),
+        Enum(e) => format!("ENUM({})", enum_values_sql(D, e)),
     }
 }
 
@@ -516,5 +534,8 @@ fn render_op(op: &Op, online: bool) -> Vec<Line> {
         Op::RebuildTable { changes, .. } => {
             changes.iter().flat_map(|c| render_op(c, online)).collect()
         }
+        // An `ENUM(...)` belongs to its column; the differ makes no type
+        // operations for MySQL.
+        Op::CreateEnum(_) | Op::DropEnum(_) | Op::AlterEnum { .. } => Vec::new(),
     }
 }

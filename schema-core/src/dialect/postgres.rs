@@ -8,10 +8,12 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions, ServerVersion};
-use crate::model::{Check, ForeignKey, Index};
+use super::{
+    enum_values_sql, DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions, ServerVersion,
+};
+use crate::model::{Check, DefaultValue, EnumType, ForeignKey, Index};
 use crate::model::{Column, KeyGeneration, LogicalType, Table};
-use crate::ops::{ConstraintKind, Op};
+use crate::ops::{ConstraintKind, EnumUse, Op};
 
 const D: Dialect = Dialect::Postgres;
 
@@ -138,9 +140,27 @@ impl DialectImpl for Postgres {
         false
     }
 
+    /// A type of its own, which introspection reads back with its values.
+    fn stored_enum(&self, e: &EnumType) -> LogicalType {
+        LogicalType::Enum(e.clone())
+    }
+
+    fn names_enum_types(&self) -> bool {
+        true
+    }
+
+    /// Columns of one enum type store it alike whatever its values: a
+    /// change of values is the type's own operation.
+    fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
+        matches!((a, b), (LogicalType::Enum(a), LogicalType::Enum(b)) if a.name == b.name)
+    }
+
     /// Online, changes to an existing table take their lock-safe forms,
     /// split across migrations where a transaction would defeat them.
     fn render_op(&self, op: &Op, options: RenderOptions) -> Vec<Line> {
+        if let Op::AlterEnum { old, new, uses } = op {
+            return alter_enum(old, new, uses, options.separate);
+        }
         if options.online && options.separate {
             if let Some(lines) = lock_safe(op, options.server_version) {
                 return lines;
@@ -268,7 +288,98 @@ fn render_type(ty: &LogicalType) -> String {
         Json => "JSONB".into(),
         Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
         Custom(s) => s.clone(),
+        Enum(e) => D.quote_ident(&e.name),
     }
+}
+
+/// `CREATE TYPE "name" AS ENUM ('a', 'b')`
+fn create_enum(name: &str, e: &EnumType) -> Line {
+    Line::Stmt(format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        D.quote_ident(name),
+        enum_values_sql(D, e)
+    ))
+}
+
+/// An enum type's new values: added in place where it only gains values
+/// (`ADD VALUE`, which may not run in a transaction block before
+/// PostgreSQL 12 and whose value a transaction cannot use before it
+/// commits: with `separate`, in the migration before the main one);
+/// otherwise a new type the columns move to, text in between (the
+/// documented way, since a value cannot be removed).
+fn alter_enum(old: &EnumType, new: &EnumType, uses: &[EnumUse], separate: bool) -> Vec<Line> {
+    let q = |s: &str| D.quote_ident(s);
+    if old.only_adds_to(new) {
+        let mut have: Vec<&str> = old.values.iter().map(String::as_str).collect();
+        let mut lines = Vec::new();
+        for (i, v) in new.values.iter().enumerate() {
+            if have.contains(&v.as_str()) {
+                continue;
+            }
+            // Every earlier value of `new` is in `have` by now.
+            let prev = i.checked_sub(1).map(|j| new.values[j].as_str());
+            let (place, at) = match (prev, have.first()) {
+                (Some(p), _) if have.last() == Some(&p) => (String::new(), have.len()),
+                (Some(p), _) => {
+                    let at = have
+                        .iter()
+                        .position(|h| *h == p)
+                        .map_or(have.len(), |k| k + 1);
+                    (format!(" AFTER {}", D.quote_str(p)), at)
+                }
+                (None, Some(first)) => (format!(" BEFORE {}", D.quote_str(first)), 0),
+                (None, None) => (String::new(), 0),
+            };
+            have.insert(at, v);
+            let line = Line::Stmt(format!(
+                "ALTER TYPE {} ADD VALUE {}{place}",
+                q(&new.name),
+                D.quote_str(v)
+            ));
+            lines.push(if separate { Line::before(line) } else { line });
+        }
+        return lines;
+    }
+    let temp = D.shorten(&format!("{}_new", new.name));
+    let mut lines = vec![create_enum(&temp, new)];
+    for u in uses {
+        let alter = format!(
+            "ALTER TABLE {} ALTER COLUMN {}",
+            q(&u.table),
+            q(&u.column.name)
+        );
+        // A default names the old type and blocks the change of type; put
+        // back, it must not name the old type (which is dropped).
+        let mut column = u.column.clone();
+        if let Some(DefaultValue::Sql(sql)) = &column.default {
+            let bare = [format!("::{}", q(&old.name)), format!("::{}", old.name)]
+                .iter()
+                .find_map(|cast| sql.strip_suffix(cast.as_str()))
+                .map(str::to_string);
+            if let Some(bare) = bare {
+                column.default = Some(DefaultValue::Sql(bare));
+            }
+        }
+        let default = D.render_column_default(&column);
+        if default.is_some() {
+            lines.push(Line::Stmt(format!("{alter} DROP DEFAULT")));
+        }
+        lines.push(Line::Stmt(format!(
+            "{alter} TYPE {t} USING {}::text::{t}",
+            q(&u.column.name),
+            t = q(&temp)
+        )));
+        if let Some(d) = default {
+            lines.push(Line::Stmt(format!("{alter} SET DEFAULT {d}")));
+        }
+    }
+    lines.push(Line::Stmt(format!("DROP TYPE {}", q(&old.name))));
+    lines.push(Line::Stmt(format!(
+        "ALTER TYPE {} RENAME TO {}",
+        q(&temp),
+        q(&new.name)
+    )));
+    lines
 }
 
 /// `"id" BIGINT NOT NULL GENERATED BY DEFAULT AS IDENTITY`, or `"name" TYPE [NOT NULL] [DEFAULT x]`.
@@ -425,6 +536,9 @@ fn render_op(op: &Op) -> Vec<Line> {
         Op::CreateTable(t) => create_table(t),
         Op::DropTable(t) => stmt(format!("DROP TABLE {}", q(&t.name))),
         Op::RenameTable { from, to } => alter(from, format!("RENAME TO {}", q(to))),
+        Op::CreateEnum(e) => vec![create_enum(&e.name, e)],
+        Op::DropEnum(e) => stmt(format!("DROP TYPE {}", q(&e.name))),
+        Op::AlterEnum { old, new, uses } => alter_enum(old, new, uses, false),
         Op::AddColumn { table, column } => {
             let (mut lines, owned) = owned_sequences(table, &[column]);
             lines.extend(alter(table, format!("ADD COLUMN {}", column_def(column))));

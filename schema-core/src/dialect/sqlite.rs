@@ -9,8 +9,12 @@ use super::clauses::{
     backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
     null_and_default, primary_key_clause, unique_clause, Line,
 };
-use super::{uniques_to_indexes, DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions};
-use crate::model::{Column, LogicalType, Table, Unmodelled, UnmodelledKind};
+use super::{
+    enum_values_sql, uniques_to_indexes, DeclaredType, Dialect, DialectImpl, IndexSupport,
+    RenderOptions,
+};
+use crate::model::{Check, Column, EnumType, LogicalType, Table, Unmodelled, UnmodelledKind};
+use crate::naming;
 use crate::ops::{ConstraintKind, Op};
 
 const D: Dialect = Dialect::Sqlite;
@@ -107,6 +111,10 @@ impl DialectImpl for Sqlite {
             fk.name = None;
         }
         for col in &mut t.columns {
+            if let LogicalType::Enum(e) = &col.ty {
+                t.checks.push(enum_check(&t.name, &col.name, e));
+                col.ty = LogicalType::Text;
+            }
             col.comment = None;
             // Collations and `ON UPDATE` exist on MySQL/MariaDB only.
             col.collation = None;
@@ -129,6 +137,11 @@ impl DialectImpl for Sqlite {
     /// rebuilds the table anyway.
     fn auto_increment_must_be_key(&self) -> bool {
         false
+    }
+
+    /// Text, kept to its values by a check (see `normalize_table`).
+    fn stored_enum(&self, _e: &EnumType) -> LogicalType {
+        LogicalType::Text
     }
 
     /// Foreign keys are resolved when rows are written, not at `CREATE`.
@@ -227,6 +240,16 @@ fn render_type(ty: &LogicalType) -> String {
         Uuid => "CHAR(36)".into(),
         Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
         Custom(s) => s.clone(),
+        Enum(_) => "TEXT".into(),
+    }
+}
+
+/// The check that keeps a text column of an enum type to its values:
+/// `ck_<table>_<column>_values`, `"column" IN ('a', 'b')`.
+fn enum_check(table: &str, column: &str, e: &EnumType) -> Check {
+    Check {
+        name: naming::check(table, &format!("{column}_values")),
+        sql: format!("{} IN ({})", D.quote_ident(column), enum_values_sql(D, e)),
     }
 }
 
@@ -241,7 +264,10 @@ pub(crate) fn is_native(op: &Op, old: &Table) -> bool {
         | Op::AddIndex { .. }
         | Op::DropIndex { .. }
         | Op::RenameIndex { .. }
-        | Op::SetTableComment { .. } => true,
+        | Op::SetTableComment { .. }
+        | Op::CreateEnum(_)
+        | Op::DropEnum(_)
+        | Op::AlterEnum { .. } => true,
         // A constant, non-NULL default (or a nullable column), not a key.
         Op::AddColumn { column, .. } => {
             let constant_default = match D.render_column_default(column) {
@@ -416,6 +442,9 @@ fn render_op(op: &Op) -> Vec<Line> {
         Op::SetTableComment { table, .. } => {
             vec![Line::Comment(format!("SQLite has no table comments; nothing to do for {table}"))]
         }
+        // Enum columns are text with a check here; the differ makes no
+        // type operations for SQLite.
+        Op::CreateEnum(_) | Op::DropEnum(_) | Op::AlterEnum { .. } => Vec::new(),
         Op::RebuildTable {
             old,
             new,

@@ -23,22 +23,46 @@
 //! ```
 
 mod attr;
+mod case;
 mod ctxt;
+mod enum_def;
 mod table;
 mod tokens;
 mod types;
 
-pub use tokens::table_to_tokens;
+pub(crate) use case::snake_case;
+pub use enum_def::{parse_model_enum, resolve_enum_fields, EnumField, ModelEnumDef};
+pub use tokens::{table_to_tokens, table_to_tokens_with};
 
 use crate::model::Table;
+
+/// A parsed `#[derive(Model)]` struct: its table, and the fields taken for
+/// `#[derive(ModelEnum)]` enums, whose columns hold an [`EnumType`](crate::EnumType) without values until the caller fills them in
+/// ([`resolve_enum_fields`], or the derive's `ModelEnum::enum_type()`).
+#[derive(Debug, Clone)]
+pub struct ParsedModel {
+    /// The table.
+    pub table: Table,
+    /// The enum fields, in declaration order.
+    pub enum_fields: Vec<EnumField>,
+}
+
+/// Like [`parse_model`], also returning the enum fields.
+pub fn parse_model_parts(input: &syn::DeriveInput) -> Result<ParsedModel, syn::Error> {
+    let cx = ctxt::Ctxt::new();
+    let (table, enum_fields) = table::build(&cx, input);
+    cx.check()?;
+    Ok(ParsedModel { table, enum_fields })
+}
 
 /// Parses a `#[derive(Model)]` struct into its table.
 ///
 /// On failure the error holds every mistake found in the struct (combined
 /// with [`syn::Error::combine`]), each spanned on the offending token.
+///
+/// A field of a type that is not a known scalar is taken for a
+/// `#[derive(ModelEnum)]` enum; its column's type is an enum named after
+/// it with no values (see [`parse_model_parts`]).
 pub fn parse_model(input: &syn::DeriveInput) -> Result<Table, syn::Error> {
-    let cx = ctxt::Ctxt::new();
-    let table = table::build(&cx, input);
-    cx.check()?;
-    Ok(table)
+    parse_model_parts(input).map(|p| p.table)
 }

@@ -10,10 +10,12 @@ use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, FieldsNamed, Ident, LitStr, Type};
 
 use super::attr::{Attr, ContainerAttrs, FieldAttrs, IndexAttr};
+use super::case::snake_case;
 use super::ctxt::Ctxt;
+use super::enum_def::EnumField;
 use super::types::{self, RustType};
 use crate::model::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, Table,
+    Check, Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, PrimaryKey, Table,
     UniqueConstraint,
 };
 use crate::naming;
@@ -32,7 +34,7 @@ struct FieldInfo<'a> {
 
 /// Builds the table, recording every mistake in `cx`. The result is only
 /// meaningful when `cx` holds no errors.
-pub(crate) fn build(cx: &Ctxt, input: &DeriveInput) -> Table {
+pub(crate) fn build(cx: &Ctxt, input: &DeriveInput) -> (Table, Vec<EnumField>) {
     let container = ContainerAttrs::from_attrs(cx, &input.attrs);
     let struct_name = input.ident.unraw().to_string();
     let name = container
@@ -50,7 +52,7 @@ pub(crate) fn build(cx: &Ctxt, input: &DeriveInput) -> Table {
     };
     // Fields of a generic type would only add follow-up errors.
     let Some(named) = named_fields(cx, input).filter(|_| generics_ok(cx, input)) else {
-        return table;
+        return (table, Vec::new());
     };
     let mut fields: Vec<FieldInfo> = named.named.iter().map(|f| field_info(cx, f)).collect();
     check_duplicate_columns(cx, &fields);
@@ -75,34 +77,32 @@ pub(crate) fn build(cx: &Ctxt, input: &DeriveInput) -> Table {
     column_indexes(cx, &mut table, &fields, &pk, &mut names);
     struct_indexes(cx, &mut table, &container, &fields, &mut names);
     table.checks = checks(cx, &table.name, &container);
-    table
+    (table, enum_fields(&fields))
 }
 
-/// `UserProfile` → `user_profile`; `HTTPRequest` → `http_request`.
-pub(crate) fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1);
-            let boundary = match prev {
-                Some(p) if p != '_' => {
-                    p.is_lowercase()
-                        || p.is_ascii_digit()
-                        || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
-                }
-                _ => false,
-            };
-            if boundary {
-                out.push('_');
+/// The fields taken for `#[derive(ModelEnum)]` enums.
+fn enum_fields(fields: &[FieldInfo]) -> Vec<EnumField> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let col = f.column.as_ref()?;
+            if !matches!(col.ty, LogicalType::Enum(_)) {
+                return None;
             }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+            let inner = types::option_inner(f.ty).unwrap_or(f.ty);
+            let default = match (&col.default, f.attrs.default.present()) {
+                (Some(DefaultValue::Str(s)), true) => {
+                    Some((s.clone(), f.attrs.default.value_tokens()))
+                }
+                _ => None,
+            };
+            Some(EnumField {
+                column: col.name.clone(),
+                ty: types::strip(inner).clone(),
+                default,
+            })
+        })
+        .collect()
 }
 
 fn generics_ok(cx: &Ctxt, input: &DeriveInput) -> bool {
@@ -245,6 +245,9 @@ fn column_type(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {
         return LogicalType::Custom(a.sql_type.get().cloned().unwrap_or_default());
     }
     let Some(kind) = types::classify(inner) else {
+        if types::enum_candidate(inner) {
+            return enum_placeholder(cx, f, inner);
+        }
         let hint = types::unsupported_hint(inner)
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();
@@ -305,6 +308,46 @@ fn column_type(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {
         RustType::Json => LogicalType::Json,
         RustType::Decimal => decimal(cx, f, inner),
     }
+}
+
+/// The type of a field taken for a `#[derive(ModelEnum)]` enum: named after
+/// the enum, its values filled in later (see `enum_def`).
+fn enum_placeholder(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {
+    let a = &f.attrs;
+    for attr in [&a.precision, &a.scale] {
+        if attr.present() {
+            cx.error_spanned_by(
+                attr.key_tokens(),
+                format!(
+                    "`{}` applies only to `Decimal` / `BigDecimal` fields; `{}` is `{}`",
+                    attr.key(),
+                    f.name,
+                    types::display(inner)
+                ),
+            );
+        }
+    }
+    if a.max_length.present() {
+        cx.error_spanned_by(
+            a.max_length.key_tokens(),
+            format!(
+                "`max_length` applies only to `String` fields; `{}` is `{}`, an enum \
+                 (#[derive(ModelEnum)]) whose values decide what it holds",
+                f.name,
+                types::display(inner)
+            ),
+        );
+    }
+    let name = match types::strip(inner) {
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| snake_case(&s.ident.unraw().to_string()))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    LogicalType::Enum(EnumType::new(name, Vec::<String>::new()))
 }
 
 /// `Numeric(p, s)` from the required `precision` and `scale`.
@@ -379,6 +422,7 @@ fn default_fits(ty: &LogicalType, value: &DefaultValue) -> Result<(), String> {
     };
     match (ty, value) {
         (T::Custom(_), _) | (_, D::Sql(_)) => Ok(()),
+        (T::Enum(e), v) => super::enum_def::default_fits_enum(e, v),
         (T::Boolean, D::Bool(_)) => Ok(()),
         (T::Boolean, _) => Err("use `default = true` or `default = false`".into()),
         (T::SmallInt, D::Int(v)) => int_range(*v, i16::MIN.into(), i16::MAX.into(), "i16"),
@@ -848,19 +892,4 @@ fn checks(cx: &Ctxt, table: &str, container: &ContainerAttrs) -> Vec<Check> {
         });
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_splits_words() {
-        assert_eq!(snake_case("User"), "user");
-        assert_eq!(snake_case("UserProfile"), "user_profile");
-        assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(snake_case("OrderItem2"), "order_item2");
-        assert_eq!(snake_case("Api2Key"), "api2_key");
-        assert_eq!(snake_case("already_snake"), "already_snake");
-    }
 }

@@ -1,6 +1,8 @@
 //! [`Table`] → a Rust expression that rebuilds the same value at run time,
 //! for the derive's `Model::table()`.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -13,6 +15,17 @@ use crate::model::{
 /// `#krate::schema_core::...`, so the generated code works wherever `krate`
 /// (for the derive: `::schema_runtime::__private`) resolves.
 pub fn table_to_tokens(table: &Table, krate: &TokenStream) -> TokenStream {
+    table_to_tokens_with(table, krate, &BTreeMap::new())
+}
+
+/// Like [`table_to_tokens`], with the type of each column named in
+/// `column_types` given by that expression instead (the derive's
+/// `<T as ModelEnum>::enum_type()` for an enum field).
+pub fn table_to_tokens_with(
+    table: &Table,
+    krate: &TokenStream,
+    column_types: &BTreeMap<String, TokenStream>,
+) -> TokenStream {
     // Destructured without `..` so a new field in `Table` cannot be forgotten.
     let Table {
         name,
@@ -33,7 +46,9 @@ pub fn table_to_tokens(table: &Table, krate: &TokenStream) -> TokenStream {
     let renamed_from = opt_string(renamed_from.as_deref());
     let comment = opt_string(comment.as_deref());
     let table_collation = opt_string(collation.as_deref());
-    let columns = columns.iter().map(|c| column(c, &m));
+    let columns = columns
+        .iter()
+        .map(|c| column(c, &m, column_types.get(&c.name)));
     let primary_key = match primary_key {
         Some(pk) => {
             let pk = primary_key_tokens(pk, &m);
@@ -62,7 +77,7 @@ pub fn table_to_tokens(table: &Table, krate: &TokenStream) -> TokenStream {
     }
 }
 
-fn column(c: &Column, m: &TokenStream) -> TokenStream {
+fn column(c: &Column, m: &TokenStream, enum_type: Option<&TokenStream>) -> TokenStream {
     let Column {
         name,
         field,
@@ -78,7 +93,10 @@ fn column(c: &Column, m: &TokenStream) -> TokenStream {
     } = c;
     let name = string(name);
     let field = opt_string(field.as_deref());
-    let ty = logical_type(ty, m);
+    let ty = match enum_type {
+        Some(e) => quote!(#m::LogicalType::Enum(#e)),
+        None => logical_type(ty, m),
+    };
     let default = match default {
         Some(d) => {
             let d = default_value(d, m);
@@ -141,6 +159,11 @@ fn logical_type(ty: &LogicalType, m: &TokenStream) -> TokenStream {
         LogicalType::Custom(s) => {
             let s = string(s);
             quote!(#t::Custom(#s))
+        }
+        LogicalType::Enum(e) => {
+            let name = string(&e.name);
+            let values = strings(&e.values);
+            quote!(#t::Enum(#m::EnumType { name: #name, values: #values }))
         }
     }
 }

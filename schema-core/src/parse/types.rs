@@ -123,8 +123,19 @@ pub(crate) fn display(ty: &Type) -> String {
         .replace("& ", "&")
 }
 
+/// Whether an unsupported type may be a `#[derive(ModelEnum)]` enum: a
+/// plain path without generic arguments that is not a known mistake.
+pub(crate) fn enum_candidate(ty: &Type) -> bool {
+    let Type::Path(path) = strip(ty) else {
+        return false;
+    };
+    path.qself.is_none()
+        && path.path.segments.iter().all(|s| s.arguments.is_none())
+        && unsupported_hint(ty).is_none()
+}
+
 /// Removes invisible groups (from `macro_rules!`) and parentheses.
-fn strip(ty: &Type) -> &Type {
+pub(crate) fn strip(ty: &Type) -> &Type {
     match ty {
         Type::Group(g) => strip(&g.elem),
         Type::Paren(p) => strip(&p.elem),

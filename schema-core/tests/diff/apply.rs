@@ -4,7 +4,7 @@
 //! inverse operations bring `old` back, without a database.
 
 use schema_core::ops::{ConstraintKind, Op};
-use schema_core::{Schema, Table};
+use schema_core::{LogicalType, Schema, Table};
 
 fn table_mut<'a>(s: &'a mut Schema, name: &str) -> &'a mut Table {
     s.tables
@@ -193,6 +193,15 @@ pub fn apply(s: &mut Schema, op: &Op) {
         }
         Op::SetTableComment { table, new, .. } => table_mut(s, table).comment = new.clone(),
         Op::RebuildTable { old, new, .. } => *table_mut(s, &old.name) = new.clone(),
+        // Types are not tables; their columns are what introspection shows.
+        Op::CreateEnum(_) | Op::DropEnum(_) => {}
+        Op::AlterEnum { old, new, .. } => {
+            for c in s.tables.iter_mut().flat_map(|t| t.columns.iter_mut()) {
+                if matches!(&c.ty, LogicalType::Enum(e) if e.name == old.name) {
+                    c.ty = LogicalType::Enum(new.clone());
+                }
+            }
+        }
     }
     s.tables.sort_by(|a, b| a.name.cmp(&b.name));
 }

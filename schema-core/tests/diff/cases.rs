@@ -718,3 +718,90 @@ fn a_renamed_column_follows_into_include_and_predicate() {
     );
     assert_eq!(ops.len(), 1, "only the rename: {ops:?}");
 }
+
+fn ticket_status(values: &[&str]) -> T {
+    T::Enum(schema_core::EnumType::new(
+        "ticket_status",
+        values.iter().copied(),
+    ))
+}
+
+fn tickets() -> schema_core::Table {
+    table("tickets").col("title", T::Text)
+}
+
+#[test]
+fn enum_table_created() {
+    run_case(
+        "enum_table_created",
+        Schema::default(),
+        schema(vec![tickets()
+            .col("status", ticket_status(&["open", "closed"]))
+            .default(DefaultValue::Str("open".into()))]),
+    );
+}
+
+#[test]
+fn enum_column_added() {
+    run_case(
+        "enum_column_added",
+        schema(vec![tickets()]),
+        schema(vec![
+            tickets().null("status", ticket_status(&["open", "it's closed"]))
+        ]),
+    );
+}
+
+/// One value before the first, one between two, one at the end.
+#[test]
+fn enum_values_added() {
+    let with = |values: &[&str]| {
+        schema(vec![tickets()
+            .col("status", ticket_status(values))
+            .default(DefaultValue::Str("open".into()))])
+    };
+    run_case(
+        "enum_values_added",
+        with(&["open", "closed"]),
+        with(&["new", "open", "pending", "closed", "archived"]),
+    );
+}
+
+#[test]
+fn enum_value_removed() {
+    let with = |values: &[&str]| {
+        schema(vec![
+            tickets()
+                .col("status", ticket_status(values))
+                .default(DefaultValue::Str("open".into())),
+            table("archive").null("status", ticket_status(values)),
+        ])
+    };
+    run_case(
+        "enum_value_removed",
+        with(&["open", "pending", "closed"]),
+        with(&["open", "closed"]),
+    );
+}
+
+#[test]
+fn enum_column_dropped_with_its_type() {
+    run_case(
+        "enum_column_dropped_with_its_type",
+        schema(vec![
+            tickets().col("status", ticket_status(&["open", "closed"]))
+        ]),
+        schema(vec![tickets()]),
+    );
+}
+
+#[test]
+fn text_column_becomes_enum() {
+    run_case(
+        "text_column_becomes_enum",
+        schema(vec![tickets().col("status", T::Text)]),
+        schema(vec![
+            tickets().col("status", ticket_status(&["open", "closed"]))
+        ]),
+    );
+}

@@ -4,7 +4,9 @@
 //! tables.
 //!
 //! What is reported (the shape `Dialect::Postgres.normalize_schema` expects):
-//! - types through `Dialect::Postgres.parse_type(format_type(...))`;
+//! - types through `Dialect::Postgres.parse_type(format_type(...))`, and
+//!   a column of an enum type of the same schema as that type with its
+//!   values from `pg_enum`, in their sort order;
 //! - defaults as [`DefaultValue::Sql`] in PostgreSQL's own spelling
 //!   (`'x'::text`, `now()`, `true`);
 //! - `auto_increment` for identity columns (`GENERATED ... AS IDENTITY`),
@@ -21,7 +23,8 @@
 //!
 //! Reported as [`Unmodelled`] objects, apart from the tables: views and
 //! materialized views (with the columns they read), triggers, the user's
-//! routines, sequences no column owns, enum/domain/composite/range types,
+//! routines, sequences no column owns, enum types no column uses,
+//! domain/composite/range types,
 //! partitioned tables and their partitions (neither is a table of the
 //! model), exclusion constraints, generated columns, and indexes on
 //! expressions, with an operator class or collation other than their
@@ -36,9 +39,9 @@ use diesel::sql_types::{Array, Bool, Int4, Int8, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, KeyGeneration, KeyOptions, LogicalType,
-    NullsOrder, PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled,
-    UnmodelledKind, Use,
+    Check, Column, DefaultValue, EnumType, ForeignKey, Index, KeyGeneration, KeyOptions,
+    LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint,
+    Unmodelled, UnmodelledKind, Use,
 };
 
 use crate::conn::PgConnection;
@@ -114,9 +117,14 @@ SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        pg_catalog.pg_get_serial_sequence(c.oid::regclass::text, a.attname::text) AS owned_sequence,
-       ds.description AS comment
+       ds.description AS comment,
+       (ty.typtype = 'e' AND ty.typnamespace = c.relnamespace) AS is_enum,
+       ty.typname::text AS type_name,
+       ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
+             WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder) AS enum_values
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description ds
@@ -346,6 +354,15 @@ struct ColumnRow {
     owned_sequence: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     comment: Option<String>,
+    /// Of an enum type in the table's own schema (which the model renders
+    /// unqualified).
+    #[diesel(sql_type = Bool)]
+    is_enum: bool,
+    #[diesel(sql_type = Text)]
+    type_name: String,
+    /// The enum's labels in their sort order.
+    #[diesel(sql_type = Array<Text>)]
+    enum_values: Vec<String>,
 }
 
 #[derive(QueryableByName)]
@@ -430,7 +447,11 @@ fn assemble(
         table.columns.push(Column {
             name: c.name,
             field: None,
-            ty: DIALECT.parse_type(&c.declared),
+            ty: if c.is_enum {
+                LogicalType::Enum(EnumType::new(c.type_name, c.enum_values))
+            } else {
+                DIALECT.parse_type(&c.declared)
+            },
             nullable: !c.not_null,
             default,
             auto_increment: matches!(c.identity.as_str(), "a" | "d"),
@@ -560,6 +581,10 @@ fn with_unmodelled(
         if exclude(owner) {
             continue;
         }
+        // An enum type of modelled columns is part of the model.
+        if kind == UnmodelledKind::Type && r.detail == "enum" && enum_in_use(&schema, &r.name) {
+            continue;
+        }
         let entry = objects
             .entry((r.kind.clone(), r.name.clone(), r.tbl.clone()))
             .or_insert_with(|| Unmodelled {
@@ -604,6 +629,15 @@ fn with_unmodelled(
         }
     }
     schema.with_unmodelled(all)
+}
+
+/// Whether a column of `schema` has the enum type `name`.
+fn enum_in_use(schema: &Schema, name: &str) -> bool {
+    schema
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .any(|c| matches!(&c.ty, LogicalType::Enum(e) if e.name == name))
 }
 
 /// `pg_constraint.confdeltype` / `confupdtype` → action.

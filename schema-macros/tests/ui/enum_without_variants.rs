@@ -1,0 +1,6 @@
+use schema_runtime::ModelEnum;
+
+#[derive(ModelEnum)]
+enum Never {}
+
+fn main() {}
