@@ -830,14 +830,38 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         })
         .collect();
     let added: BTreeSet<&str> = n.indexes.iter().map(|i| i.name.as_str()).collect();
-    let (late, early): (Vec<Op>, Vec<Op>) = drops.into_iter().partition(|op| match op {
-        Op::DropIndex { index, .. } => {
-            !added.contains(index.name.as_str())
-                && index
-                    .columns
-                    .iter()
-                    .all(|c| n.column(c).is_some() && !retyped.contains(c.as_str()))
+    let stays = |index: &Index| {
+        index
+            .columns
+            .iter()
+            .all(|c| n.column(c).is_some() && !retyped.contains(c.as_str()))
+    };
+    // Where a foreign key holds on to its index (MySQL), an index
+    // redefined under its own name cannot be dropped first either: it is
+    // renamed out of the way, the new one is created, and the old one goes
+    // last, so the key always has one.
+    let serves_fk = |index: &Index| {
+        o.foreign_keys
+            .iter()
+            .any(|fk| index.columns.starts_with(&fk.columns))
+    };
+    if d.foreign_keys_hold_their_index() {
+        for op in &mut drops {
+            if let Op::DropIndex { index, .. } = op {
+                if added.contains(index.name.as_str()) && stays(index) && serves_fk(index) {
+                    let aside = aside_name(&index.name);
+                    renames.push(Op::RenameIndex {
+                        table: table.clone(),
+                        index: index.clone(),
+                        to: aside.clone(),
+                    });
+                    index.name = aside;
+                }
+            }
         }
+    }
+    let (late, early): (Vec<Op>, Vec<Op>) = drops.into_iter().partition(|op| match op {
+        Op::DropIndex { index, .. } => !added.contains(index.name.as_str()) && stays(index),
         _ => false,
     });
     phases.rename_constraints.extend(renames);
@@ -847,6 +871,14 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
     phases.add_constraints.extend(adds);
     phases.replaced_indexes.extend(late);
     phases.add_fks.extend(add_fks);
+}
+
+/// The name an index is renamed to while its replacement is built: within
+/// MySQL's 64 characters.
+fn aside_name(name: &str) -> String {
+    let mut out: String = name.chars().take(58).collect();
+    out.push_str("_prev");
+    out
 }
 
 /// Orders tables so referenced tables come first. Foreign keys that close a

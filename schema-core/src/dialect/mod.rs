@@ -242,6 +242,10 @@ pub(crate) struct IndexSupport {
     pub(crate) methods: &'static [&'static str],
     /// Those of `methods` that can store `INCLUDE` columns too.
     pub(crate) include_methods: &'static [&'static str],
+    /// A foreign key must keep an index on its columns at every moment:
+    /// the index it uses cannot be dropped, even to be re-created at once
+    /// (InnoDB: "needed in a foreign key constraint").
+    pub(crate) foreign_keys_hold_their_index: bool,
 }
 
 impl IndexSupport {
@@ -609,6 +613,13 @@ impl Dialect {
             }
         }
         out
+    }
+
+    /// Whether a foreign key must keep an index on its columns at every
+    /// moment here, so that the one it uses cannot be dropped and created
+    /// again under the same name.
+    pub(crate) fn foreign_keys_hold_their_index(&self) -> bool {
+        self.imp().index_support().foreign_keys_hold_their_index
     }
 
     /// An index in the shape this dialect reports it: the default method

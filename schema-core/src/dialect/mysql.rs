@@ -260,6 +260,7 @@ impl DialectImpl for Mysql {
             partial: false,
             methods: &[],
             include_methods: &[],
+            foreign_keys_hold_their_index: true,
         }
     }
 }

@@ -219,6 +219,7 @@ impl DialectImpl for Postgres {
             methods: &["hash", "gist", "spgist", "gin", "brin"],
             // SP-GiST too since PostgreSQL 14; 13 is still supported.
             include_methods: &["gist"],
+            foreign_keys_hold_their_index: false,
         }
     }
 }

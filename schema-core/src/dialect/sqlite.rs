@@ -189,6 +189,7 @@ impl DialectImpl for Sqlite {
             partial: true,
             methods: &[],
             include_methods: &[],
+            foreign_keys_hold_their_index: false,
         }
     }
 }

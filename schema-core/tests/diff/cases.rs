@@ -805,3 +805,29 @@ fn text_column_becomes_enum() {
         ]),
     );
 }
+
+/// MySQL refuses to drop the index a foreign key uses, even to create it
+/// again at once: redefined under its own name, it is renamed out of the
+/// way, the new one is created, and the old one dropped last (and the
+/// other way round in the down section).
+#[test]
+fn index_a_foreign_key_uses_redefined_under_its_name() {
+    let index = |keys: Vec<KeyOptions>| Index {
+        name: "ix_events_user_id".into(),
+        columns: vec!["user_id".into()],
+        keys,
+        ..Index::default()
+    };
+    let users = table("users").col("name", T::Varchar(40));
+    let with = |keys| {
+        let mut t = events().fk("user_id", "users", RA::Cascade);
+        t.indexes.push(index(keys));
+        t
+    };
+    run_case_on(
+        "index_a_foreign_key_uses_redefined_under_its_name",
+        schema(vec![users.clone(), with(vec![])]),
+        schema(vec![users, with(vec![desc()])]),
+        &[Dialect::Mysql, Dialect::Postgres],
+    );
+}
