@@ -718,9 +718,34 @@ fn typed_attrs(ty: &LogicalType) -> TypedAttrs {
             t.sql_type = Some(sql);
         }
         LogicalType::Custom(sql) => t.sql_type = Some(sql.clone()),
+        LogicalType::Array(elem) => match array_sql_type(elem) {
+            Some(sql) => {
+                t.effective = LogicalType::Custom(sql.clone());
+                t.sql_type = Some(sql);
+            }
+            // `Vec<T>` with the element's own keys (`max_length`, ...).
+            None => {
+                let elem = typed_attrs(elem);
+                t.max_length = elem.max_length;
+                t.numeric = elem.numeric;
+            }
+        },
         _ => {}
     }
     t
+}
+
+/// The `sql_type` of an array whose element a `Vec<T>` field cannot
+/// express (a type of its own, an enum, a nested array, a length the
+/// keys cannot spell); `None` when `Vec<T>` says it all.
+fn array_sql_type(elem: &LogicalType) -> Option<String> {
+    let elem_sql = match elem {
+        LogicalType::Custom(sql) => sql.clone(),
+        LogicalType::Enum(e) => e.name.clone(),
+        LogicalType::Array(_) => elem.to_string().to_uppercase(),
+        other => typed_attrs(other).sql_type?,
+    };
+    Some(format!("{elem_sql}[]"))
 }
 
 /// `default = <literal>` when a literal means the same default to the
@@ -797,7 +822,7 @@ fn literal_candidates(sql: &str, ty: &LogicalType) -> Vec<DefaultValue> {
             out.extend(int.map(DefaultValue::Int));
             out.extend(string.map(DefaultValue::Str));
         }
-        T::Blob => {}
+        T::Blob | T::Array(_) => {}
     }
     out
 }
@@ -873,6 +898,12 @@ fn rust_type(col: &Column, table: &str, enums: &EnumNames) -> TokenStream {
         LogicalType::Json => quote!(serde_json::Value),
         LogicalType::Numeric { .. } => quote!(rust_decimal::Decimal),
         LogicalType::Custom(sql) => custom_rust_type(sql),
+        // What `typed_attrs` writes as `sql_type` holds text.
+        LogicalType::Array(elem) if array_sql_type(elem).is_some() => quote!(Vec<String>),
+        LogicalType::Array(elem) => {
+            let elem = rust_type(&Column::new(&col.name, (**elem).clone()), table, enums);
+            quote!(Vec<#elem>)
+        }
     };
     if col.nullable {
         quote!(Option<#inner>)
@@ -1229,6 +1260,43 @@ mod tests {
             ..Table::default()
         };
         Schema::new(vec![items, line, orders])
+    }
+
+    /// PostgreSQL arrays come back as `Vec<T>` with the element's keys, or
+    /// as `sql_type` where the element has no Rust spelling.
+    #[test]
+    fn array_columns_round_trip_on_postgres() {
+        let d = Dialect::Postgres;
+        let array = |ty: LogicalType| LogicalType::Array(Box::new(ty));
+        let mut id = col("id", LogicalType::BigInt);
+        id.auto_increment = true;
+        let posts = Table {
+            name: "posts".into(),
+            columns: vec![
+                id,
+                with_default(col("tags", array(LogicalType::Text)), "'{}'::text[]"),
+                nullable("labels", array(LogicalType::Varchar(20))),
+                col("hosts", array(LogicalType::Custom("INET".into()))),
+                nullable(
+                    "prices",
+                    array(LogicalType::Numeric {
+                        precision: 8,
+                        scale: 2,
+                    }),
+                ),
+            ],
+            primary_key: pk("posts", d, &["id"]),
+            ..Table::default()
+        };
+        let source = assert_round_trip(&Schema::new(vec![posts]), d);
+        for needle in [
+            "default_sql = \"'{}'::text[]\")]\n    pub tags: Vec<String>,",
+            "max_length = 20)]\n    pub labels: Option<Vec<String>>,",
+            "sql_type = \"INET[]\")]\n    pub hosts: Vec<String>,",
+            "precision = 8, scale = 2)]\n    pub prices: Option<Vec<rust_decimal::Decimal>>,",
+        ] {
+            assert!(source.contains(needle), "missing {needle:?} in\n{source}");
+        }
     }
 
     #[test]

@@ -415,6 +415,10 @@ pub enum LogicalType {
     /// string values (PostgreSQL `CREATE TYPE ... AS ENUM`, MySQL `ENUM(...)`,
     /// SQLite `TEXT` with a check).
     Enum(EnumType),
+    /// `Vec<T>` of a scalar `T` (other than `u8`): an array of the element
+    /// type (PostgreSQL `T[]`; other dialects have no array type and refuse
+    /// it unless `sql_type` says what to store).
+    Array(Box<LogicalType>),
 }
 
 /// A named, ordered list of string values: the type of an enum column.
@@ -479,6 +483,7 @@ impl fmt::Display for LogicalType {
                 f.write_str(&e.values.join(", "))?;
                 f.write_str(")")
             }
+            LogicalType::Array(elem) => write!(f, "{elem}[]"),
         }
     }
 }

@@ -688,6 +688,8 @@ pub fn is_narrowing(old: &crate::model::LogicalType, new: &crate::model::Logical
         (Boolean, SmallInt | Integer | BigInt) => false,
         (Enum(_), Text) => false,
         (Enum(a), Enum(b)) => !a.only_adds_to(b),
+        // Each element is cast on its own.
+        (Array(a), Array(b)) => is_narrowing(a, b),
         _ => true,
     }
 }

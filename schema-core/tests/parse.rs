@@ -290,6 +290,49 @@ fn option_makes_every_type_nullable() {
     assert_eq!(col(&t, "j").ty, LogicalType::Custom(s("INET")));
 }
 
+/// `Vec<T>` of a scalar is an array of `T`'s type, the type keys applying
+/// to the elements; `Option` outside makes the column nullable, inside it
+/// changes nothing (array elements may always be NULL).
+#[test]
+fn vec_of_a_scalar_is_an_array_column() {
+    let t = parse(parse_quote! {
+        struct Post {
+            id: i64,
+            #[model(default_sql = "'{}'")]
+            tags: Vec<String>,
+            #[model(max_length = 20)]
+            labels: Vec<Option<String>>,
+            scores: Option<Vec<i32>>,
+            #[model(precision = 8, scale = 2)]
+            prices: Vec<rust_decimal::Decimal>,
+            at: Vec<chrono::DateTime<Utc>>,
+            data: Vec<u8>,
+        }
+    });
+    let array = |ty: LogicalType| LogicalType::Array(Box::new(ty));
+    assert_eq!(col(&t, "tags").ty, array(LogicalType::Text));
+    assert_eq!(col(&t, "tags").default, Some(DefaultValue::Sql(s("'{}'"))));
+    assert_eq!(col(&t, "labels").ty, array(LogicalType::Varchar(20)));
+    assert!(!col(&t, "labels").nullable);
+    assert_eq!(col(&t, "scores").ty, array(LogicalType::Integer));
+    assert!(col(&t, "scores").nullable);
+    assert_eq!(
+        col(&t, "prices").ty,
+        array(LogicalType::Numeric {
+            precision: 8,
+            scale: 2
+        })
+    );
+    assert_eq!(col(&t, "at").ty, array(LogicalType::TimestampTz));
+    assert_eq!(col(&t, "data").ty, LogicalType::Blob);
+    let text = table_to_tokens(&t, &quote::quote!(::m)).to_string();
+    assert!(
+        text.contains("LogicalType :: Array (:: std :: boxed :: Box :: new (")
+            && text.contains("LogicalType :: Varchar (20u32)))"),
+        "{text}"
+    );
+}
+
 #[test]
 fn integer_primary_keys_auto_increment() {
     for ty in [quote::quote!(i16), quote::quote!(i32), quote::quote!(i64)] {

@@ -253,14 +253,44 @@ fn unsupported_type_names_the_field_and_suggests_sql_type_or_skip() {
         "Option<u32>",
     );
     expect_error(
-        r#"struct T { id: i64, tags: Vec<String> }"#,
-        "only `Vec<u8>` is supported",
-        "Vec<String>",
+        r#"struct T { id: i64, tags: Vec<u32> }"#,
+        "unsupported type `Vec<u32>` for field `tags`: its elements, `u32`, have no column type \
+         (databases have no portable type for it; use `i16`, `i32` or `i64`)",
+        "Vec<u32>",
     );
     expect_error(
         r#"struct T { id: i64, n: Option<Option<i32>> }"#,
         "`Option<Option<T>>` is not supported",
         "Option<Option",
+    );
+}
+
+/// `Vec<T>` of a scalar is an array column; what cannot be one is refused
+/// at the field's type, and the type keys apply to the elements.
+#[test]
+fn arrays_take_scalar_elements_and_sql_defaults() {
+    expect_error(
+        r#"struct T { id: i64, grid: Vec<Vec<i32>> }"#,
+        "unsupported type `Vec<Vec<i32>>` for field `grid`: arrays of arrays have no type of \
+         their own",
+        "Vec<Vec<i32>>",
+    );
+    expect_error(
+        r#"struct T { id: i64, moods: Option<Vec<Mood>> }"#,
+        "unsupported type `Vec<Mood>` for field `moods`: arrays of enums are not supported; \
+         an enum type's array is spelled `Mood[]` in `sql_type`",
+        "Option<Vec<Mood>>",
+    );
+    expect_error(
+        r#"struct T { id: i64, #[model(default = "a")] tags: Vec<String> }"#,
+        "this default does not fit `tags` (text[]): an array default is SQL: \
+         `default_sql = \"'{}'\"`",
+        "\"a\"",
+    );
+    expect_error(
+        r#"struct T { id: i64, #[model(max_length = 3)] ids: Vec<i64> }"#,
+        "`max_length` applies only to `String` fields; `ids` is `i64`",
+        "max_length",
     );
 }
 

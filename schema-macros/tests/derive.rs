@@ -126,6 +126,9 @@ mod every_key {
             pub warehouse_id: Option<i64>,
             #[model(unique)]
             pub r#type: i64,
+            #[model(default_sql = "'{}'", max_length = 8)]
+            pub tags: Vec<String>,
+            pub counts: Option<Vec<Option<i64>>>,
         }
     }
 }

@@ -167,7 +167,7 @@ pub enum Error {
     Invalid(String),
 
     /// The models ask for what the database cannot do (an index attribute
-    /// only another dialect has); nothing was generated.
+    /// or a column type only another dialect has); nothing was generated.
     #[error(
         "the models ask for what {dialect} cannot do:\n  {}\n  change the models for {dialect} \
          (or leave {dialect} out of the project's `dialects`)",
@@ -176,7 +176,7 @@ pub enum Error {
     UnsupportedByDialect {
         /// The dialect's name.
         dialect: String,
-        /// One line per index and attribute.
+        /// One line per index attribute or column.
         problems: Vec<String>,
     },
 

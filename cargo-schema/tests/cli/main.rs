@@ -2,6 +2,7 @@
 
 mod support;
 
+mod arrays;
 mod baseline;
 mod config_fuzz;
 mod dialects;

@@ -195,6 +195,11 @@ trait DialectImpl {
     fn names_enum_types(&self) -> bool {
         false
     }
+    /// Whether columns may hold arrays of a type (PostgreSQL `T[]`), which
+    /// the database reports as the element's spelling followed by `[]`.
+    fn stores_arrays(&self) -> bool {
+        false
+    }
     /// A reported `ENUM('a','b')` column type (MySQL), if `declared` is one.
     fn parse_enum(&self, _declared: &str) -> Option<EnumType> {
         None
@@ -299,6 +304,13 @@ impl Dialect {
     pub fn parse_type(&self, declared: &str) -> LogicalType {
         if let Some(e) = self.imp().parse_enum(declared) {
             return LogicalType::Enum(e);
+        }
+        if let Some(elem) = declared
+            .trim_end()
+            .strip_suffix("[]")
+            .filter(|_| self.imp().stores_arrays())
+        {
+            return LogicalType::Array(Box::new(self.parse_type(elem)));
         }
         let ty = DeclaredType::parse(declared);
         self.imp()
@@ -533,6 +545,21 @@ impl Dialect {
         let on = support.display;
         let mut out = Vec::new();
         for t in &models.tables {
+            if !self.imp().stores_arrays() {
+                for col in t
+                    .columns
+                    .iter()
+                    .filter(|c| matches!(c.ty, LogicalType::Array(_)))
+                {
+                    let field = col.field.as_deref().unwrap_or(&col.name);
+                    out.push(format!(
+                        "column `{}` of table `{}` is an array (`{}`), which {on} has no type \
+                         for; store it as JSON (a `serde_json::Value` field), or say what to \
+                         store with `#[model(sql_type = \"...\")]` on `{field}`",
+                        col.name, t.name, col.ty
+                    ));
+                }
+            }
             for ix in &t.indexes {
                 let ix = self.normalize_index(ix);
                 let at = format!("index `{}` on table `{}`", ix.name, t.name);
@@ -1056,6 +1083,62 @@ mod tests {
         assert_eq!(d.parse_type("citext"), Custom("CITEXT".into()));
     }
 
+    /// PostgreSQL reports an array as its element's spelling and `[]`,
+    /// whatever the dimensions; the other dialects have no arrays and
+    /// refuse models that ask for one, naming the column and the way out.
+    #[test]
+    fn arrays_on_postgres_only() {
+        use LogicalType::*;
+        let pg = Dialect::Postgres;
+        let array = |ty: LogicalType| Array(Box::new(ty));
+        assert_eq!(pg.parse_type("text[]"), array(Text));
+        assert_eq!(pg.parse_type("character varying(20)[]"), array(Varchar(20)));
+        assert_eq!(
+            pg.parse_type("timestamp with time zone[]"),
+            array(TimestampTz)
+        );
+        assert_eq!(pg.parse_type("inet[]"), array(Custom("INET".into())));
+        assert_eq!(pg.render_logical_type(&array(BigInt)), "BIGINT[]");
+        for ty in [
+            array(Text),
+            array(Varchar(20)),
+            array(Numeric {
+                precision: 8,
+                scale: 2,
+            }),
+        ] {
+            assert_eq!(pg.canonical_type(&ty), ty);
+        }
+        // A `sql_type` spelling and the logical array store alike.
+        assert_eq!(
+            pg.canonical_type(&Custom("INTEGER[]".into())),
+            pg.canonical_type(&array(Integer))
+        );
+        assert_eq!(
+            Dialect::Sqlite.parse_type("TEXT[]"),
+            Custom("TEXT[]".into())
+        );
+
+        let mut tags = Column::new("tags", array(Text));
+        tags.field = Some("tag_list".into());
+        let models = Schema::new(vec![Table {
+            name: "posts".into(),
+            columns: vec![Column::new("id", BigInt), tags],
+            ..Table::default()
+        }]);
+        assert!(pg.unsupported_in(&models).is_empty());
+        for d in [Dialect::Sqlite, Dialect::Mysql] {
+            let problems = d.unsupported_in(&models);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(
+                problems[0].starts_with("column `tags` of table `posts` is an array (`text[]`)")
+                    && problems[0].contains("`serde_json::Value`")
+                    && problems[0].contains("`#[model(sql_type = \"...\")]` on `tag_list`"),
+                "{problems:?}"
+            );
+        }
+    }
+
     #[test]
     fn parse_type_postgres() {
         use LogicalType::*;
@@ -1089,7 +1172,7 @@ mod tests {
         );
         assert_eq!(d.parse_type("uuid"), Uuid);
         assert_eq!(d.parse_type("boolean"), Boolean);
-        assert_eq!(d.parse_type("integer[]"), Custom("INTEGER[]".into()));
+        assert_eq!(d.parse_type("integer[]"), Array(Box::new(Integer)));
     }
 
     #[test]

@@ -341,6 +341,9 @@ fn render_type(ty: &LogicalType) -> String {
         Numeric { precision, scale } => format!("DECIMAL({precision},{scale})"),
         Custom(s) => s.clone(),
         Enum(e) => format!("ENUM({})", enum_values_sql(D, e)),
+        // Refused before anything is rendered (`Dialect::unsupported_in`);
+        // spelled as PostgreSQL would, so a hand-fed statement fails loudly.
+        Array(elem) => format!("{}[]", render_type(elem)),
     }
 }
 

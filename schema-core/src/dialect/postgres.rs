@@ -149,6 +149,10 @@ impl DialectImpl for Postgres {
         true
     }
 
+    fn stores_arrays(&self) -> bool {
+        true
+    }
+
     /// Columns of one enum type store it alike whatever its values: a
     /// change of values is the type's own operation.
     fn stores_alike(&self, a: &LogicalType, b: &LogicalType) -> bool {
@@ -290,6 +294,7 @@ fn render_type(ty: &LogicalType) -> String {
         Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
         Custom(s) => s.clone(),
         Enum(e) => D.quote_ident(&e.name),
+        Array(elem) => format!("{}[]", render_type(elem)),
     }
 }
 

@@ -242,6 +242,9 @@ fn render_type(ty: &LogicalType) -> String {
         Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
         Custom(s) => s.clone(),
         Enum(_) => "TEXT".into(),
+        // Refused before anything is rendered (`Dialect::unsupported_in`);
+        // spelled as PostgreSQL would, so a hand-fed statement fails loudly.
+        Array(elem) => format!("{}[]", render_type(elem)),
     }
 }
 

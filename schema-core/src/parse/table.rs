@@ -244,6 +244,9 @@ fn column_type(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {
         }
         return LogicalType::Custom(a.sql_type.get().cloned().unwrap_or_default());
     }
+    if let Some(elem) = types::array_element(inner) {
+        return array_type(cx, f, inner, elem);
+    }
     let Some(kind) = types::classify(inner) else {
         if types::enum_candidate(inner) {
             return enum_placeholder(cx, f, inner);
@@ -263,6 +266,55 @@ fn column_type(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {
         );
         return LogicalType::Custom(types::display(inner));
     };
+    scalar_type(cx, f, inner, kind)
+}
+
+/// The type of a `Vec<T>` field, `T` not `u8`: an array of `T`'s type, the
+/// field's `max_length`, `precision` and `scale` applying to the elements.
+fn array_type(cx: &Ctxt, f: &FieldInfo, inner: &Type, elem: &Type) -> LogicalType {
+    let refuse = |why: String| {
+        cx.error_spanned_by(
+            f.ty,
+            format!(
+                "unsupported type `{}` for field `{}`: {why}; give its SQL type with \
+                 `#[model(sql_type = \"...\")]`, or leave the field out of the table with \
+                 `#[model(skip)]`",
+                types::display(inner),
+                f.name
+            ),
+        );
+        LogicalType::Custom(types::display(inner))
+    };
+    if types::array_element(elem).is_some() {
+        return refuse(
+            "arrays of arrays have no type of their own (a PostgreSQL array column holds any \
+             number of dimensions as `T[]`: use `Vec<T>`)"
+                .into(),
+        );
+    }
+    match types::classify(elem) {
+        Some(kind) => LogicalType::Array(Box::new(scalar_type(cx, f, elem, kind))),
+        None if types::enum_candidate(elem) => refuse(format!(
+            "arrays of enums are not supported; an enum type's array is spelled `{}[]` \
+             in `sql_type`",
+            types::display(elem)
+        )),
+        None => {
+            let hint = types::unsupported_hint(elem)
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            refuse(format!(
+                "its elements, `{}`, have no column type{hint}",
+                types::display(elem)
+            ))
+        }
+    }
+}
+
+/// The type of a field of a supported scalar Rust type, checking that its
+/// type keys suit it.
+fn scalar_type(cx: &Ctxt, f: &FieldInfo, inner: &Type, kind: RustType) -> LogicalType {
+    let a = &f.attrs;
     if kind != RustType::String && a.max_length.present() {
         cx.error_spanned_by(
             a.max_length.key_tokens(),
@@ -446,6 +498,11 @@ fn default_fits(ty: &LogicalType, value: &DefaultValue) -> Result<(), String> {
             D::Str(_),
         ) => Ok(()),
         (T::Blob, _) => Err("binary columns take `default_sql = \"...\"`".into()),
+        (T::Array(_), _) => Err(
+            "an array default is SQL: `default_sql = \"'{}'\"` (empty), or \
+             `default_sql = \"'{a,b}'\"`"
+                .into(),
+        ),
         _ => Err("use a string literal, or `default_sql = \"...\"` for an SQL expression".into()),
     }
 }

@@ -165,6 +165,10 @@ fn logical_type(ty: &LogicalType, m: &TokenStream) -> TokenStream {
             let values = strings(&e.values);
             quote!(#t::Enum(#m::EnumType { name: #name, values: #values }))
         }
+        LogicalType::Array(elem) => {
+            let elem = logical_type(elem, m);
+            quote!(#t::Array(::std::boxed::Box::new(#elem)))
+        }
     }
 }
 

@@ -87,6 +87,27 @@ pub(crate) fn classify(ty: &Type) -> Option<RustType> {
     plain.then_some(kind)
 }
 
+/// `T` for `Vec<T>` where `T` is not `u8` (`Vec<u8>` is binary): an
+/// array column's element type, with one `Option` taken off (an array's
+/// elements may always be NULL, so `Vec<Option<T>>` is the same column).
+pub(crate) fn array_element(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = strip(ty) else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    let elem = single_type_arg(&last.arguments)?;
+    if is_named(elem, "u8") {
+        return None;
+    }
+    Some(option_inner(elem).unwrap_or(elem))
+}
+
 /// A hint for an unsupported type, when there is something specific to say.
 pub(crate) fn unsupported_hint(ty: &Type) -> Option<&'static str> {
     let Type::Path(path) = strip(ty) else {
@@ -105,7 +126,6 @@ pub(crate) fn unsupported_hint(ty: &Type) -> Option<&'static str> {
         "Option" => {
             Some("`Option<Option<T>>` is not supported; one `Option` makes the column nullable")
         }
-        "Vec" => Some("only `Vec<u8>` is supported (as a binary column)"),
         "str" => Some("use `String`"),
         _ => None,
     }
@@ -178,6 +198,14 @@ mod tests {
         assert_eq!(classify(&b), Some(RustType::Date));
         let c: Type = parse_quote!(Vec<i32>);
         assert_eq!(classify(&c), None);
+        let elem = array_element(&c).expect("an array");
+        assert_eq!(classify(elem), Some(RustType::I32));
+        let bytes: Type = parse_quote!(Vec<u8>);
+        assert_eq!(array_element(&bytes), None);
+        assert_eq!(classify(&bytes), Some(RustType::Bytes));
+        let nullable: Type = parse_quote!(Vec<Option<String>>);
+        let elem = array_element(&nullable).expect("an array");
+        assert_eq!(classify(elem), Some(RustType::String));
         let d: Type = parse_quote!(String<X>);
         assert_eq!(classify(&d), None);
     }

@@ -831,3 +831,39 @@ fn index_a_foreign_key_uses_redefined_under_its_name() {
         &[Dialect::Mysql, Dialect::Postgres],
     );
 }
+
+/// Array columns (PostgreSQL): created with their element types and an
+/// SQL default, one added, one's element type widened.
+#[test]
+fn array_columns() {
+    let array = |ty: T| T::Array(Box::new(ty));
+    let posts = || {
+        table("posts")
+            .col("tags", array(T::Text))
+            .default(DefaultValue::Sql("'{}'".into()))
+            .null("labels", array(T::Varchar(20)))
+    };
+    run_case_on(
+        "array_columns_created",
+        schema(vec![]),
+        schema(vec![posts()]),
+        &[Dialect::Postgres],
+    );
+    let mut after = table("posts")
+        .col("tags", array(T::Text))
+        .default(DefaultValue::Sql("'{}'".into()))
+        .null("labels", array(T::Varchar(40)))
+        .null("scores", array(T::Integer));
+    after.indexes.push(Index {
+        name: "ix_posts_tags".into(),
+        columns: vec!["tags".into()],
+        method: Some("gin".into()),
+        ..Index::default()
+    });
+    run_case_on(
+        "array_columns_changed",
+        schema(vec![posts()]),
+        schema(vec![after]),
+        &[Dialect::Postgres],
+    );
+}

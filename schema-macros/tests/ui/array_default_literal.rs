@@ -1,0 +1,10 @@
+use schema_runtime::Model;
+
+#[derive(Model)]
+struct Post {
+    id: i64,
+    #[model(default = "rust")]
+    tags: Vec<String>,
+}
+
+fn main() {}
