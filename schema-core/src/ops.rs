@@ -623,6 +623,14 @@ pub(crate) fn column_changes(old: &Column, new: &Column) -> Vec<String> {
             None => "remove comment".into(),
         });
     }
+    if old.collation != new.collation {
+        let words = |c: &Option<String>| c.clone().unwrap_or_else(|| "default".into());
+        out.push(format!(
+            "collation {} -> {}",
+            words(&old.collation),
+            words(&new.collation)
+        ));
+    }
     if out.is_empty() {
         out.push("no change".into());
     }

@@ -4,6 +4,7 @@ mod support;
 
 mod arrays;
 mod baseline;
+mod collation;
 mod config_fuzz;
 mod dialects;
 mod enums;

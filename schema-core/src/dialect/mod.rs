@@ -195,6 +195,11 @@ trait DialectImpl {
     fn names_enum_types(&self) -> bool {
         false
     }
+    /// A column collation's name as the database reports it back (SQLite:
+    /// upper-cased, `None` for its default `BINARY`).
+    fn stored_collation(&self, collation: Option<&str>) -> Option<String> {
+        collation.map(str::to_string)
+    }
     /// Whether columns may hold arrays of a type (PostgreSQL `T[]`), which
     /// the database reports as the element's spelling followed by `[]`.
     fn stores_arrays(&self) -> bool {
@@ -341,6 +346,13 @@ impl Dialect {
             return self.imp().stored_enum(e);
         }
         self.parse_type(&self.render_logical_type(ty))
+    }
+
+    /// A column collation's name as this dialect reports it back, so a
+    /// model's spelling and the catalog's compare equal (SQLite matches
+    /// collation names in any case and calls its default `BINARY`).
+    pub fn stored_collation(&self, collation: Option<&str>) -> Option<String> {
+        self.imp().stored_collation(collation)
     }
 
     /// Whether enum types are objects of their own (PostgreSQL `CREATE

@@ -116,8 +116,8 @@ impl DialectImpl for Sqlite {
                 col.ty = LogicalType::Text;
             }
             col.comment = None;
-            // Collations and `ON UPDATE` exist on MySQL/MariaDB only.
-            col.collation = None;
+            col.collation = self.stored_collation(col.collation.as_deref());
+            // `ON UPDATE` exists on MySQL/MariaDB only.
             col.on_update = None;
         }
         uniques_to_indexes(t, |uq| uq.name.starts_with(SQLITE_AUTOINDEX));
@@ -127,6 +127,13 @@ impl DialectImpl for Sqlite {
 
     fn can_rename_constraint(&self, _kind: ConstraintKind) -> bool {
         false
+    }
+
+    /// SQLite matches collation names in any case; `BINARY` is the default.
+    fn stored_collation(&self, collation: Option<&str>) -> Option<String> {
+        collation
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty() && c != "BINARY")
     }
 
     fn alters_in_place(&self, op: &Op, old: &Table) -> bool {
@@ -312,6 +319,9 @@ pub(crate) fn is_native(op: &Op, old: &Table) -> bool {
 /// `"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT` or `"name" TYPE [NOT NULL] [DEFAULT x]`.
 fn column_def(col: &Column) -> String {
     let mut s = format!("{} {}", D.quote_ident(&col.name), D.render_type(col));
+    if let Some(c) = &col.collation {
+        s.push_str(&format!(" COLLATE {}", D.quote_ident(c)));
+    }
     if col.auto_increment {
         s.push_str(" NOT NULL PRIMARY KEY AUTOINCREMENT");
     } else {

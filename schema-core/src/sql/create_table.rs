@@ -75,6 +75,60 @@ pub fn index_predicate(sql: &str) -> Option<String> {
     None
 }
 
+/// The collations columns of a `CREATE TABLE` statement declare
+/// (`name TEXT COLLATE NOCASE`), as `(column, collation)` pairs in column
+/// order; the collation is as written, unquoted. A `COLLATE` inside a
+/// column's check or default expression is not the column's, nor are
+/// table constraints (`PRIMARY KEY (a COLLATE NOCASE)`) columns.
+pub fn column_collations(sql: &str) -> Vec<(String, String)> {
+    let toks = tokens(sql);
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // The current column definition's first token, while inside one.
+    let mut column: Option<String> = None;
+    let mut at_start = false;
+    let name_of = |t: &Token<'_>| match t.kind {
+        TokenKind::Word | TokenKind::Number => Some(t.text.to_string()),
+        TokenKind::QuotedIdent | TokenKind::String => Some(t.value(false)),
+        _ => None,
+    };
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_punct("(") {
+            depth += 1;
+            if depth == 1 {
+                at_start = true;
+            }
+            continue;
+        }
+        if t.is_punct(")") {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if depth != 1 {
+            continue;
+        }
+        if t.is_punct(",") {
+            at_start = true;
+            column = None;
+            continue;
+        }
+        if at_start {
+            at_start = false;
+            let constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+                .iter()
+                .any(|k| t.is_word(k));
+            column = if constraint { None } else { name_of(t) };
+            continue;
+        }
+        if t.is_word("COLLATE") {
+            if let (Some(col), Some(name)) = (&column, toks.get(i + 1).and_then(name_of)) {
+                out.push((col.clone(), name));
+            }
+        }
+    }
+    out
+}
+
 /// The name given by `CONSTRAINT name` right before the current token.
 fn constraint_name(before: &[Token<'_>]) -> Option<String> {
     match before {
@@ -171,6 +225,25 @@ mod tests {
         assert_eq!(
             got,
             want.map(|(n, s)| (n.to_string(), s.to_string())).to_vec()
+        );
+    }
+
+    #[test]
+    fn column_collations_are_read_from_column_definitions_only() {
+        let sql = r#"CREATE TABLE "t" (
+            "a" TEXT COLLATE NOCASE NOT NULL,
+            b TEXT DEFAULT ('x' COLLATE RTRIM) CHECK (b <> 'y' COLLATE NOCASE),
+            [c d] VARCHAR(10) NOT NULL COLLATE "rtrim",
+            collate_me TEXT, -- COLLATE NOCASE
+            PRIMARY KEY (a COLLATE BINARY),
+            CONSTRAINT u UNIQUE (b COLLATE NOCASE)
+        )"#;
+        assert_eq!(
+            column_collations(sql),
+            vec![
+                ("a".to_string(), "NOCASE".to_string()),
+                ("c d".to_string(), "rtrim".to_string()),
+            ]
         );
     }
 

@@ -867,3 +867,32 @@ fn array_columns() {
         &[Dialect::Postgres],
     );
 }
+
+/// A column's collation, created and changed, in each dialect's own names
+/// (SQLite's built-ins, PostgreSQL's `C` and `POSIX`, a MariaDB one).
+#[test]
+fn column_collation() {
+    for (d, first, then) in [
+        (Dialect::Sqlite, "NOCASE", "RTRIM"),
+        (Dialect::Postgres, "C", "POSIX"),
+        (Dialect::Mysql, "utf8mb4_bin", "utf8mb4_general_ci"),
+    ] {
+        let users = |collation: &str| {
+            let mut t = table("users").col("email", T::Varchar(80));
+            t.columns.last_mut().expect("a column").collation = Some(collation.into());
+            t
+        };
+        run_case_on(
+            "column_collation_created",
+            schema(vec![]),
+            schema(vec![users(first)]),
+            &[d],
+        );
+        run_case_on(
+            "column_collation_changed",
+            schema(vec![users(first)]),
+            schema(vec![users(then)]),
+            &[d],
+        );
+    }
+}

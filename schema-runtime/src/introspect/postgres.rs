@@ -19,7 +19,8 @@
 //!   direction's default), `INCLUDE` columns, a method other than B-tree
 //!   and the predicate of a partial index as `pg_get_expr` prints it;
 //! - table and column comments (joined from `pg_description`, not one
-//!   `col_description()` call per column).
+//!   `col_description()` call per column);
+//! - a column's collation where it is not its type's default.
 //!
 //! Reported as [`Unmodelled`] objects, apart from the tables: views and
 //! materialized views (with the columns they read), triggers, the user's
@@ -121,11 +122,13 @@ SELECT a.attrelid::int8 AS table_oid, a.attname::text AS name,
        (ty.typtype = 'e' AND ty.typnamespace = c.relnamespace) AS is_enum,
        ty.typname::text AS type_name,
        ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
-             WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder) AS enum_values
+             WHERE e.enumtypid = a.atttypid ORDER BY e.enumsortorder) AS enum_values,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END AS collation
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_catalog.pg_description ds
   ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::regclass
@@ -363,6 +366,9 @@ struct ColumnRow {
     /// The enum's labels in their sort order.
     #[diesel(sql_type = Array<Text>)]
     enum_values: Vec<String>,
+    /// The column's collation where it is not its type's.
+    #[diesel(sql_type = Nullable<Text>)]
+    collation: Option<String>,
 }
 
 #[derive(QueryableByName)]
@@ -457,8 +463,7 @@ fn assemble(
             auto_increment: matches!(c.identity.as_str(), "a" | "d"),
             renamed_from: None,
             comment: c.comment,
-            // Not read back on PostgreSQL (see the dialect).
-            collation: None,
+            collation: c.collation,
             on_update: None,
             key_generation: match c.identity.as_str() {
                 "a" => Some(KeyGeneration::Always),

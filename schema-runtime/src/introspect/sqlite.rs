@@ -223,6 +223,15 @@ pub(crate) fn introspect(
         by_name.insert(t.name, (table, sql));
     }
 
+    // SQLite keeps a column's collation only in the statement's text.
+    let collations: BTreeMap<(String, String), String> = by_name
+        .iter()
+        .flat_map(|(name, (_, sql))| {
+            create_table::column_collations(sql)
+                .into_iter()
+                .map(move |(col, coll)| ((name.clone(), col), coll))
+        })
+        .collect();
     let mut pk_cols: BTreeMap<String, Vec<(i32, String)>> = BTreeMap::new();
     for c in columns {
         let Some((table, _)) = by_name.get_mut(&c.tbl) else {
@@ -246,6 +255,9 @@ pub(crate) fn introspect(
         }
         let declared = c.ty.unwrap_or_default();
         let mut col = Column::new(c.name.clone(), declared_type(&declared));
+        col.collation = collations
+            .get(&(c.tbl.clone(), c.name.clone()))
+            .and_then(|coll| Dialect::Sqlite.stored_collation(Some(coll)));
         col.nullable = c.notnull == 0;
         col.default = c.dflt.map(DefaultValue::Sql);
         if c.pk > 0 {
