@@ -5,7 +5,7 @@
 
 use schema_runtime::Connection;
 
-use crate::support::{project, psql, Scratch, TestProject};
+use crate::support::{models_project, psql, Scratch, TestProject};
 
 const V1: &str = r#"
 use schema_runtime::Model;
@@ -32,12 +32,7 @@ fn v2() -> String {
 }
 
 fn posts_project(name: &str) -> TestProject {
-    let p = project(name)
-        .file("src/lib.rs", "pub mod models;\n")
-        .file("src/models.rs", V1)
-        .build();
-    p.schema(&["init"]).ok();
-    p
+    models_project(name, V1)
 }
 
 #[test]

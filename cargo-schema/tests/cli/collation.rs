@@ -5,7 +5,7 @@
 use diesel::RunQueryDsl;
 use schema_runtime::Connection;
 
-use crate::support::{project, psql, Scratch, TestProject};
+use crate::support::{models_project, psql, Scratch, TestProject};
 
 fn models(collation: &str) -> String {
     format!(
@@ -75,12 +75,7 @@ fn life_cycle(
 }
 
 fn users_project(name: &str, collation: &str) -> TestProject {
-    let p = project(name)
-        .file("src/lib.rs", "pub mod models;\n")
-        .file("src/models.rs", &models(collation))
-        .build();
-    p.schema(&["init"]).ok();
-    p
+    models_project(name, &models(collation))
 }
 
 #[test]

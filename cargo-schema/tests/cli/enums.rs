@@ -4,7 +4,7 @@
 
 use schema_runtime::Connection;
 
-use crate::support::{project, psql, Scratch, TestProject};
+use crate::support::{models_project, psql, Scratch, TestProject};
 
 const V1: &str = r#"
 use schema_runtime::{Model, ModelEnum};
@@ -103,12 +103,7 @@ fn life_cycle(p: &TestProject, url: &str, insert: &dyn Fn(&str)) -> (String, Str
 }
 
 fn ticket_project(name: &str) -> TestProject {
-    let p = project(name)
-        .file("src/lib.rs", "pub mod models;\n")
-        .file("src/models.rs", V1)
-        .build();
-    p.schema(&["init"]).ok();
-    p
+    models_project(name, V1)
 }
 
 #[test]

@@ -51,6 +51,17 @@ pub fn project(name: &str) -> ProjectBuilder {
     }
 }
 
+/// A project named `name` whose `src/models.rs` holds `models`, after
+/// `cargo schema init`.
+pub fn models_project(name: &str, models: &str) -> TestProject {
+    let p = project(name)
+        .file("src/lib.rs", "pub mod models;\n")
+        .file("src/models.rs", models)
+        .build();
+    p.schema(&["init"]).ok();
+    p
+}
+
 /// Builder for [`TestProject`].
 pub struct ProjectBuilder {
     name: String,

@@ -36,15 +36,19 @@ impl RustType {
 
 /// `T` for `Option<T>`, with invisible groups and parentheses removed.
 pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
-    let ty = strip(ty);
-    let Type::Path(path) = ty else {
+    generic_arg(ty, "Option")
+}
+
+/// `T` for `Name<T>` (any path ending in `Name`).
+fn generic_arg<'a>(ty: &'a Type, name: &str) -> Option<&'a Type> {
+    let Type::Path(path) = strip(ty) else {
         return None;
     };
     if path.qself.is_some() {
         return None;
     }
     let last = path.path.segments.last()?;
-    if last.ident != "Option" {
+    if last.ident != name {
         return None;
     }
     single_type_arg(&last.arguments)
@@ -91,17 +95,7 @@ pub(crate) fn classify(ty: &Type) -> Option<RustType> {
 /// array column's element type, with one `Option` taken off (an array's
 /// elements may always be NULL, so `Vec<Option<T>>` is the same column).
 pub(crate) fn array_element(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = strip(ty) else {
-        return None;
-    };
-    if path.qself.is_some() {
-        return None;
-    }
-    let last = path.path.segments.last()?;
-    if last.ident != "Vec" {
-        return None;
-    }
-    let elem = single_type_arg(&last.arguments)?;
+    let elem = generic_arg(ty, "Vec")?;
     if is_named(elem, "u8") {
         return None;
     }
