@@ -294,6 +294,16 @@ fn arrays_take_scalar_elements_and_sql_defaults() {
     );
 }
 
+#[test]
+fn a_collation_needs_text() {
+    expect_error(
+        r#"struct T { id: i64, #[model(collation = "C")] n: Option<i32> }"#,
+        "`collation` applies only to text: `String` fields (or `Vec<String>`), enums and \
+         `sql_type` columns; `n` is `i32`",
+        "collation",
+    );
+}
+
 /// A plain path that is no known scalar is taken for a
 /// `#[derive(ModelEnum)]` enum: the derive's trait bound or the CLI's
 /// resolution reports it when it is not one.

@@ -203,6 +203,17 @@ fn column(cx: &Ctxt, f: &FieldInfo) -> Column {
     };
     let ty = column_type(cx, f, inner);
     let default = column_default(cx, f, &ty);
+    if f.attrs.collation.present() && !collatable(&ty) {
+        cx.error_spanned_by(
+            f.attrs.collation.key_tokens(),
+            format!(
+                "`collation` applies only to text: `String` fields (or `Vec<String>`), enums \
+                 and `sql_type` columns; `{}` is `{}`",
+                f.name,
+                types::display(inner)
+            ),
+        );
+    }
     Column {
         name: f
             .attrs
@@ -267,6 +278,19 @@ fn column_type(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {
         return LogicalType::Custom(types::display(inner));
     };
     scalar_type(cx, f, inner, kind)
+}
+
+/// Whether a column of `ty` can have a collation: text, what holds text,
+/// and a `sql_type` the database judges.
+fn collatable(ty: &LogicalType) -> bool {
+    match ty {
+        LogicalType::Text
+        | LogicalType::Varchar(_)
+        | LogicalType::Enum(_)
+        | LogicalType::Custom(_) => true,
+        LogicalType::Array(elem) => collatable(elem),
+        _ => false,
+    }
 }
 
 /// The type of a `Vec<T>` field, `T` not `u8`: an array of `T`'s type, the
