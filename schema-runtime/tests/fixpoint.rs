@@ -224,6 +224,22 @@ enum Change {
     /// Asks the table's first index for other options (the dialect's
     /// part of them is kept).
     ReshapeIndex(IndexWish),
+    /// Gives a text column the dialect's sample collation, or takes it
+    /// away.
+    Recollate(usize),
+}
+
+/// A collation every database of `d`'s kind has, other than the default.
+fn sample_collation(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "NOCASE",
+        Dialect::Postgres => "C",
+        Dialect::Mysql => "utf8mb4_bin",
+    }
+}
+
+fn is_text(ty: &LogicalType) -> bool {
+    matches!(ty, LogicalType::Text | LogicalType::Varchar(_))
 }
 
 fn arb_change() -> impl Strategy<Value = Change> {
@@ -239,6 +255,7 @@ fn arb_change() -> impl Strategy<Value = Change> {
         Just(Change::ToggleIndex),
         Just(Change::WidenForeignKeyIndex),
         arb_wish().prop_map(Change::ReshapeIndex),
+        any::<usize>().prop_map(Change::Recollate),
     ]
 }
 
@@ -400,6 +417,9 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                 if casts && (!indexed.contains(&c.name) || indexable(d, &new)) {
                     c.ty = new;
                     c.default = c.default.as_ref().map(|_| sample(d, &c.ty).1);
+                    if !is_text(&c.ty) {
+                        c.collation = None;
+                    }
                 }
             }
             Change::MakeNotNullWithDefault(i) if others > 0 => {
@@ -408,6 +428,21 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                 c.default = Some(sample(d, &c.ty).1);
             }
             Change::MakeNullable(i) if others > 0 => t.columns[pick(i)].nullable = true,
+            Change::Recollate(i) => {
+                // Among the text columns, if the table has any.
+                let text: Vec<usize> = choices
+                    .iter()
+                    .copied()
+                    .filter(|&j| is_text(&t.columns[j].ty))
+                    .collect();
+                if let Some(&j) = text.get(i % text.len().max(1)) {
+                    let c = &mut t.columns[j];
+                    c.collation = match c.collation {
+                        Some(_) => None,
+                        None => Some(sample_collation(d).into()),
+                    };
+                }
+            }
             Change::Redefault(i) if others > 0 => {
                 let c = &mut t.columns[pick(i)];
                 // A new NOT NULL column needs its default: the table has rows.
@@ -975,6 +1010,10 @@ fn cross_schemas(
         for t in &mut s.tables {
             t.indexes
                 .retain(|ix| (0..ix.columns.len()).all(|i| ix.key(i).prefix.is_none()));
+            // Collation names are each database's own.
+            for c in &mut t.columns {
+                c.collation = None;
+            }
         }
         s
     };
