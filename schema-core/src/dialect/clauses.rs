@@ -9,6 +9,15 @@ use crate::model::{
     Check, Column, ForeignKey, Index, PrimaryKey, ReferentialAction, Table, UniqueConstraint,
 };
 
+/// A column's type as its definition spells it: `TYPE`, or `TYPE COLLATE
+/// "name"` when the column has a collation of its own.
+pub(super) fn collated_type(d: Dialect, col: &Column) -> String {
+    match &col.collation {
+        Some(c) => format!("{} COLLATE {}", d.render_type(col), d.quote_ident(c)),
+        None => d.render_type(col),
+    }
+}
+
 /// A rendered line: a comment or one SQL statement (without the `;`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Line {

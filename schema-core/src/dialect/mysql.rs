@@ -4,8 +4,8 @@
 //! so migrations are not transactional.
 
 use super::clauses::{
-    backfill, check_clause, create_table_stmt, foreign_key_clause, ident_list, index_keys,
-    null_and_default, unique_clause, Line,
+    backfill, check_clause, collated_type, create_table_stmt, foreign_key_clause, ident_list,
+    index_keys, null_and_default, unique_clause, Line,
 };
 use super::{
     enum_values_sql, parse_enum_values, DeclaredType, Dialect, DialectImpl, RenderOptions,
@@ -349,11 +349,8 @@ fn render_type(ty: &LogicalType) -> String {
 
 /// The full column definition (MODIFY COLUMN needs all of it).
 fn column_def(col: &Column) -> String {
-    let mut s = format!("{} {}", D.quote_ident(&col.name), D.render_type(col));
-    if let Some(c) = &col.collation {
-        // The collation names its character set too.
-        s.push_str(&format!(" COLLATE {}", D.quote_ident(c)));
-    }
+    // The collation names its character set too.
+    let mut s = format!("{} {}", D.quote_ident(&col.name), collated_type(D, col));
     s.push_str(&null_and_default(D, col));
     if let Some(on_update) = &col.on_update {
         // The same precision as a default: `CURRENT_TIMESTAMP(6)` on a

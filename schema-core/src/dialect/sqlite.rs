@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 
 use super::clauses::{
-    backfill, check_clause, create_index, create_table_stmt, foreign_key_clause, ident_list,
-    null_and_default, primary_key_clause, unique_clause, Line,
+    backfill, check_clause, collated_type, create_index, create_table_stmt, foreign_key_clause,
+    ident_list, null_and_default, primary_key_clause, unique_clause, Line,
 };
 use super::{
     enum_values_sql, uniques_to_indexes, DeclaredType, Dialect, DialectImpl, IndexSupport,
@@ -318,10 +318,7 @@ pub(crate) fn is_native(op: &Op, old: &Table) -> bool {
 
 /// `"id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT` or `"name" TYPE [NOT NULL] [DEFAULT x]`.
 fn column_def(col: &Column) -> String {
-    let mut s = format!("{} {}", D.quote_ident(&col.name), D.render_type(col));
-    if let Some(c) = &col.collation {
-        s.push_str(&format!(" COLLATE {}", D.quote_ident(c)));
-    }
+    let mut s = format!("{} {}", D.quote_ident(&col.name), collated_type(D, col));
     if col.auto_increment {
         s.push_str(" NOT NULL PRIMARY KEY AUTOINCREMENT");
     } else {
