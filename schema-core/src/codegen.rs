@@ -649,6 +649,13 @@ fn column_attrs(
     if let Some(collation) = &col.collation {
         attrs.push(quote!(collation = #collation));
     }
+    if let Some(g) = &col.generated {
+        let expr = &g.expr;
+        attrs.push(quote!(generated = #expr));
+        if g.stored {
+            attrs.push(quote!(stored));
+        }
+    }
     attrs
 }
 
@@ -1057,7 +1064,7 @@ fn unique_name(name: String, taken: &mut BTreeSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Check, ForeignKey, Index, PrimaryKey, UniqueConstraint};
+    use crate::model::{Check, ForeignKey, Generated, Index, PrimaryKey, UniqueConstraint};
     use proptest::prelude::*;
 
     /// Every struct of `source`, parsed with the derive's parser.
@@ -1296,6 +1303,44 @@ mod tests {
             "precision = 8, scale = 2)]\n    pub prices: Option<Vec<rust_decimal::Decimal>>,",
         ] {
             assert!(source.contains(needle), "missing {needle:?} in\n{source}");
+        }
+    }
+
+    #[test]
+    fn generated_columns_round_trip() {
+        for d in Dialect::ALL {
+            let mut id = col("id", LogicalType::BigInt);
+            id.auto_increment = true;
+            let mut total = nullable("total", LogicalType::Double);
+            total.generated = Some(Generated {
+                expr: "price * qty".into(),
+                stored: true,
+            });
+            let mut label = nullable("label", LogicalType::Text);
+            label.generated = Some(Generated {
+                expr: "upper(name)".into(),
+                stored: d == Dialect::Postgres,
+            });
+            let items = Table {
+                name: "items".into(),
+                columns: vec![
+                    id,
+                    col("price", LogicalType::Double),
+                    col("qty", LogicalType::Integer),
+                    col("name", LogicalType::Text),
+                    total,
+                    label,
+                ],
+                primary_key: pk("items", d, &["id"]),
+                ..Table::default()
+            };
+            let source = assert_round_trip(&Schema::new(vec![items]), d);
+            assert!(
+                source
+                    .contains("generated = \"price * qty\", stored)]\n    pub total: Option<f64>,"),
+                "{source}"
+            );
+            assert!(source.contains("generated = \"upper(name)\""), "{source}");
         }
     }
 

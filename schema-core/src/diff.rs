@@ -62,7 +62,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::dialect::{normalize_check_sql, Dialect};
+use crate::dialect::{normalize_check_sql, same_generation, Dialect};
 use crate::model::{Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, Schema, Table};
 use crate::ops::{ConstraintKind, EnumUse, Op};
 use crate::renames;
@@ -515,6 +515,7 @@ fn columns_differ(d: Dialect, o: &Column, n: &Column) -> bool {
         || o.auto_increment != n.auto_increment
         || o.comment != n.comment
         || o.collation != n.collation
+        || !same_generation(o, n)
         || !d.defaults_equal(
             o.on_update.clone().map(DefaultValue::Sql).as_ref(),
             n.on_update.clone().map(DefaultValue::Sql).as_ref(),
@@ -678,8 +679,28 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         });
     }
 
+    // Where a change of how a column is generated drops and re-adds the
+    // column (PostgreSQL), its indexes and unique constraints go with it:
+    // they are dropped first and made again on the new column.
+    let regenerated: BTreeSet<&str> = o
+        .columns
+        .iter()
+        .filter(|oc| {
+            n.column(&oc.name).is_some_and(|nc| {
+                !same_generation(oc, nc) && d.regenerates_by_replacing_the_column()
+            })
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    let untouched = |cols: &[String]| !cols.iter().any(|c| regenerated.contains(c.as_str()));
+
     // Indexes (renamable everywhere; SQLite renders drop + create).
-    let m = match_items(&o.indexes, &n.indexes, |i| Some(&i.name), index_same);
+    let m = match_items(
+        &o.indexes,
+        &n.indexes,
+        |i| Some(&i.name),
+        |a, b| index_same(a, b) && untouched(&a.columns) && untouched(&a.include),
+    );
     for (a, b) in m.renamed {
         renames.push(Op::RenameIndex {
             table: table.clone(),
@@ -701,7 +722,7 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         &o.uniques,
         &n.uniques,
         |u| Some(&u.name),
-        |a, b| a.columns == b.columns,
+        |a, b| a.columns == b.columns && untouched(&a.columns),
     );
     for (a, b) in m.renamed {
         if d.can_rename_constraint(ConstraintKind::Unique) {

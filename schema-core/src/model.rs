@@ -168,8 +168,6 @@ pub enum UnmodelledKind {
     /// class or collation of its own, `NULLS NOT DISTINCT`, or of a special
     /// kind (`FULLTEXT`, `SPATIAL`).
     Index,
-    /// A generated (computed) column.
-    GeneratedColumn,
     /// A constraint a model cannot describe (PostgreSQL `EXCLUDE`).
     Constraint,
 }
@@ -187,7 +185,6 @@ impl fmt::Display for UnmodelledKind {
             UnmodelledKind::Partition => "partition",
             UnmodelledKind::Partitioning => "partitioning",
             UnmodelledKind::Index => "index",
-            UnmodelledKind::GeneratedColumn => "generated column",
             UnmodelledKind::Constraint => "constraint",
         })
     }
@@ -331,6 +328,29 @@ pub struct Column {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub key_generation: Option<KeyGeneration>,
+    /// A generated column's expression (`GENERATED ALWAYS AS (...)`): the
+    /// database computes the value from the row's other columns.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub generated: Option<Generated>,
+}
+
+/// How a generated column is computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "state", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "state", serde(rename_all = "snake_case"))]
+pub struct Generated {
+    /// The expression, as SQL over the row's columns.
+    pub expr: String,
+    /// `STORED`: computed on write and kept on disk; otherwise `VIRTUAL`,
+    /// computed on read.
+    #[cfg_attr(
+        feature = "state",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub stored: bool,
 }
 
 /// How an auto-increment key is generated, beyond the dialect's usual way.
@@ -362,6 +382,7 @@ impl Column {
             collation: None,
             on_update: None,
             key_generation: None,
+            generated: None,
         }
     }
 }

@@ -631,6 +631,16 @@ pub(crate) fn column_changes(old: &Column, new: &Column) -> Vec<String> {
             words(&new.collation)
         ));
     }
+    if old.generated != new.generated {
+        out.push(match &new.generated {
+            Some(g) => format!(
+                "generated as ({}) {}",
+                g.expr,
+                if g.stored { "stored" } else { "virtual" }
+            ),
+            None => "no longer generated".into(),
+        });
+    }
     if out.is_empty() {
         out.push("no change".into());
     }

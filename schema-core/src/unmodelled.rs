@@ -113,17 +113,6 @@ pub fn leave_alone(live: &Schema, models: &Schema) -> (Schema, Vec<String>) {
                 .iter()
                 .any(|u| u.kind == kind && u.name == name && u.table.as_deref() == Some(&t.name))
         };
-        t.columns.retain(|c| {
-            let keep = !attached(UnmodelledKind::GeneratedColumn, &c.name);
-            if !keep {
-                warnings.push(format!(
-                    "column {}.{} is a generated column in the database, which models cannot \
-                     express; its field is left out and autogenerate leaves the column alone",
-                    t.name, c.name
-                ));
-            }
-            keep
-        });
         t.indexes.retain(|i| {
             let keep = !attached(UnmodelledKind::Index, &i.name);
             if !keep {
@@ -288,14 +277,6 @@ mod tests {
             },
             Unmodelled {
                 sql: None,
-                kind: UnmodelledKind::GeneratedColumn,
-                name: "total".into(),
-                table: Some("film".into()),
-                detail: String::new(),
-                uses: vec![],
-            },
-            Unmodelled {
-                sql: None,
                 kind: UnmodelledKind::Index,
                 name: "ix_film_text".into(),
                 table: Some("film".into()),
@@ -317,9 +298,9 @@ mod tests {
         let models = Schema::new(vec![table("payment", &["id"]), film]);
         let (kept, warnings) = leave_alone(&live(), &models);
         assert_eq!(kept.tables.len(), 1);
-        assert_eq!(kept.tables[0].columns.len(), 1);
+        assert_eq!(kept.tables[0].columns.len(), 2);
         assert!(kept.tables[0].indexes.is_empty());
-        assert_eq!(warnings.len(), 3, "{warnings:#?}");
+        assert_eq!(warnings.len(), 2, "{warnings:#?}");
         assert!(warnings[0].contains("payment is a partitioned table"));
         // Nothing to leave alone: the models are untouched.
         let (same, none) = leave_alone(&Schema::new(vec![]), &models);
@@ -360,7 +341,7 @@ mod tests {
                 around: vec![],
             }],
         );
-        assert_eq!(w.len(), 3, "trigger, generated column, index: {w:#?}");
+        assert_eq!(w.len(), 2, "trigger, index: {w:#?}");
         assert!(w
             .iter()
             .all(|l| l.contains("is lost when table film is rebuilt")));

@@ -84,9 +84,14 @@ pub(super) fn ident_list(d: Dialect, cols: &[String]) -> String {
 }
 
 /// The clauses of a column definition after the type that every dialect
-/// shares: `NOT NULL` and `DEFAULT`.
+/// shares: `GENERATED ALWAYS AS (...)`, `NOT NULL` and `DEFAULT`.
 pub(super) fn null_and_default(d: Dialect, col: &Column) -> String {
     let mut s = String::new();
+    // Before NOT NULL: MySQL accepts the constraint only after it.
+    if let Some(g) = &col.generated {
+        let kind = if g.stored { "STORED" } else { "VIRTUAL" };
+        s.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expr));
+    }
     if !col.nullable {
         s.push_str(" NOT NULL");
     }

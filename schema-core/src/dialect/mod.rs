@@ -202,9 +202,23 @@ trait DialectImpl {
     }
     /// Whether columns may hold arrays of a type (PostgreSQL `T[]`), which
     /// the database reports as the element's spelling followed by `[]`.
+    /// Whether a generated column can be `VIRTUAL`, computed on read
+    /// (PostgreSQL before 18 stores every one).
+    fn virtual_generated_columns(&self) -> bool {
+        true
+    }
+
     fn stores_arrays(&self) -> bool {
         false
     }
+
+    /// Whether a change of a column's generation expression (or from a
+    /// plain column to a generated one) is made by dropping the column and
+    /// adding it again, taking its indexes with it.
+    fn regenerates_by_replacing_the_column(&self) -> bool {
+        false
+    }
+
     /// A reported `ENUM('a','b')` column type (MySQL), if `declared` is one.
     fn parse_enum(&self, _declared: &str) -> Option<EnumType> {
         None
@@ -572,6 +586,21 @@ impl Dialect {
                     ));
                 }
             }
+            if !self.imp().virtual_generated_columns() {
+                for col in t
+                    .columns
+                    .iter()
+                    .filter(|c| c.generated.as_ref().is_some_and(|g| !g.stored))
+                {
+                    let field = col.field.as_deref().unwrap_or(&col.name);
+                    out.push(format!(
+                        "column `{}` of table `{}` is a virtual generated column, which {on} \
+                         cannot do: it stores every generated column; add `stored` to \
+                         `#[model(generated = ...)]` on `{field}`",
+                        col.name, t.name
+                    ));
+                }
+            }
             for ix in &t.indexes {
                 let ix = self.normalize_index(ix);
                 let at = format!("index `{}` on table `{}`", ix.name, t.name);
@@ -652,6 +681,10 @@ impl Dialect {
             }
         }
         out
+    }
+
+    pub(crate) fn regenerates_by_replacing_the_column(&self) -> bool {
+        self.imp().regenerates_by_replacing_the_column()
     }
 
     /// Whether a foreign key must keep an index on its columns at every
@@ -1050,6 +1083,19 @@ pub use crate::sql::normalize::normalize_check_sql;
 pub(crate) use crate::sql::normalize::{
     is_current_timestamp, is_default_literal, is_wrapped, normalize_default_sql,
 };
+
+/// Whether two columns are generated alike (or both plain): the same
+/// `STORED`/`VIRTUAL` choice, and expressions equal once normalised, since
+/// the server prints one back with quotes, parentheses and casts the model
+/// never wrote.
+pub(crate) fn same_generation(a: &Column, b: &Column) -> bool {
+    let key = |c: &Column| {
+        c.generated
+            .as_ref()
+            .map(|g| (normalize_check_sql(&g.expr), g.stored))
+    };
+    key(a) == key(b)
+}
 
 #[cfg(test)]
 mod tests {

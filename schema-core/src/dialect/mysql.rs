@@ -10,7 +10,9 @@ use super::clauses::{
 use super::{
     enum_values_sql, parse_enum_values, DeclaredType, Dialect, DialectImpl, RenderOptions,
 };
-use super::{is_current_timestamp, is_default_literal, uniques_to_indexes, IndexSupport};
+use super::{
+    is_current_timestamp, is_default_literal, same_generation, uniques_to_indexes, IndexSupport,
+};
 use crate::model::{Column, EnumType, Index, LogicalType, ReferentialAction, Table};
 use crate::naming;
 use crate::ops::{ConstraintKind, Op};
@@ -182,6 +184,11 @@ impl DialectImpl for Mysql {
         for col in &mut t.columns {
             if let LogicalType::Enum(e) = &col.ty {
                 col.ty = self.stored_enum(e);
+            }
+            // MariaDB refuses NOT NULL on a generated column, and reports
+            // every one nullable.
+            if col.generated.is_some() {
+                col.nullable = true;
             }
         }
         uniques_to_indexes(t, |_| false);
@@ -447,6 +454,15 @@ fn render_op(op: &Op, online: bool) -> Vec<Line> {
             format!("ADD COLUMN {}", column_def(column)),
             "adding an auto-increment column",
         ),
+        // A stored generated column is computed for every row as the
+        // table is copied.
+        Op::AddColumn { table, column } if column.generated.as_ref().is_some_and(|g| g.stored) => {
+            plain(
+                table,
+                format!("ADD COLUMN {}", column_def(column)),
+                "adding a stored generated column",
+            )
+        }
         Op::AddColumn { table, column } => {
             alter(table, format!("ADD COLUMN {}", column_def(column)))
         }
@@ -463,12 +479,15 @@ fn render_op(op: &Op, online: bool) -> Vec<Line> {
             let in_place = render_type(&old.ty) == render_type(&new.ty)
                 && old.collation == new.collation
                 && old.on_update == new.on_update
-                && old.auto_increment == new.auto_increment;
+                && old.auto_increment == new.auto_increment
+                && same_generation(old, new);
             let modify = format!("MODIFY COLUMN {}", column_def(new));
             if in_place {
                 lines.extend(alter(table, modify));
-            } else {
+            } else if same_generation(old, new) {
                 lines.extend(plain(table, modify, "changing a column's type"));
+            } else {
+                lines.extend(plain(table, modify, "changing how a column is generated"));
             }
             lines
         }

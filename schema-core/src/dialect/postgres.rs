@@ -9,7 +9,8 @@ use super::clauses::{
     ident_list, null_and_default, primary_key_clause, unique_clause, Line,
 };
 use super::{
-    enum_values_sql, DeclaredType, Dialect, DialectImpl, IndexSupport, RenderOptions, ServerVersion,
+    enum_values_sql, same_generation, DeclaredType, Dialect, DialectImpl, IndexSupport,
+    RenderOptions, ServerVersion,
 };
 use crate::model::{Check, DefaultValue, EnumType, ForeignKey, Index};
 use crate::model::{Column, KeyGeneration, LogicalType, Table};
@@ -151,6 +152,16 @@ impl DialectImpl for Postgres {
 
     fn stores_arrays(&self) -> bool {
         true
+    }
+
+    /// Before 17 there is no `SET EXPRESSION`.
+    fn regenerates_by_replacing_the_column(&self) -> bool {
+        true
+    }
+
+    /// PostgreSQL 15 knows `STORED` generated columns only.
+    fn virtual_generated_columns(&self) -> bool {
+        false
     }
 
     /// Columns of one enum type store it alike whatever its values: a
@@ -491,6 +502,35 @@ fn alter_column(table: &str, old: &Column, new: &Column) -> Vec<Line> {
         D.quote_ident(&new.name)
     );
     let mut lines = Vec::new();
+    let plain;
+    let old = if same_generation(old, new) {
+        old
+    } else if new.generated.is_some() {
+        // No `SET EXPRESSION` before PostgreSQL 17: the column is made
+        // again; the diff re-creates its indexes and unique constraints.
+        lines.push(Line::Warning(format!(
+            "{table}.{} is dropped and added again to change how it is generated: every row is computed under an ACCESS EXCLUSIVE lock, and the column moves to the end of the table",
+            new.name
+        )));
+        lines.push(Line::Stmt(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            D.quote_ident(table),
+            D.quote_ident(&new.name)
+        )));
+        lines.extend(render_op(&Op::AddColumn {
+            table: table.to_string(),
+            column: new.clone(),
+        }));
+        return lines;
+    } else {
+        // The computed values stay, as a plain column's.
+        lines.push(Line::Stmt(format!("{alter} DROP EXPRESSION")));
+        plain = Column {
+            generated: None,
+            ..old.clone()
+        };
+        &plain
+    };
     // A collation changes with `TYPE ... COLLATE`; the same type keeps the
     // rows (only the indexes on the column are rebuilt).
     let type_changed =

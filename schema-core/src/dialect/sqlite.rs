@@ -290,7 +290,10 @@ pub(crate) fn is_native(op: &Op, old: &Table) -> bool {
                         && (upper != "NULL" || column.nullable)
                 }
             };
-            constant_default && !column.auto_increment
+            // SQLite computes a virtual column on read, but cannot fill a
+            // stored one for the rows already there.
+            let stored = column.generated.as_ref().is_some_and(|g| g.stored);
+            constant_default && !column.auto_increment && !stored
         }
         // DROP COLUMN refuses key columns; indexes on the column are dropped
         // by their own ops first, and FK/check changes force a rebuild anyway.
@@ -300,7 +303,14 @@ pub(crate) fn is_native(op: &Op, old: &Table) -> bool {
                 .as_ref()
                 .is_some_and(|pk| pk.columns.contains(&column.name));
             let in_unique = old.uniques.iter().any(|u| u.columns.contains(&column.name));
-            !in_pk && !in_unique && !column.auto_increment
+            // SQLite refuses to drop a column another one is generated
+            // from; without reading the expressions, any other generated
+            // column may be.
+            let generated_from = old
+                .columns
+                .iter()
+                .any(|c| c.generated.is_some() && c.name != column.name);
+            !in_pk && !in_unique && !column.auto_increment && !generated_from
         }
         Op::AlterColumn { .. }
         | Op::AddUnique { .. }
@@ -344,11 +354,12 @@ fn create_table(t: &Table, name: &str) -> String {
     create_table_stmt(D, name, columns, constraints, "")
 }
 
-/// The columns of a rebuild's copy: those present in both tables.
+/// The columns of a rebuild's copy: those present in both tables, and not
+/// generated in the new one (the database computes those itself).
 fn shared_columns(old: &Table, new: &Table) -> Vec<String> {
     new.columns
         .iter()
-        .filter(|c| old.column(&c.name).is_some())
+        .filter(|c| old.column(&c.name).is_some() && c.generated.is_none())
         .map(|c| c.name.clone())
         .collect()
 }

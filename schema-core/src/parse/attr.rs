@@ -51,6 +51,8 @@ const FIELD_KEYS: &[&str] = &[
     "collation",
     "on_update_sql",
     "foreign_key_name",
+    "generated",
+    "stored",
     "skip",
 ];
 
@@ -94,6 +96,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("kind", "using"),
     ("type", "using"),
     ("covering", "include"),
+    ("computed", "generated"),
+    ("generated_as", "generated"),
+    ("persisted", "stored"),
+    ("persistent", "stored"),
     ("including", "include"),
 ];
 
@@ -641,6 +647,10 @@ pub(crate) struct FieldAttrs {
     /// `foreign_key_name = "..."`: the foreign key's name when not
     /// `fk_<table>_<column>_<reftable>`.
     pub(crate) foreign_key_name: Attr<String>,
+    /// `generated = "price * quantity"`: a generated column's expression.
+    pub(crate) generated: Attr<String>,
+    /// `stored`: the generated column is kept on disk, not computed on read.
+    pub(crate) stored: Attr<()>,
     pub(crate) skip: Attr<()>,
     /// Keys suggested for misspelt ones (`pk` → `primary_key`), so that
     /// their absence is not reported a second time.
@@ -670,6 +680,8 @@ impl FieldAttrs {
             collation: Attr::none("collation"),
             on_update_sql: Attr::none("on_update_sql"),
             foreign_key_name: Attr::none("foreign_key_name"),
+            generated: Attr::none("generated"),
+            stored: Attr::none("stored"),
             skip: Attr::none("skip"),
             suggested: Vec::new(),
         };
@@ -708,6 +720,8 @@ impl FieldAttrs {
             key_use(&self.collation),
             key_use(&self.on_update_sql),
             key_use(&self.foreign_key_name),
+            key_use(&self.generated),
+            key_use(&self.stored),
             key_use(&self.skip),
         ]
         .into_iter()
@@ -740,6 +754,8 @@ fn field_key(cx: &Ctxt, f: &mut FieldAttrs, meta: &ParseNestedMeta, seq: usize) 
         "collation" => string_key(cx, &mut f.collation, meta, seq, false),
         "on_update_sql" => string_key(cx, &mut f.on_update_sql, meta, seq, true),
         "foreign_key_name" => string_key(cx, &mut f.foreign_key_name, meta, seq, true),
+        "generated" => string_key(cx, &mut f.generated, meta, seq, true),
+        "stored" => flag(cx, &mut f.stored, meta, seq),
         "skip" => flag(cx, &mut f.skip, meta, seq),
         _ => {
             f.suggested.extend(unknown_key(cx, meta, Level::Field)?);

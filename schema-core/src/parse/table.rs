@@ -15,8 +15,8 @@ use super::ctxt::Ctxt;
 use super::enum_def::EnumField;
 use super::types::{self, RustType};
 use crate::model::{
-    Check, Column, DefaultValue, EnumType, ForeignKey, Index, LogicalType, PrimaryKey, Table,
-    UniqueConstraint,
+    Check, Column, DefaultValue, EnumType, ForeignKey, Generated, Index, LogicalType, PrimaryKey,
+    Table, UniqueConstraint,
 };
 use crate::naming;
 use crate::suggest::did_you_mean;
@@ -231,7 +231,67 @@ fn column(cx: &Ctxt, f: &FieldInfo) -> Column {
         collation: f.attrs.collation.get().cloned(),
         on_update: f.attrs.on_update_sql.get().cloned(),
         key_generation: None,
+        generated: generated(cx, f),
     }
+}
+
+/// `generated = "..."` (with `stored`): a column the database computes, so
+/// nothing else may say how its value is made.
+fn generated(cx: &Ctxt, f: &FieldInfo) -> Option<Generated> {
+    let a = &f.attrs;
+    let Some(expr) = a.generated.get() else {
+        if a.stored.present() {
+            cx.error_spanned_by(
+                a.stored.key_tokens(),
+                format!(
+                    "`stored` applies only to a generated column; give `{}` its expression \
+                     with `generated = \"...\"`, or remove `stored`",
+                    f.name
+                ),
+            );
+        }
+        return None;
+    };
+    let no_default = "a generated column has no default: the database computes every value";
+    let conflicts = [
+        (
+            a.default.present(),
+            a.default.key(),
+            a.default.key_tokens(),
+            no_default,
+        ),
+        (
+            a.default_sql.present(),
+            a.default_sql.key(),
+            a.default_sql.key_tokens(),
+            no_default,
+        ),
+        (
+            a.on_update_sql.present(),
+            a.on_update_sql.key(),
+            a.on_update_sql.key_tokens(),
+            "a generated column is recomputed on every update already",
+        ),
+        (
+            a.primary_key.present(),
+            a.primary_key.key(),
+            a.primary_key.key_tokens(),
+            "a generated column cannot be (part of) the primary key: SQLite and PostgreSQL \
+             refuse it",
+        ),
+    ];
+    for (present, key, tokens, why) in conflicts {
+        if present {
+            cx.error_spanned_by(
+                tokens,
+                format!("`{key}` cannot be combined with `generated`: {why}"),
+            );
+        }
+    }
+    Some(Generated {
+        expr: expr.clone(),
+        stored: a.stored.present(),
+    })
 }
 
 fn column_type(cx: &Ctxt, f: &FieldInfo, inner: &Type) -> LogicalType {

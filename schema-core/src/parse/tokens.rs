@@ -90,6 +90,7 @@ fn column(c: &Column, m: &TokenStream, enum_type: Option<&TokenStream>) -> Token
         collation,
         on_update,
         key_generation,
+        generated,
     } = c;
     let name = string(name);
     let field = opt_string(field.as_deref());
@@ -118,6 +119,14 @@ fn column(c: &Column, m: &TokenStream, enum_type: Option<&TokenStream>) -> Token
             quote!(::core::option::Option::Some(#m::KeyGeneration::Sequence(#seq)))
         }
     };
+    let generated = match generated {
+        None => quote!(::core::option::Option::None),
+        Some(g) => {
+            let expr = string(&g.expr);
+            let stored = g.stored;
+            quote!(::core::option::Option::Some(#m::Generated { expr: #expr, stored: #stored }))
+        }
+    };
     quote! {
         #m::Column {
             name: #name,
@@ -131,6 +140,7 @@ fn column(c: &Column, m: &TokenStream, enum_type: Option<&TokenStream>) -> Token
             collation: #collation,
             on_update: #on_update,
             key_generation: #key_generation,
+            generated: #generated,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (SQLite keeps a table's CHECK constraints and an index's predicate only
 //! in the statement text).
 
-use crate::model::Check;
+use crate::model::{Check, Generated};
 use crate::naming;
 
 use super::lexer::{LexOptions, Lexer, Token, TokenKind};
@@ -75,6 +75,61 @@ pub fn index_predicate(sql: &str) -> Option<String> {
     None
 }
 
+/// A name as written by one token, unquoted.
+fn name_of(t: &Token<'_>) -> Option<String> {
+    match t.kind {
+        TokenKind::Word | TokenKind::Number => Some(t.text.to_string()),
+        TokenKind::QuotedIdent | TokenKind::String => Some(t.value(false)),
+        _ => None,
+    }
+}
+
+/// The column definitions of a `CREATE TABLE` statement: each column's
+/// name (unquoted) and the indices of its tokens at the definition's own
+/// level, a nested group entering only by its `(`. Table constraints
+/// (`PRIMARY KEY (...)`, `CONSTRAINT ...`) are not columns.
+fn column_definitions(toks: &[Token<'_>]) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut depth = 0usize;
+    // Whether the tokens seen belong to a column definition.
+    let mut in_column = false;
+    let mut at_start = false;
+    for (i, t) in toks.iter().enumerate() {
+        let level = depth;
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth = depth.saturating_sub(1);
+        }
+        if level == 0 {
+            at_start = depth == 1;
+            continue;
+        }
+        if level != 1 || t.is_punct(")") {
+            continue;
+        }
+        if t.is_punct(",") {
+            at_start = true;
+            in_column = false;
+        } else if at_start {
+            at_start = false;
+            let constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+                .iter()
+                .any(|k| t.is_word(k));
+            in_column = false;
+            if let Some(name) = name_of(t).filter(|_| !constraint) {
+                out.push((name, Vec::new()));
+                in_column = true;
+            }
+        } else if in_column {
+            if let Some((_, own)) = out.last_mut() {
+                own.push(i);
+            }
+        }
+    }
+    out
+}
+
 /// The collations columns of a `CREATE TABLE` statement declare
 /// (`name TEXT COLLATE NOCASE`), as `(column, collation)` pairs in column
 /// order; the collation is as written, unquoted. A `COLLATE` inside a
@@ -83,48 +138,43 @@ pub fn index_predicate(sql: &str) -> Option<String> {
 pub fn column_collations(sql: &str) -> Vec<(String, String)> {
     let toks = tokens(sql);
     let mut out = Vec::new();
-    let mut depth = 0usize;
-    // The current column definition's first token, while inside one.
-    let mut column: Option<String> = None;
-    let mut at_start = false;
-    let name_of = |t: &Token<'_>| match t.kind {
-        TokenKind::Word | TokenKind::Number => Some(t.text.to_string()),
-        TokenKind::QuotedIdent | TokenKind::String => Some(t.value(false)),
-        _ => None,
-    };
-    for (i, t) in toks.iter().enumerate() {
-        if t.is_punct("(") {
-            depth += 1;
-            if depth == 1 {
-                at_start = true;
-            }
-            continue;
-        }
-        if t.is_punct(")") {
-            depth = depth.saturating_sub(1);
-            continue;
-        }
-        if depth != 1 {
-            continue;
-        }
-        if t.is_punct(",") {
-            at_start = true;
-            column = None;
-            continue;
-        }
-        if at_start {
-            at_start = false;
-            let constraint = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-                .iter()
-                .any(|k| t.is_word(k));
-            column = if constraint { None } else { name_of(t) };
-            continue;
-        }
-        if t.is_word("COLLATE") {
-            if let (Some(col), Some(name)) = (&column, toks.get(i + 1).and_then(name_of)) {
-                out.push((col.clone(), name));
+    for (column, own) in column_definitions(&toks) {
+        for &i in &own {
+            if toks[i].is_word("COLLATE") {
+                if let Some(name) = toks.get(i + 1).and_then(name_of) {
+                    out.push((column.clone(), name));
+                }
             }
         }
+    }
+    out
+}
+
+/// The generated columns of a `CREATE TABLE` statement (`total REAL
+/// GENERATED ALWAYS AS (price * qty) STORED`, or the short `AS (...)`):
+/// each column's name, its expression as written between the
+/// parentheses, trimmed, and whether it is `STORED` (SQLite's default is
+/// `VIRTUAL`).
+pub fn column_generations(sql: &str) -> Vec<(String, Generated)> {
+    let toks = tokens(sql);
+    let mut out = Vec::new();
+    for (column, own) in column_definitions(&toks) {
+        let Some(at) = own.iter().position(|&i| {
+            toks[i].is_word("AS") && toks.get(i + 1).is_some_and(|t| t.is_punct("("))
+        }) else {
+            continue;
+        };
+        let Some((expr, _)) = parenthesised(sql, &toks, own[at] + 1) else {
+            continue;
+        };
+        let stored = own[at..].iter().any(|&i| toks[i].is_word("STORED"));
+        out.push((
+            column,
+            Generated {
+                expr: expr.trim().to_string(),
+                stored,
+            },
+        ));
     }
     out
 }
@@ -132,11 +182,7 @@ pub fn column_collations(sql: &str) -> Vec<(String, String)> {
 /// The name given by `CONSTRAINT name` right before the current token.
 fn constraint_name(before: &[Token<'_>]) -> Option<String> {
     match before {
-        [.., keyword, name] if keyword.is_word("CONSTRAINT") => match name.kind {
-            TokenKind::Word | TokenKind::Number => Some(name.text.to_string()),
-            TokenKind::QuotedIdent | TokenKind::String => Some(name.value(false)),
-            _ => None,
-        },
+        [.., keyword, name] if keyword.is_word("CONSTRAINT") => name_of(name),
         _ => None,
     }
 }
@@ -243,6 +289,30 @@ mod tests {
             vec![
                 ("a".to_string(), "NOCASE".to_string()),
                 ("c d".to_string(), "rtrim".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn generated_columns_are_read_with_their_storage() {
+        let sql = r#"CREATE TABLE "t" (
+            price REAL NOT NULL,
+            "total" REAL GENERATED ALWAYS AS (price * (1 + "tax")) STORED NOT NULL,
+            label TEXT AS (upper(name)),
+            alias TEXT CHECK (alias AS (x)) DEFAULT 'AS (y)',
+            v INTEGER AS ( price > 0 ) VIRTUAL,
+            CONSTRAINT c CHECK (price AS (z))
+        )"#;
+        let got: Vec<(String, String, bool)> = column_generations(sql)
+            .into_iter()
+            .map(|(c, g)| (c, g.expr, g.stored))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("total".into(), r#"price * (1 + "tax")"#.into(), true),
+                ("label".into(), "upper(name)".into(), false),
+                ("v".into(), "price > 0".into(), false),
             ]
         );
     }

@@ -3,8 +3,8 @@
 
 use schema_core::naming;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, LogicalType, PrimaryKey, ReferentialAction,
-    Schema, Table, UniqueConstraint,
+    Check, Column, DefaultValue, ForeignKey, Generated, Index, LogicalType, PrimaryKey,
+    ReferentialAction, Schema, Table, UniqueConstraint,
 };
 
 /// A table with an auto-increment `id BIGINT` primary key named `pk_<name>`.
@@ -36,6 +36,7 @@ pub trait TableExt {
     fn check(self, name: &str, sql: &str) -> Self;
     fn comment(self, text: &str) -> Self;
     fn col_comment(self, text: &str) -> Self;
+    fn generated(self, expr: &str, stored: bool) -> Self;
 }
 
 fn strings(cols: &[&str]) -> Vec<String> {
@@ -121,6 +122,14 @@ impl TableExt for Table {
     /// Sets the comment of the last column.
     fn col_comment(mut self, text: &str) -> Self {
         self.columns.last_mut().expect("a column").comment = Some(text.into());
+        self
+    }
+    /// The last column is generated from `expr`.
+    fn generated(mut self, expr: &str, stored: bool) -> Self {
+        self.columns.last_mut().expect("a column").generated = Some(Generated {
+            expr: expr.into(),
+            stored,
+        });
         self
     }
 }

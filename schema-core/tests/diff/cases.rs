@@ -896,3 +896,43 @@ fn column_collation() {
         );
     }
 }
+
+/// Generated columns: created; then an expression changed, a plain column
+/// made generated (its index goes and comes back where the column is made
+/// again) and a generated one made plain (its values kept).
+#[test]
+fn generated_columns() {
+    for d in Dialect::ALL {
+        // PostgreSQL 15 stores every generated column.
+        let virtual_ = d != Dialect::Postgres;
+        let items = |total: &str, label_generated: bool, code_generated: bool| {
+            let mut t = table("items")
+                .col("price", T::Double)
+                .col("qty", T::Integer)
+                .col("name", T::Text)
+                .null("total", T::Double)
+                .generated(total, true)
+                .null("label", T::Text);
+            if label_generated {
+                t = t.generated("upper(name)", !virtual_);
+            }
+            t = t.null("code", T::Text);
+            if code_generated {
+                t = t.generated("lower(name)", !virtual_);
+            }
+            t.index(&["label"])
+        };
+        run_case_on(
+            "generated_columns_created",
+            schema(vec![]),
+            schema(vec![items("price * qty", false, true)]),
+            &[d],
+        );
+        run_case_on(
+            "generated_columns_changed",
+            schema(vec![items("price * qty", false, true)]),
+            schema(vec![items("price * qty * 2", true, false)]),
+            &[d],
+        );
+    }
+}

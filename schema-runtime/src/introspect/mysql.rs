@@ -25,10 +25,12 @@
 //! - a column's collation (which names its character set) where it differs
 //!   from its table's default, and a table's where it differs from the
 //!   database's;
-//! - a column's `ON UPDATE` expression from `EXTRA`.
+//! - a column's `ON UPDATE` expression from `EXTRA`;
+//! - a generated column's expression as `GENERATION_EXPRESSION` prints it
+//!   (`` `price` * `qty` ``), `STORED` (MariaDB: `PERSISTENT`) from `EXTRA`.
 //!
 //! Reported as [`Unmodelled`] objects, apart from the tables: views,
-//! triggers, routines, table partitioning, generated columns, and indexes
+//! triggers, routines, table partitioning, and indexes
 //! with a functional key part (MySQL 8) or of a special type (`FULLTEXT`,
 //! `SPATIAL`).
 
@@ -39,7 +41,7 @@ use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::sql::names::mentioned;
 use schema_core::{
-    Check, Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, PrimaryKey,
+    Check, Column, DefaultValue, ForeignKey, Generated, Index, KeyOptions, LogicalType, PrimaryKey,
     ReferentialAction, Schema, Table, Unmodelled, UnmodelledKind, Use,
 };
 
@@ -342,28 +344,14 @@ fn assemble(
             "persistent generated",
         ]
         .into_iter()
-        .find(|g| extra.contains(g));
-        if let Some(how) = generated {
-            let stored = if how.starts_with("virtual") {
-                "VIRTUAL"
-            } else {
-                "STORED"
-            };
-            unmodelled.push(Unmodelled {
-                sql: None,
-                kind: UnmodelledKind::GeneratedColumn,
-                name: c.column_name,
-                table: Some(c.table_name),
-                detail: format!(
-                    "{} GENERATED ALWAYS AS ({}) {stored}",
-                    c.column_type,
-                    c.generation_expression.unwrap_or_default()
-                ),
-                uses: Vec::new(),
-            });
-            continue;
-        }
-        let default = column_default(flavor, c.column_default, &c.data_type, &extra);
+        .find(|g| extra.contains(g))
+        .map(|how| Generated {
+            expr: c.generation_expression.clone().unwrap_or_default(),
+            stored: !how.starts_with("virtual"),
+        });
+        // A generated column's default is the expression's place, not a default.
+        let default = column_default(flavor, c.column_default, &c.data_type, &extra)
+            .filter(|_| generated.is_none());
         let default_collation = table_collation.get(&c.table_name).cloned().flatten();
         let collation = c
             .collation_name
@@ -380,6 +368,7 @@ fn assemble(
             collation,
             on_update: on_update(&raw_extra),
             key_generation: None,
+            generated,
         });
     }
 

@@ -20,14 +20,15 @@
 //!   and the predicate of a partial index as `pg_get_expr` prints it;
 //! - table and column comments (joined from `pg_description`, not one
 //!   `col_description()` call per column);
-//! - a column's collation where it is not its type's default.
+//! - a column's collation where it is not its type's default;
+//! - a generated column's expression as `pg_get_expr` prints it.
 //!
 //! Reported as [`Unmodelled`] objects, apart from the tables: views and
 //! materialized views (with the columns they read), triggers, the user's
 //! routines, sequences no column owns, enum types no column uses,
 //! domain/composite/range types,
 //! partitioned tables and their partitions (neither is a table of the
-//! model), exclusion constraints, generated columns, and indexes on
+//! model), exclusion constraints, and indexes on
 //! expressions, with an operator class or collation other than their
 //! columns' default, or `NULLS NOT DISTINCT`.
 //!
@@ -40,7 +41,7 @@ use diesel::sql_types::{Array, Bool, Int4, Int8, Nullable, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 use schema_core::dialect::Dialect;
 use schema_core::{
-    Check, Column, DefaultValue, EnumType, ForeignKey, Index, KeyGeneration, KeyOptions,
+    Check, Column, DefaultValue, EnumType, ForeignKey, Generated, Index, KeyGeneration, KeyOptions,
     LogicalType, NullsOrder, PrimaryKey, ReferentialAction, Schema, Table, UniqueConstraint,
     Unmodelled, UnmodelledKind, Use,
 };
@@ -224,8 +225,7 @@ ORDER BY i.indrelid, ic.relname";
 /// column) it depends on: views and materialized views with the columns
 /// they read, triggers, the user's routines, free-standing sequences, types,
 /// partitioned tables (with the tables their foreign keys reference) and
-/// their partitions, exclusion constraints and generated columns. Objects
-/// that belong to an extension are the extension's, not the schema's.
+/// their partitions and exclusion constraints. Objects that belong to an extension are the extension's, not the schema's.
 const UNMODELLED_SQL: &str = "\
 WITH ns AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1),
 ext AS (SELECT objid, classid FROM pg_catalog.pg_depend WHERE deptype = 'e')
@@ -299,15 +299,6 @@ SELECT 'constraint', con.conname::text, c.relname::text, 'EXCLUDE', NULL, NULL
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'r' AND con.contype = 'x'
-UNION ALL
-SELECT 'generated column', a.attname::text, c.relname::text,
-       'GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(d.adbin, d.adrelid) || ') STORED',
-       NULL, NULL
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE c.relnamespace IN (SELECT oid FROM ns) AND c.relkind = 'r' AND NOT c.relispartition
-  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''
 ORDER BY 1, 2, 3, 5, 6";
 
 #[derive(QueryableByName)]
@@ -444,11 +435,17 @@ fn assemble(
         let Some(table) = by_oid.get_mut(&c.table_oid) else {
             continue;
         };
-        // A generated column's expression is not a default; the model has
-        // no notion of generated columns, so only its type is reported.
-        let default = match c.generated.as_str() {
-            "" => c.default_sql.map(DefaultValue::Sql),
-            _ => None,
+        // A generated column's expression is kept where a default is
+        // (`s` stored; `v`, virtual, from PostgreSQL 18).
+        let (default, generated) = match c.generated.as_str() {
+            "" => (c.default_sql.map(DefaultValue::Sql), None),
+            how => (
+                None,
+                Some(Generated {
+                    expr: c.default_sql.unwrap_or_default(),
+                    stored: how == "s",
+                }),
+            ),
         };
         table.columns.push(Column {
             name: c.name,
@@ -471,6 +468,7 @@ fn assemble(
                 "" => c.owned_sequence.map(KeyGeneration::Sequence),
                 _ => None,
             },
+            generated,
         });
     }
 
@@ -561,8 +559,7 @@ fn assemble(
 
 /// `schema` with the rows of [`UNMODELLED_SQL`] added to its unmodelled
 /// objects (one per object; a view's uses of a whole table are dropped
-/// where the catalog also names the columns it reads); generated columns
-/// leave the table's columns.
+/// where the catalog also names the columns it reads).
 fn with_unmodelled(
     mut schema: Schema,
     rows: Vec<UnmodelledRow>,
@@ -579,8 +576,7 @@ fn with_unmodelled(
             "type" => UnmodelledKind::Type,
             "partitioned table" => UnmodelledKind::PartitionedTable,
             "partition" => UnmodelledKind::Partition,
-            "constraint" => UnmodelledKind::Constraint,
-            _ => UnmodelledKind::GeneratedColumn,
+            _ => UnmodelledKind::Constraint,
         };
         let owner = r.tbl.as_deref().unwrap_or(&r.name);
         if exclude(owner) {
@@ -621,18 +617,6 @@ fn with_unmodelled(
     }
     let mut all = std::mem::take(&mut schema.unmodelled);
     all.extend(objects.into_values());
-    for u in all
-        .iter()
-        .filter(|u| u.kind == UnmodelledKind::GeneratedColumn)
-    {
-        if let Some(t) = schema
-            .tables
-            .iter_mut()
-            .find(|t| Some(&t.name) == u.table.as_ref())
-        {
-            t.columns.retain(|c| c.name != u.name);
-        }
-    }
     schema.with_unmodelled(all)
 }
 

@@ -14,9 +14,12 @@
 //! Indexes of origin `c` come with each key's `DESC` and, for a partial
 //! index, the predicate as its stored `CREATE INDEX` wrote it.
 //!
-//! Views, triggers, generated columns and indexes on expressions or with
-//! an explicit `COLLATE` are reported as [`Unmodelled`] objects; a view's or trigger's uses are
-//! the tables and views its SQL mentions.
+//! A generated column comes with its expression as the stored `CREATE
+//! TABLE` wrote it, and whether it is `STORED`.
+//!
+//! Views, triggers and indexes on expressions or with an explicit
+//! `COLLATE` are reported as [`Unmodelled`] objects; a view's or
+//! trigger's uses are the tables and views its SQL mentions.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +29,7 @@ use schema_core::dialect::Dialect;
 use schema_core::sql::create_table;
 use schema_core::sql::names::mentioned;
 use schema_core::{
-    Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, PrimaryKey,
+    Column, DefaultValue, ForeignKey, Generated, Index, KeyOptions, LogicalType, PrimaryKey,
     ReferentialAction, Schema, Table, UniqueConstraint, Unmodelled, UnmodelledKind, Use,
 };
 
@@ -232,6 +235,16 @@ pub(crate) fn introspect(
                 .map(move |(col, coll)| ((name.clone(), col), coll))
         })
         .collect();
+    // And how a column is generated (table_xinfo's `hidden` 2 and 3 say
+    // only that it is).
+    let mut generations: BTreeMap<(String, String), Generated> = by_name
+        .iter()
+        .flat_map(|(name, (_, sql))| {
+            create_table::column_generations(sql)
+                .into_iter()
+                .map(move |(col, g)| ((name.clone(), col), g))
+        })
+        .collect();
     let mut pk_cols: BTreeMap<String, Vec<(i32, String)>> = BTreeMap::new();
     for c in columns {
         let Some((table, _)) = by_name.get_mut(&c.tbl) else {
@@ -242,17 +255,6 @@ pub(crate) fn introspect(
         if c.hidden == 1 {
             continue;
         }
-        if c.hidden >= 2 {
-            unmodelled.push(Unmodelled {
-                sql: None,
-                kind: UnmodelledKind::GeneratedColumn,
-                name: c.name,
-                table: Some(c.tbl),
-                detail: if c.hidden == 2 { "VIRTUAL" } else { "STORED" }.to_string(),
-                uses: Vec::new(),
-            });
-            continue;
-        }
         let declared = c.ty.unwrap_or_default();
         let mut col = Column::new(c.name.clone(), declared_type(&declared));
         col.collation = collations
@@ -260,6 +262,7 @@ pub(crate) fn introspect(
             .and_then(|coll| Dialect::Sqlite.stored_collation(Some(coll)));
         col.nullable = c.notnull == 0;
         col.default = c.dflt.map(DefaultValue::Sql);
+        col.generated = generations.remove(&(c.tbl.clone(), c.name.clone()));
         if c.pk > 0 {
             pk_cols
                 .entry(c.tbl.clone())
