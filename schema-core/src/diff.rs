@@ -686,9 +686,8 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
         .columns
         .iter()
         .filter(|oc| {
-            n.column(&oc.name).is_some_and(|nc| {
-                !same_generation(oc, nc) && d.regenerates_by_replacing_the_column()
-            })
+            n.column(&oc.name)
+                .is_some_and(|nc| !same_generation(oc, nc) && !d.regenerates_in_place(oc, nc))
         })
         .map(|c| c.name.as_str())
         .collect();

@@ -9,6 +9,7 @@ mod config_fuzz;
 mod dialects;
 mod enums;
 mod flow;
+mod generated;
 mod graph;
 mod import;
 mod kill;

@@ -18,6 +18,29 @@ pub(super) fn collated_type(d: Dialect, col: &Column) -> String {
     }
 }
 
+/// A column dropped and added again (`add`, the dialect's `ADD COLUMN`
+/// lines) to change how it is generated where the dialect cannot alter
+/// that in place; the diff re-creates its indexes around it.
+pub(super) fn regenerate_column(
+    d: Dialect,
+    table: &str,
+    column: &str,
+    add: Vec<Line>,
+) -> Vec<Line> {
+    let mut lines = vec![
+        Line::Warning(format!(
+            "{table}.{column} is dropped and added again to change how it is generated: every row is computed under a lock on writes, and the column moves to the end of the table"
+        )),
+        Line::Stmt(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            d.quote_ident(table),
+            d.quote_ident(column)
+        )),
+    ];
+    lines.extend(add);
+    lines
+}
+
 /// A rendered line: a comment or one SQL statement (without the `;`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Line {

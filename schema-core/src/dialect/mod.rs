@@ -212,11 +212,12 @@ trait DialectImpl {
         false
     }
 
-    /// Whether a change of a column's generation expression (or from a
-    /// plain column to a generated one) is made by dropping the column and
-    /// adding it again, taking its indexes with it.
-    fn regenerates_by_replacing_the_column(&self) -> bool {
-        false
+    /// Whether a change of how a column is generated (`old` to `new`,
+    /// which differ in that) alters the column where it is, keeping its
+    /// indexes; otherwise the column is dropped and added again, and its
+    /// indexes and unique constraints with it.
+    fn regenerates_in_place(&self, _old: &Column, _new: &Column) -> bool {
+        true
     }
 
     /// A reported `ENUM('a','b')` column type (MySQL), if `declared` is one.
@@ -683,8 +684,8 @@ impl Dialect {
         out
     }
 
-    pub(crate) fn regenerates_by_replacing_the_column(&self) -> bool {
-        self.imp().regenerates_by_replacing_the_column()
+    pub(crate) fn regenerates_in_place(&self, old: &Column, new: &Column) -> bool {
+        self.imp().regenerates_in_place(old, new)
     }
 
     /// Whether a foreign key must keep an index on its columns at every

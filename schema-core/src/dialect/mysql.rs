@@ -5,7 +5,7 @@
 
 use super::clauses::{
     backfill, check_clause, collated_type, create_table_stmt, foreign_key_clause, ident_list,
-    index_keys, null_and_default, unique_clause, Line,
+    index_keys, null_and_default, regenerate_column, unique_clause, Line,
 };
 use super::{
     enum_values_sql, parse_enum_values, DeclaredType, Dialect, DialectImpl, RenderOptions,
@@ -208,6 +208,15 @@ impl DialectImpl for Mysql {
     /// Every change has an `ALTER`.
     fn alters_in_place(&self, _op: &Op, _old: &Table) -> bool {
         true
+    }
+
+    /// MariaDB's `MODIFY` changes a generated column's expression, but not
+    /// whether it is stored, nor makes a plain column generated or back.
+    fn regenerates_in_place(&self, old: &Column, new: &Column) -> bool {
+        match (&old.generated, &new.generated) {
+            (Some(a), Some(b)) => a.stored == b.stored,
+            _ => false,
+        }
     }
 
     /// The column's own `ENUM(...)`: MySQL does not name it.
@@ -471,6 +480,49 @@ fn render_op(op: &Op, online: bool) -> Vec<Line> {
         }
         Op::RenameColumn { table, from, to } => {
             alter(table, format!("RENAME COLUMN {} TO {}", q(from), q(to)))
+        }
+        Op::AlterColumn { table, old, new }
+            if !same_generation(old, new) && !Mysql.regenerates_in_place(old, new) =>
+        {
+            let add = |column: &Column| {
+                vec![Line::Stmt(format!(
+                    "ALTER TABLE {} ADD COLUMN {}",
+                    q(table),
+                    column_def(column)
+                ))]
+            };
+            if new.generated.is_some() {
+                return regenerate_column(D, table, &new.name, add(new));
+            }
+            // No longer generated: the computed values are kept, copied
+            // into a plain column that then takes the name.
+            let aside: String = format!("{}_plain", new.name).chars().take(64).collect();
+            let mut lines = vec![Line::Warning(format!(
+                "{table}.{} stops being generated: its values are copied into a new plain column (an UPDATE of every row), which then takes its name at the end of the table",
+                new.name
+            ))];
+            lines.extend(add(&Column {
+                name: aside.clone(),
+                ..new.clone()
+            }));
+            lines.push(Line::Stmt(format!(
+                "UPDATE {} SET {} = {}",
+                q(table),
+                q(&aside),
+                q(&new.name)
+            )));
+            lines.push(Line::Stmt(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                q(table),
+                q(&new.name)
+            )));
+            lines.push(Line::Stmt(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                q(table),
+                q(&aside),
+                q(&new.name)
+            )));
+            lines
         }
         Op::AlterColumn { table, old, new } => {
             let mut lines = backfill(D, table, old, new);

@@ -6,7 +6,7 @@
 
 use super::clauses::{
     backfill, check_clause, collated_type, create_index, create_table_stmt, foreign_key_clause,
-    ident_list, null_and_default, primary_key_clause, unique_clause, Line,
+    ident_list, null_and_default, primary_key_clause, regenerate_column, unique_clause, Line,
 };
 use super::{
     enum_values_sql, same_generation, DeclaredType, Dialect, DialectImpl, IndexSupport,
@@ -154,9 +154,11 @@ impl DialectImpl for Postgres {
         true
     }
 
-    /// Before 17 there is no `SET EXPRESSION`.
-    fn regenerates_by_replacing_the_column(&self) -> bool {
-        true
+    /// Before 17 there is no `SET EXPRESSION`, and a plain column cannot
+    /// become a generated one; the way back, `DROP EXPRESSION`, is the
+    /// inverse of one that cannot be made in place.
+    fn regenerates_in_place(&self, _old: &Column, _new: &Column) -> bool {
+        false
     }
 
     /// PostgreSQL 15 knows `STORED` generated columns only.
@@ -506,22 +508,15 @@ fn alter_column(table: &str, old: &Column, new: &Column) -> Vec<Line> {
     let old = if same_generation(old, new) {
         old
     } else if new.generated.is_some() {
-        // No `SET EXPRESSION` before PostgreSQL 17: the column is made
-        // again; the diff re-creates its indexes and unique constraints.
-        lines.push(Line::Warning(format!(
-            "{table}.{} is dropped and added again to change how it is generated: every row is computed under an ACCESS EXCLUSIVE lock, and the column moves to the end of the table",
-            new.name
-        )));
-        lines.push(Line::Stmt(format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            D.quote_ident(table),
-            D.quote_ident(&new.name)
-        )));
-        lines.extend(render_op(&Op::AddColumn {
-            table: table.to_string(),
-            column: new.clone(),
-        }));
-        return lines;
+        return regenerate_column(
+            D,
+            table,
+            &new.name,
+            render_op(&Op::AddColumn {
+                table: table.to_string(),
+                column: new.clone(),
+            }),
+        );
     } else {
         // The computed values stay, as a plain column's.
         lines.push(Line::Stmt(format!("{alter} DROP EXPRESSION")));

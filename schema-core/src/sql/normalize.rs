@@ -227,7 +227,13 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
         // Find the matching `)` and what sits at depth 1 inside.
         let (mut depth, mut j) = (0, i);
         let (mut has_bool, mut has_cmp, mut has_and, mut has_or) = (false, false, false, false);
+        // The loosest binary operator at depth 1 (`None`: there is none).
+        let mut loosest: Option<u8> = None;
         for (k, t) in toks.iter().enumerate().skip(i) {
+            if depth == 1 && k > i && is_binary(toks, k) {
+                let p = precedence(t);
+                loosest = Some(loosest.map_or(p, |l| l.min(p)));
+            }
             match t {
                 Tok::Punct(p) if p == "(" => depth += 1,
                 Tok::Punct(p) if p == ")" => {
@@ -278,11 +284,50 @@ fn removable_group(toks: &[Tok]) -> Option<(usize, usize)> {
             && !has_cmp
             && (open_boundary(prev) || is_cmp(prev))
             && (close_boundary(next) || is_cmp(next));
-        if boolean_operand || arithmetic_operand {
+        // An arithmetic group that binds at least as tightly as the
+        // operator after it and more tightly than the one before:
+        // PostgreSQL prints `a * b * 2` as `((a * b) * 2)`, grouping to the
+        // left.
+        let inner = loosest.unwrap_or(u8::MAX);
+        let comma = Some(&Tok::Punct(",".into()));
+        let before_ok = open_boundary(prev)
+            || is_cmp(prev)
+            || prev == comma
+            || (i > 0 && is_binary(toks, i - 1) && precedence(&toks[i - 1]) < inner);
+        let after_ok = close_boundary(next)
+            || is_cmp(next)
+            || next == comma
+            || (is_binary(toks, j + 1) && precedence(&toks[j + 1]) <= inner);
+        let by_precedence = !has_bool && !has_cmp && before_ok && after_ok;
+        if boolean_operand || arithmetic_operand || by_precedence {
             return Some((i, j));
         }
     }
     None
+}
+
+/// Whether `toks[k]` is an arithmetic operator used between two operands
+/// (not a sign): one follows a value, a `)` or a name.
+fn is_binary(toks: &[Tok], k: usize) -> bool {
+    const OPS: &[&str] = &["+", "-", "*", "/", "%", "||"];
+    let op = matches!(toks.get(k), Some(Tok::Punct(p)) if OPS.contains(&p.as_str()));
+    let after_operand = k > 0
+        && match &toks[k - 1] {
+            Tok::Punct(p) => p == ")",
+            Tok::Word(w) => !matches!(w.as_str(), "and" | "or" | "not"),
+            _ => true,
+        };
+    op && after_operand
+}
+
+/// How tightly a binary arithmetic operator binds: `*` `/` `%` over `+`
+/// `-` over `||` (which PostgreSQL ranks with its other operators).
+fn precedence(t: &Tok) -> u8 {
+    match t {
+        Tok::Punct(p) if matches!(p.as_str(), "*" | "/" | "%") => 3,
+        Tok::Punct(p) if matches!(p.as_str(), "+" | "-") => 2,
+        _ => 1,
+    }
 }
 
 fn join_tokens(toks: &[Tok]) -> String {
@@ -405,7 +450,7 @@ pub fn normalize_default_sql(sql: &str, ty: &LogicalType) -> String {
 /// stay different.
 pub fn normalize_check_sql(sql: &str) -> String {
     let sql = unescape_mysql_check(sql);
-    let toks = strip_introducers(tokenize(&sql));
+    let toks = synonyms(strip_introducers(tokenize(&sql)));
     let toks = strip_casts(numeric_casts_to_numbers(toks));
     let toks = in_lists(toks);
     let mut toks = strip_redundant_parens(toks);
@@ -424,6 +469,31 @@ pub fn normalize_check_sql(sql: &str) -> String {
         })
         .collect();
     join_tokens(&strip_redundant_parens(toks))
+}
+
+/// MariaDB's own names for what it was given: it prints `lower(x)` as
+/// `lcase(x)`, `upper` as `ucase`, `substring` as `substr`, `length` as
+/// `octet_length` and `a % b` as `a MOD b`; these read back as written.
+fn synonyms(toks: Vec<Tok>) -> Vec<Tok> {
+    const CALLS: &[(&str, &str)] = &[
+        ("lcase", "lower"),
+        ("ucase", "upper"),
+        ("substr", "substring"),
+        ("octet_length", "length"),
+    ];
+    let mut out = Vec::with_capacity(toks.len());
+    for (i, t) in toks.iter().enumerate() {
+        let call = toks.get(i + 1) == Some(&Tok::Punct("(".into()));
+        out.push(match t {
+            Tok::Word(w) if call => CALLS
+                .iter()
+                .find(|(from, _)| from == w)
+                .map_or_else(|| t.clone(), |(_, to)| Tok::Word(to.to_string())),
+            Tok::Word(w) if w == "mod" && !call => Tok::Punct("%".into()),
+            _ => t.clone(),
+        });
+    }
+    out
 }
 
 /// MySQL 8 reports check clauses escaped once more than valid SQL
@@ -721,6 +791,40 @@ mod tests {
         assert_eq!(n("length(name) > 0"), n("(length(name) > 0)"));
         assert_ne!(n("price > 0"), n("price >= 0"));
         assert_ne!(n("status = 'A'"), n("status = 'a'"));
+    }
+
+    /// Generation expressions as the servers print them back, and the
+    /// groupings that do change the meaning.
+    #[test]
+    fn expressions_fold_the_servers_grouping_and_names() {
+        let n = normalize_check_sql;
+        let same = [
+            (
+                "price * qty * 2",
+                "((price * (qty)::double precision) * (2)::double precision)",
+            ),
+            ("a + b * c", "(a + (b * c))"),
+            ("a * b + c", "((a * b) + c)"),
+            ("a - b - c", "((a - b) - c)"),
+            ("f(a * b, c)", "f((a * b), c)"),
+            ("lower(name)", "lcase(`name`)"),
+            ("upper(substring(n, 1, 2))", "ucase(substr(`n`,1,2))"),
+            ("length(n) % 3", "octet_length(`n`) MOD 3"),
+            ("(a || b) || c", "a || b || c"),
+        ];
+        for (model, server) in same {
+            assert_eq!(n(model), n(server), "{model} vs {server}");
+        }
+        let different = [
+            ("a - (b - c)", "a - b - c"),
+            ("(a + b) * c", "a + b * c"),
+            ("a * (b + c)", "a * b + c"),
+            ("a / (b * c)", "a / b * c"),
+            ("-(a + b)", "-a + b"),
+        ];
+        for (a, b) in different {
+            assert_ne!(n(a), n(b), "{a} vs {b}");
+        }
     }
 
     /// Each pair: a model's spelling and what a database reports for it.
