@@ -34,7 +34,7 @@ use schema_core::diff::diff;
 use schema_core::migration::{DialectSql, MigrationFile, RevisionGraph};
 use schema_core::state;
 use schema_core::{
-    Column, DefaultValue, ForeignKey, Index, KeyOptions, LogicalType, NullsOrder, PrimaryKey,
+    Column, DefaultValue, ForeignKey, Generated, Index, KeyOptions, LogicalType, NullsOrder, PrimaryKey,
     ReferentialAction, Schema, Table,
 };
 use schema_runtime::conn::Connection;
@@ -227,6 +227,10 @@ enum Change {
     /// Gives a text column the dialect's sample collation, or takes it
     /// away.
     Recollate(usize),
+    /// Adds a generated column, or changes the one there: its expression,
+    /// whether it is stored (where the dialect has both), or makes it a
+    /// plain column.
+    Regenerate(usize),
 }
 
 /// A collation every database of `d`'s kind has, other than the default.
@@ -256,6 +260,7 @@ fn arb_change() -> impl Strategy<Value = Change> {
         Just(Change::WidenForeignKeyIndex),
         arb_wish().prop_map(Change::ReshapeIndex),
         any::<usize>().prop_map(Change::Recollate),
+        any::<usize>().prop_map(Change::Regenerate),
     ]
 }
 
@@ -441,6 +446,46 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                         Some(_) => None,
                         None => Some(sample_collation(d).into()),
                     };
+                }
+            }
+            Change::Regenerate(i) => {
+                // Constant: MySQL refuses the auto-increment key in a
+                // generation expression, and the other columns come and go.
+                let exprs = ["1 + 1", "2 * 3 + 1"];
+                match t.columns.iter_mut().find(|c| c.name.starts_with('g')) {
+                    None => {
+                        let mut c = Column::new(format!("g{added}"), LogicalType::BigInt);
+                        c.nullable = true;
+                        c.generated = Some(Generated {
+                            expr: exprs[i % 2].into(),
+                            // PostgreSQL stores every generated column.
+                            stored: d == Dialect::Postgres || i % 3 == 0,
+                        });
+                        t.columns.push(c);
+                        added += 1;
+                    }
+                    Some(c) => match (i % 3, c.generated.clone()) {
+                        (_, None) => {
+                            c.generated = Some(Generated {
+                                expr: exprs[0].into(),
+                                stored: true,
+                            })
+                        }
+                        (0, Some(g)) => {
+                            let other = if g.expr == exprs[0] { exprs[1] } else { exprs[0] };
+                            c.generated = Some(Generated {
+                                expr: other.into(),
+                                ..g
+                            });
+                        }
+                        (1, Some(g)) if d != Dialect::Postgres => {
+                            c.generated = Some(Generated {
+                                stored: !g.stored,
+                                ..g
+                            });
+                        }
+                        _ => c.generated = None,
+                    },
                 }
             }
             Change::Redefault(i) if others > 0 => {
@@ -1010,9 +1055,13 @@ fn cross_schemas(
         for t in &mut s.tables {
             t.indexes
                 .retain(|ix| (0..ix.columns.len()).all(|i| ix.key(i).prefix.is_none()));
-            // Collation names are each database's own.
+            // Collation names are each database's own; PostgreSQL stores
+            // every generated column.
             for c in &mut t.columns {
                 c.collation = None;
+                if let Some(g) = &mut c.generated {
+                    g.stored = true;
+                }
             }
         }
         s
