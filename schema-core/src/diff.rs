@@ -608,15 +608,27 @@ fn diff_table(d: Dialect, o: &Table, n: &Table, phases: &mut Phases, hints: &mut
             });
         }
     }
-    columns.extend(added_cols.iter().map(|c| Op::AddColumn {
+    // Generated columns go before and come after the other changes (and
+    // so the other way round in the down section): MariaDB refuses some
+    // in-place changes (NULL to NOT NULL) to a table that holds a stored
+    // generated column.
+    let add = |c: &&Column| Op::AddColumn {
         table: table.clone(),
         column: without_column_rename(c),
-    }));
-    columns.extend(altered);
-    columns.extend(dropped_cols.iter().map(|c| Op::DropColumn {
+    };
+    let drop = |c: &&Column| Op::DropColumn {
         table: table.clone(),
         column: (*c).clone(),
-    }));
+    };
+    let (generated_added, plain_added): (Vec<&Column>, Vec<&Column>) =
+        added_cols.iter().partition(|c| c.generated.is_some());
+    let (generated_dropped, plain_dropped): (Vec<&Column>, Vec<&Column>) =
+        dropped_cols.iter().partition(|c| c.generated.is_some());
+    columns.extend(generated_dropped.iter().map(drop));
+    columns.extend(plain_added.iter().map(add));
+    columns.extend(altered);
+    columns.extend(generated_added.iter().map(add));
+    columns.extend(plain_dropped.iter().map(drop));
     if o.comment != n.comment {
         columns.push(Op::SetTableComment {
             table: table.clone(),

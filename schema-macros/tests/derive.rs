@@ -129,6 +129,10 @@ mod every_key {
             #[model(default_sql = "'{}'", max_length = 8)]
             pub tags: Vec<String>,
             pub counts: Option<Vec<Option<i64>>>,
+            #[model(generated = "score * 2", stored)]
+            pub doubled: Option<f64>,
+            #[model(generated = "lower(note)", collation = "C")]
+            pub note_key: Option<String>,
         }
     }
 }
@@ -191,6 +195,16 @@ fn derived_table_has_the_expected_content() {
     let t = every_key::InventoryItem::table();
     assert_eq!(t.name, "inventory_item");
     assert!(!t.columns[0].auto_increment);
+    let generated = |name: &str| t.column(name).and_then(|c| c.generated.clone());
+    assert_eq!(
+        generated("doubled").map(|g| (g.expr, g.stored)),
+        Some(("score * 2".to_string(), true))
+    );
+    assert_eq!(
+        generated("note_key").map(|g| (g.expr, g.stored)),
+        Some(("lower(note)".to_string(), false))
+    );
+    assert_eq!(generated("note"), None);
     assert_eq!(t.checks[0].name, "ck_inventory_item_amount_positive");
     assert_eq!(
         t.indexes

@@ -34,8 +34,8 @@ use schema_core::diff::diff;
 use schema_core::migration::{DialectSql, MigrationFile, RevisionGraph};
 use schema_core::state;
 use schema_core::{
-    Column, DefaultValue, ForeignKey, Generated, Index, KeyOptions, LogicalType, NullsOrder, PrimaryKey,
-    ReferentialAction, Schema, Table,
+    Column, DefaultValue, ForeignKey, Generated, Index, KeyOptions, LogicalType, NullsOrder,
+    PrimaryKey, ReferentialAction, Schema, Table,
 };
 use schema_runtime::conn::Connection;
 use schema_runtime::introspect::{introspect, IntrospectOptions};
@@ -472,7 +472,11 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                             })
                         }
                         (0, Some(g)) => {
-                            let other = if g.expr == exprs[0] { exprs[1] } else { exprs[0] };
+                            let other = if g.expr == exprs[0] {
+                                exprs[1]
+                            } else {
+                                exprs[0]
+                            };
                             c.generated = Some(Generated {
                                 expr: other.into(),
                                 ..g
