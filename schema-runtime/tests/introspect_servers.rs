@@ -683,18 +683,19 @@ fn postgres_reads_a_hand_written_schema() {
         legacy.column("Mixed Case").is_some(),
         "names keep their case"
     );
-    // A generated column is not a column of the model: it is reported
-    // apart, so autogenerate never drops it.
-    assert!(legacy.column("total").is_none());
-    let total = s
-        .unmodelled
-        .iter()
-        .find(|u| u.name == "total")
-        .expect("the generated column is reported");
+    // A generated column is a column, with its expression as PostgreSQL
+    // prints it (and no default).
+    let total = legacy
+        .column("total")
+        .expect("the generated column is read");
     assert_eq!(
-        total.to_string(),
-        "generated column total on legacy (GENERATED ALWAYS AS ((n * 2)) STORED)"
+        total.generated,
+        Some(schema_core::Generated {
+            expr: "(n * 2)".into(),
+            stored: true
+        })
     );
+    assert_eq!(total.default, None);
 
     let child = s.table("child").unwrap();
     assert_eq!(child.comment.as_deref(), Some("kids"));
