@@ -41,9 +41,7 @@ use quote::{format_ident, quote};
 
 use crate::dialect::Dialect;
 use crate::diff::diff;
-use crate::model::{
-    Column, DefaultValue, EnumType, KeyOptions, LogicalType, ReferentialAction, Schema, Table,
-};
+use crate::model::{Column, DefaultValue, EnumType, LogicalType, ReferentialAction, Schema, Table};
 use crate::naming;
 
 /// The generated source and what it could not express.
@@ -508,7 +506,20 @@ fn index_attrs<'a>(
         }
     }
     for ix in &table.indexes {
-        let (Some(fields), Some(include)) = (fields_of(&ix.columns), fields_of(&ix.include)) else {
+        // An expression key is written as itself.
+        let keys: Option<Vec<String>> = ix
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if ix.is_expression(i) {
+                    Some(c.clone())
+                } else {
+                    field_of(c).map(str::to_string)
+                }
+            })
+            .collect();
+        let (Some(fields), Some(include)) = (keys, fields_of(&ix.include)) else {
             notes.push(format!(
                 "index `{}` is not modelled: it covers something other than columns",
                 ix.name
@@ -529,7 +540,7 @@ fn index_attrs<'a>(
                 let keys = fields
                     .iter()
                     .enumerate()
-                    .map(|(i, f)| key_entry(f, ix.key(i)));
+                    .map(|(i, f)| ix.key(i).describe(f));
                 let unique = ix.unique.then(|| quote!(, unique));
                 let include = (!include.is_empty()).then(|| quote!(, include = [#(#include),*]));
                 let using = ix.method.as_ref().map(|m| quote!(, using = #m));
@@ -541,22 +552,6 @@ fn index_attrs<'a>(
         }
     }
     (flags, entries)
-}
-
-/// One `fields` entry of `index(...)`: the field, then its prefix length
-/// and sort order (`"name(10) desc nulls last"`).
-fn key_entry(field: &str, key: KeyOptions) -> String {
-    let mut s = field.to_string();
-    if let Some(n) = key.prefix {
-        s.push_str(&format!("({n})"));
-    }
-    if key.desc {
-        s.push_str(" desc");
-    }
-    if let Some(n) = key.nulls {
-        s.push_str(&format!(" nulls {}", n.as_sql().to_ascii_lowercase()));
-    }
-    s
 }
 
 /// Struct-level `check(...)` entries. The model names a check
@@ -1444,6 +1439,27 @@ mod tests {
         });
         let source = assert_round_trip(&Schema::new(vec![gin]), Dialect::Postgres);
         assert!(source.contains("using = \"gin\""), "{source}");
+        // Expression keys are written as the database prints them.
+        for d in [Dialect::Sqlite, Dialect::Postgres] {
+            let mut folded = Table {
+                name: "users".into(),
+                columns: vec![col("id", T::BigInt), col("email", T::Text)],
+                primary_key: pk("users", d, &["id"]),
+                ..Table::default()
+            };
+            folded.indexes.push(Index {
+                keys: vec![KeyOptions {
+                    expression: true,
+                    ..desc
+                }],
+                ..Index::new("ix_users_lower_email", strings(&["lower(email)"]), true)
+            });
+            let source = assert_round_trip(&Schema::new(vec![folded]), d);
+            assert!(
+                source.contains("fields = [\"(lower(email)) desc\"]"),
+                "{d}: {source}"
+            );
+        }
     }
 
     #[test]

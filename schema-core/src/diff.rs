@@ -490,9 +490,22 @@ fn match_items<'a, T>(
 /// server's own spelling: written into the model as the database prints
 /// it, a predicate always compares equal, since both sides are then the
 /// same text; the index's drop-and-create summary shows that spelling.
+/// Expression keys compare the same way, since PostgreSQL prints them
+/// back with casts too (`lower((email)::text)`).
 fn index_same(a: &Index, b: &Index) -> bool {
     let predicate = |i: &Index| i.predicate.as_deref().map(normalize_check_sql);
-    a.columns == b.columns
+    let keys = |ix: &Index| -> Vec<String> {
+        (0..ix.columns.len())
+            .map(|i| {
+                if ix.is_expression(i) {
+                    normalize_check_sql(&ix.columns[i])
+                } else {
+                    ix.columns[i].clone()
+                }
+            })
+            .collect()
+    };
+    keys(a) == keys(b)
         && a.unique == b.unique
         && a.keys == b.keys
         && a.include == b.include

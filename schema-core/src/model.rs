@@ -616,7 +616,8 @@ pub struct PrimaryKey {
 pub struct Index {
     /// Index name (`ix_<table>_<cols>` by default).
     pub name: String,
-    /// Column names, in index order.
+    /// The keys, in index order: column names, or for a key on an
+    /// expression ([`KeyOptions::expression`]) the expression's SQL.
     pub columns: Vec<String>,
     /// `CREATE UNIQUE INDEX`.
     #[cfg_attr(
@@ -672,6 +673,20 @@ impl Index {
         self.keys.get(i).copied().unwrap_or_default()
     }
 
+    /// Whether key `i` is an expression rather than a column.
+    pub fn is_expression(&self, i: usize) -> bool {
+        self.key(i).expression
+    }
+
+    /// The column names among the keys, expressions left out.
+    pub fn key_columns(&self) -> impl Iterator<Item = &str> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !self.is_expression(i))
+            .map(|(_, c)| c.as_str())
+    }
+
     /// Whether the index is a plain one: key columns and uniqueness only.
     pub fn is_plain(&self) -> bool {
         self.keys.iter().all(KeyOptions::is_default)
@@ -708,12 +723,37 @@ pub struct KeyOptions {
     /// indexed: MySQL's `col(10)`.
     #[cfg_attr(feature = "state", serde(skip_serializing_if = "Option::is_none"))]
     pub prefix: Option<u32>,
+    /// The key is an expression over the row's columns (`lower(email)`),
+    /// whose SQL stands in [`Index::columns`] where a column name would.
+    #[cfg_attr(feature = "state", serde(skip_serializing_if = "std::ops::Not::not"))]
+    pub expression: bool,
 }
 
 impl KeyOptions {
     /// Ascending, default NULLs order, the whole value.
     pub fn is_default(&self) -> bool {
         *self == KeyOptions::default()
+    }
+
+    /// The key `name` (a column or field, or an expression's SQL) with
+    /// these options, as the `fields` of `#[model(index(...))]` write it:
+    /// `name(10) desc nulls last`, `(lower(email)) desc`.
+    pub fn describe(&self, name: &str) -> String {
+        let mut s = if self.expression {
+            format!("({name})")
+        } else {
+            name.to_string()
+        };
+        if let Some(n) = self.prefix {
+            s.push_str(&format!("({n})"));
+        }
+        if self.desc {
+            s.push_str(" desc");
+        }
+        if let Some(n) = self.nulls {
+            s.push_str(&format!(" nulls {}", n.as_sql().to_ascii_lowercase()));
+        }
+        s
     }
 }
 

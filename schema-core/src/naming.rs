@@ -13,6 +13,16 @@ pub fn index(table: &str, columns: &[String]) -> String {
     format!("ix_{table}_{}", columns.join("_"))
 }
 
+/// The words of an expression key joined by `_`, lower-case, for an
+/// index's default name: `lower("email")` → `lower_email`.
+pub fn words(expr: &str) -> String {
+    expr.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
 /// `uq_<table>_<col1>_<col2>`
 pub fn unique(table: &str, columns: &[String]) -> String {
     format!("uq_{table}_{}", columns.join("_"))

@@ -538,20 +538,7 @@ fn index_shape(ix: &Index) -> String {
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let k = ix.key(i);
-            let mut s = c.clone();
-            if let Some(n) = k.prefix {
-                s.push_str(&format!("({n})"));
-            }
-            if k.desc {
-                s.push_str(" desc");
-            }
-            if let Some(n) = k.nulls {
-                s.push_str(&format!(" nulls {}", n.as_sql().to_ascii_lowercase()));
-            }
-            s
-        })
+        .map(|(i, c)| ix.key(i).describe(c))
         .collect();
     let mut s = format!("({})", keys.join(", "));
     if let Some(m) = &ix.method {

@@ -723,6 +723,7 @@ mod tests {
                 desc: true,
                 nulls: Some(NullsOrder::Last),
                 prefix: Some(4),
+                expression: false,
             }],
             include: vec!["b".into()],
             method: Some("gist".into()),

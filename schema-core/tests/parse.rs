@@ -860,6 +860,52 @@ fn table_to_tokens_builds_an_expression_with_crate_paths() {
 }
 
 #[test]
+fn expression_keys_are_sql_beside_fields() {
+    let t = parse(parse_quote! {
+        #[model(index(fields = ["(lower(email))", "created_at desc"]))]
+        #[model(index(fields = ["( (score + 1) * 2 ) DESC NULLS LAST"], unique, name = "ix_rank"))]
+        struct Post {
+            id: i64,
+            email: String,
+            created_at: NaiveDateTime,
+            score: i32,
+        }
+    });
+    let expression = KeyOptions {
+        expression: true,
+        ..KeyOptions::default()
+    };
+    assert_eq!(
+        t.indexes,
+        vec![
+            Index {
+                name: s("ix_post_lower_email_created_at"),
+                columns: strings(&["lower(email)", "created_at"]),
+                keys: vec![
+                    expression,
+                    KeyOptions {
+                        desc: true,
+                        ..KeyOptions::default()
+                    },
+                ],
+                ..Index::default()
+            },
+            Index {
+                name: s("ix_rank"),
+                columns: strings(&["(score + 1) * 2"]),
+                unique: true,
+                keys: vec![KeyOptions {
+                    desc: true,
+                    nulls: Some(NullsOrder::Last),
+                    ..expression
+                }],
+                ..Index::default()
+            },
+        ]
+    );
+}
+
+#[test]
 fn index_sort_orders_prefixes_include_method_and_predicate() {
     let t = parse(parse_quote! {
         #[model(index(fields = ["org_id", "created_at DESC", "score desc nulls last"], name = "ix_feed"))]

@@ -725,6 +725,40 @@ fn a_bad_sort_order_points_at_its_entry() {
 }
 
 #[test]
+fn a_bad_expression_key_points_at_its_entry() {
+    expect_error(
+        r#"#[model(index(fields = ["(lower(a)"]))] struct T { id: i64, a: String }"#,
+        "unclosed `(`",
+        "\"(lower(a)\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["( )"]))] struct T { id: i64, a: String }"#,
+        "empty expression",
+        "\"( )\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["(a)"]))] struct T { id: i64, a: String }"#,
+        "`(a)` is a plain column, not an expression",
+        "\"(a)\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["(lower(a)) dsc"]))] struct T { id: i64, a: String }"#,
+        "unexpected `dsc` in \"(lower(a)) dsc\"; did you mean `desc`?",
+        "\"(lower(a)) dsc\"",
+    );
+    expect_error(
+        r#"#[model(index(fields = ["(lower(a))(4)"]))] struct T { id: i64, a: String }"#,
+        "an expression key has no prefix length",
+        "\"(lower(a))(4)\"",
+    );
+    expect_error(
+        r#"#[model(unique(fields = ["(lower(a))"]))] struct T { id: i64, a: String }"#,
+        "a unique constraint covers columns only",
+        "\"(lower(a))\"",
+    );
+}
+
+#[test]
 fn a_sort_order_names_a_field_that_must_exist() {
     expect_error(
         r#"#[model(index(fields = ["b desc"]))] struct T { id: i64, a: i64 }"#,

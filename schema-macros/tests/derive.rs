@@ -99,6 +99,7 @@ mod every_key {
         #[derive(Debug, Model)]
         #[model(renamed_from = "old_items", comment = "All the things")]
         #[model(index(fields = ["code", "amount"], name = "ix_custom", unique))]
+        #[model(index(fields = ["(lower(note)) desc nulls last", "score(4)"], include = ["ratio"]))]
         #[model(check(name = "amount_positive", sql = "amount > 0"))]
         pub struct InventoryItem {
             #[model(primary_key, auto_increment = false, comment = "natural key")]
@@ -211,8 +212,16 @@ fn derived_table_has_the_expected_content() {
             .iter()
             .map(|i| i.name.as_str())
             .collect::<Vec<_>>(),
-        ["ix_inventory_item_sku", "ix_custom"]
+        [
+            "ix_inventory_item_sku",
+            "ix_custom",
+            "ix_inventory_item_lower_note_score"
+        ]
     );
+    let folded = &t.indexes[2];
+    assert_eq!(folded.columns, ["lower(note)", "score"]);
+    assert!(folded.is_expression(0) && !folded.is_expression(1));
+    assert_eq!(folded.key(1).prefix, Some(4));
     assert!(t.column("type").is_some());
 }
 

@@ -182,6 +182,7 @@ impl IndexWish {
                 _ => None,
             },
             prefix: None,
+            expression: false,
         }];
         ix.canonical_keys();
         if self.partial {

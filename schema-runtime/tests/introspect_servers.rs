@@ -458,6 +458,13 @@ fn desc_key() -> KeyOptions {
     }
 }
 
+fn expression_key() -> KeyOptions {
+    KeyOptions {
+        expression: true,
+        ..KeyOptions::default()
+    }
+}
+
 /// A table with the index options `d` can build, and (`changed`) the same
 /// with some of them changed.
 fn indexed_model(d: Dialect, changed: bool) -> Schema {
@@ -518,6 +525,30 @@ fn indexed_model(d: Dialect, changed: bool) -> Schema {
                 predicate: Some("kind IN ('a', 'b') AND score BETWEEN 1 AND 9".into()),
                 ..Index::new("ix_docs_listed", strs(&["score"]), false)
             });
+            // Expression keys, printed back with casts and parentheses.
+            t.indexes.push(Index {
+                keys: vec![
+                    expression_key(),
+                    KeyOptions::default(),
+                    KeyOptions {
+                        desc: true,
+                        ..expression_key()
+                    },
+                ],
+                ..Index::new(
+                    "ix_docs_folded",
+                    strs(&[
+                        "lower(kind)",
+                        "at",
+                        if changed {
+                            "score * 2 + 1"
+                        } else {
+                            "(score + 1) * 2"
+                        },
+                    ]),
+                    changed,
+                )
+            });
         }
         Dialect::Mysql => {
             t.indexes.push(Index {
@@ -566,6 +597,11 @@ fn index_options_cycle(live: &mut dyn Live) {
             .predicate
             .as_deref()
             .map(schema_core::dialect::normalize_check_sql);
+        for i in 0..ix.columns.len() {
+            if ix.is_expression(i) {
+                ix.columns[i] = schema_core::dialect::normalize_check_sql(&ix.columns[i]);
+            }
+        }
     }
     got.sort_by(|a, b| a.name.cmp(&b.name));
     want.sort_by(|a, b| a.name.cmp(&b.name));
@@ -634,6 +670,7 @@ CREATE INDEX child_brin ON child USING brin (b int4_minmax_ops);
 CREATE UNIQUE INDEX child_nulls ON child (a) NULLS NOT DISTINCT;
 CREATE INDEX legacy_text ON legacy (code text_pattern_ops);
 CREATE INDEX legacy_collated ON legacy (code COLLATE "C");
+CREATE INDEX legacy_expr_collated ON legacy ((lower(code)) COLLATE "C");
 COMMENT ON TABLE child IS 'kids';
 COMMENT ON COLUMN child.a IS 'the a';
 CREATE TABLE schema_revisions (revision text PRIMARY KEY);
@@ -733,10 +770,10 @@ fn postgres_reads_a_hand_written_schema() {
         schema_core::dialect::normalize_check_sql(&child.checks[0].sql),
         schema_core::dialect::normalize_check_sql("a > 0")
     );
-    // Constraint-backing indexes are not indexes; sort orders, INCLUDE
-    // columns, methods and predicates are read back; expressions, operator
-    // classes and collations other than the default, and NULLS NOT
-    // DISTINCT are reported apart.
+    // Constraint-backing indexes are not indexes; expression keys, sort
+    // orders, INCLUDE columns, methods and predicates are read back;
+    // operator classes and collations other than the default, and NULLS
+    // NOT DISTINCT are reported apart.
     let desc = KeyOptions {
         desc: true,
         ..KeyOptions::default()
@@ -755,6 +792,18 @@ fn postgres_reads_a_hand_written_schema() {
                 columns: strs(&["a"]),
                 unique: true,
                 include: strs(&["b"]),
+                ..Index::default()
+            },
+            Index {
+                name: "child_expr".into(),
+                columns: strs(&["a", "(b + 1)"]),
+                keys: vec![
+                    KeyOptions::default(),
+                    KeyOptions {
+                        expression: true,
+                        ..KeyOptions::default()
+                    }
+                ],
                 ..Index::default()
             },
             Index {
@@ -802,9 +851,9 @@ fn postgres_reads_a_hand_written_schema() {
     assert_eq!(
         special,
         [
-            "index child_expr on child (on expressions)",
             "index child_nulls on child (NULLS NOT DISTINCT)",
             "index legacy_collated on legacy (collation)",
+            "index legacy_expr_collated on legacy (collation)",
             "index legacy_text on legacy (operator class)",
         ]
     );

@@ -113,6 +113,15 @@ fn hand_written_ddl() {
         users.indexes,
         vec![
             Index {
+                name: "ix_expr".into(),
+                columns: vec!["lower(email)".into()],
+                keys: vec![KeyOptions {
+                    expression: true,
+                    ..KeyOptions::default()
+                }],
+                ..Default::default()
+            },
+            Index {
                 name: "ix_users_org_id_email".into(),
                 columns: vec!["org_id".into(), "email".into()],
                 unique: false,
@@ -125,7 +134,7 @@ fn hand_written_ddl() {
                 ..Default::default()
             },
         ],
-        "expression index left out"
+        "expression index read back"
     );
     let mut fks = users.foreign_keys.clone();
     fks.sort_by(|a, b| a.columns.cmp(&b.columns));

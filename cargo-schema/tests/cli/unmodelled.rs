@@ -52,7 +52,7 @@ pub struct Org {
 const BY_HAND: &str = "\
     CREATE VIEW active_users AS SELECT email FROM users WHERE active; \
     CREATE TRIGGER orgs_touch AFTER UPDATE ON orgs BEGIN SELECT 1; END; \
-    CREATE INDEX ix_users_lower_email ON users (lower(email));";
+    CREATE INDEX ix_users_email_nocase ON users (email COLLATE NOCASE);";
 
 #[test]
 fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
@@ -85,7 +85,7 @@ fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
         .says("view active_users, depends on users: dropping table users fails or leaves it broken")
         .never_says("trigger orgs_touch on orgs is lost")
         .never_says("slug")
-        .says("index ix_users_lower_email on users (on expressions) goes with table users");
+        .says("index ix_users_email_nocase on users (collation) goes with table users");
     let (_, file) = p.migration("drop users");
     assert!(
         file.contains("-- WARNING: view active_users, depends on users"),
@@ -105,7 +105,7 @@ fn objects_models_cannot_express_are_left_alone_and_named_in_warnings() {
         "{file}"
     );
     assert!(
-        !file.contains("DROP INDEX \"ix_users_lower_email\""),
+        !file.contains("DROP INDEX \"ix_users_email_nocase\""),
         "{file}"
     );
 }

@@ -175,8 +175,9 @@ pub(super) fn foreign_key_clause(d: Dialect, fk: &ForeignKey) -> String {
     s
 }
 
-/// `"a"(10) DESC NULLS LAST, "b"`: an index's key columns with the
-/// options each has. Only what the model asks for is written; the dialect
+/// `"a"(10) DESC NULLS LAST, "b", (lower("c"))`: an index's keys with the
+/// options each has, an expression in the parentheses every dialect
+/// accepts it in. Only what the model asks for is written; the dialect
 /// has refused what it cannot do before anything is rendered.
 pub(super) fn index_keys(d: Dialect, index: &Index) -> String {
     index
@@ -185,7 +186,11 @@ pub(super) fn index_keys(d: Dialect, index: &Index) -> String {
         .enumerate()
         .map(|(i, c)| {
             let key = index.key(i);
-            let mut s = d.quote_ident(c);
+            let mut s = if key.expression {
+                format!("({c})")
+            } else {
+                d.quote_ident(c)
+            };
             if let Some(n) = key.prefix {
                 s.push_str(&format!("({n})"));
             }

@@ -263,6 +263,8 @@ pub(crate) struct IndexSupport {
     pub(crate) include: bool,
     /// Partial indexes (`WHERE ...`).
     pub(crate) partial: bool,
+    /// Keys on expressions (`(lower(email))`).
+    pub(crate) expressions: bool,
     /// Access methods besides B-tree that `using` may name.
     pub(crate) methods: &'static [&'static str],
     /// Those of `methods` that can store `INCLUDE` columns too.
@@ -661,6 +663,13 @@ impl Dialect {
                 }
                 for (i, col) in ix.columns.iter().enumerate() {
                     let key = ix.key(i);
+                    if key.expression && !support.expressions {
+                        out.push(format!(
+                            "{at} has the expression key `({col})`, which {on} cannot index; \
+                             add a generated column computing it \
+                             (`#[model(generated = \"...\")]`) and index that field"
+                        ));
+                    }
                     if let (Some(n), false) = (key.nulls, support.nulls_order) {
                         let natural = support.natural_nulls(key.desc);
                         out.push(format!(
@@ -883,7 +892,11 @@ impl Dialect {
         for ix in &mut t.indexes {
             *ix = d.normalize_index(ix);
             ix.name = d.shorten(&ix.name);
-            shorten_all(&mut ix.columns);
+            for i in 0..ix.columns.len() {
+                if !ix.is_expression(i) {
+                    ix.columns[i] = d.shorten(&ix.columns[i]);
+                }
+            }
             shorten_all(&mut ix.include);
         }
         for uq in &mut t.uniques {

@@ -274,6 +274,9 @@ impl DialectImpl for Mysql {
             prefix_length: true,
             include: false,
             partial: false,
+            // MariaDB has no functional key parts; MySQL 8.0.13+ has, but
+            // one model must serve both servers.
+            expressions: false,
             methods: &[],
             include_methods: &[],
             foreign_keys_hold_their_index: true,

@@ -233,6 +233,7 @@ impl DialectImpl for Postgres {
             prefix_length: false,
             include: true,
             partial: true,
+            expressions: true,
             methods: &["hash", "gist", "spgist", "gin", "brin"],
             // SP-GiST too since PostgreSQL 14; 13 is still supported.
             include_methods: &["gist"],

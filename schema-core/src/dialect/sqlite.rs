@@ -194,6 +194,7 @@ impl DialectImpl for Sqlite {
             prefix_length: false,
             include: false,
             partial: true,
+            expressions: true,
             methods: &[],
             include_methods: &[],
             foreign_keys_hold_their_index: false,

@@ -255,11 +255,12 @@ pub(crate) struct IndexAttr {
 }
 
 /// One entry of `fields = [...]`: `"email"`, `"created_at desc"`,
-/// `"name(10)"`, `"score desc nulls last"`.
+/// `"name(10)"`, `"score desc nulls last"`, `"(lower(email))"`.
 pub(crate) struct KeySpec {
     /// The literal, for errors about the entry.
     pub(crate) lit: LitStr,
-    /// The Rust field name.
+    /// The Rust field name, or the SQL of an expression key
+    /// ([`KeyOptions::expression`]).
     pub(crate) field: String,
     /// Sort order and prefix length.
     pub(crate) options: KeyOptions,
@@ -270,13 +271,60 @@ pub(crate) struct KeySpec {
 const METHODS: &[&str] = &["btree", "hash", "gist", "spgist", "gin", "brin"];
 
 /// The shape of a key entry, for messages.
-const KEY_SHAPE: &str = "\"field\", \"field desc\", \"field asc nulls first\" or \"field(10)\"";
+const KEY_SHAPE: &str =
+    "\"field\", \"field desc\", \"field asc nulls first\", \"field(10)\" or \"(lower(field))\"";
+
+/// The expression of an entry that starts with `(`: the text up to the
+/// matching `)` (strings and quoted names may hold parentheses), and the
+/// rest of the entry.
+fn key_expression(text: &str) -> Result<(String, &str), String> {
+    let toks = crate::sql::lexer::tokenize(text, crate::sql::lexer::LexOptions::SQLITE);
+    let mut depth = 0usize;
+    for t in &toks {
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth -= 1;
+            if depth == 0 {
+                let expr = text[1..t.start].trim();
+                if expr.is_empty() {
+                    return Err(format!(
+                        "empty expression in {text:?}; an expression key is written \"(lower(email))\""
+                    ));
+                }
+                if expr.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    return Err(format!(
+                        "`({expr})` is a plain column, not an expression: write the field name \
+                         without parentheses"
+                    ));
+                }
+                return Ok((expr.to_string(), &text[t.end()..]));
+            }
+        }
+    }
+    Err(format!(
+        "unclosed `(` in {text:?}: an expression key is written \"(lower(email))\""
+    ))
+}
 
 /// Reads one `fields` entry: a field name, then optionally a prefix length
 /// in parentheses, `asc`/`desc` and `nulls first`/`nulls last` (keywords
-/// in any case). The error says what is wrong, for the literal's span.
+/// in any case); or an expression in parentheses, then the sort order.
+/// The error says what is wrong, for the literal's span.
 pub(crate) fn key_spec(text: &str) -> Result<(String, KeyOptions), String> {
     let text = text.trim();
+    if text.starts_with('(') {
+        let (expr, rest) = key_expression(text)?;
+        let (_, mut options) = key_spec(&format!("x {}", rest.trim_start()))
+            .map_err(|e| e.replace("\"x ", &format!("\"({expr}) ")))?;
+        if options.prefix.is_some() {
+            return Err(format!(
+                "an expression key has no prefix length in {text:?}; index `left(...)` of it instead"
+            ));
+        }
+        options.expression = true;
+        return Ok((expr, options));
+    }
     let name_end = text
         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
         .unwrap_or(text.len());
@@ -546,6 +594,17 @@ fn key_specs(cx: &Ctxt, lits: Vec<LitStr>, level: Level) -> Option<Vec<KeySpec>>
     let mut ok = true;
     for lit in lits {
         match key_spec(&lit.value()) {
+            Ok((_, options)) if level == Level::Unique && options.expression => {
+                cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "a unique constraint covers columns only; write \
+                         `index(fields = [{:?}], unique)` for a unique index on an expression",
+                        lit.value()
+                    ),
+                );
+                ok = false;
+            }
             Ok((_, options)) if level == Level::Unique && !options.is_default() => {
                 cx.error_spanned_by(
                     &lit,

@@ -9,7 +9,7 @@ use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, FieldsNamed, Ident, LitStr, Type};
 
-use super::attr::{Attr, ContainerAttrs, FieldAttrs, IndexAttr};
+use super::attr::{Attr, ContainerAttrs, FieldAttrs, IndexAttr, KeySpec};
 use super::case::snake_case;
 use super::ctxt::Ctxt;
 use super::enum_def::EnumField;
@@ -889,9 +889,28 @@ fn struct_indexes(
     names: &mut HashMap<String, ()>,
 ) {
     for entry in &container.indexes {
-        let keys: Vec<&LitStr> = entry.fields.iter().map(|k| &k.lit).collect();
-        let wanted: Vec<&str> = entry.fields.iter().map(|k| k.field.as_str()).collect();
-        let columns = resolve_fields(cx, &keys, &wanted, fields);
+        // Expression keys are SQL already; the others name Rust fields.
+        let named: Vec<&KeySpec> = entry
+            .fields
+            .iter()
+            .filter(|k| !k.options.expression)
+            .collect();
+        let keys: Vec<&LitStr> = named.iter().map(|k| &k.lit).collect();
+        let wanted: Vec<&str> = named.iter().map(|k| k.field.as_str()).collect();
+        let columns = resolve_fields(cx, &keys, &wanted, fields).map(|resolved| {
+            let mut resolved = resolved.into_iter();
+            entry
+                .fields
+                .iter()
+                .map(|k| {
+                    if k.options.expression {
+                        k.field.clone()
+                    } else {
+                        resolved.next().unwrap_or_default()
+                    }
+                })
+                .collect::<Vec<String>>()
+        });
         let include_names: Vec<String> = entry.include.iter().map(LitStr::value).collect();
         let include_wanted: Vec<&str> = include_names.iter().map(String::as_str).collect();
         let include_lits: Vec<&LitStr> = entry.include.iter().collect();
@@ -911,11 +930,21 @@ fn struct_indexes(
                 );
             }
         }
-        let name = entry
-            .name
-            .as_ref()
-            .map(LitStr::value)
-            .unwrap_or_else(|| naming::index(&table.name, &columns));
+        let name = entry.name.as_ref().map(LitStr::value).unwrap_or_else(|| {
+            let parts: Vec<String> = entry
+                .fields
+                .iter()
+                .zip(&columns)
+                .map(|(k, c)| {
+                    if k.options.expression {
+                        naming::words(c)
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            naming::index(&table.name, &parts)
+        });
         claim_name(cx, names, &name, entry_name_tokens(entry));
         let mut index = Index {
             name,

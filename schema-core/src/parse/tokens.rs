@@ -243,6 +243,7 @@ fn key_options(k: &KeyOptions, m: &TokenStream) -> TokenStream {
         desc,
         nulls,
         prefix,
+        expression,
     } = k;
     let nulls = match nulls {
         None => quote!(::core::option::Option::None),
@@ -253,7 +254,7 @@ fn key_options(k: &KeyOptions, m: &TokenStream) -> TokenStream {
         None => quote!(::core::option::Option::None),
         Some(n) => quote!(::core::option::Option::Some(#n)),
     };
-    quote!(#m::KeyOptions { desc: #desc, nulls: #nulls, prefix: #prefix })
+    quote!(#m::KeyOptions { desc: #desc, nulls: #nulls, prefix: #prefix, expression: #expression })
 }
 
 fn unique(u: &UniqueConstraint, m: &TokenStream) -> TokenStream {

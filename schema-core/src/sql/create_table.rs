@@ -75,6 +75,59 @@ pub fn index_predicate(sql: &str) -> Option<String> {
     None
 }
 
+/// The keys of a stored `CREATE INDEX name ON table (key, ...)` statement,
+/// each as written without its trailing `ASC`/`DESC` or `COLLATE`, an
+/// expression without the parentheses around it: `(lower("email")) DESC`
+/// reads as `lower("email")`. Empty when the statement has no key list.
+pub fn index_keys(sql: &str) -> Vec<String> {
+    let toks = tokens(sql);
+    let Some(on) = toks.iter().position(|t| t.is_word("ON")) else {
+        return Vec::new();
+    };
+    let Some(open) = (on..toks.len()).find(|&i| toks[i].is_punct("(")) else {
+        return Vec::new();
+    };
+    let Some((_, close)) = parenthesised(sql, &toks, open) else {
+        return Vec::new();
+    };
+    let mut keys = Vec::new();
+    let mut depth = 0usize;
+    let mut start = open + 1;
+    for i in open + 1..=close {
+        let t = &toks[i];
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") && depth > 0 {
+            depth -= 1;
+        } else if depth == 0 && (t.is_punct(",") || i == close) {
+            keys.push(key_text(sql, &toks[start..i]));
+            start = i + 1;
+        }
+    }
+    keys
+}
+
+/// One key of [`index_keys`] from its tokens.
+fn key_text(sql: &str, toks: &[Token<'_>]) -> String {
+    let mut end = toks.len();
+    // `COLLATE name` and a sort order close a key.
+    if let Some(c) = toks.iter().rposition(|t| t.is_word("COLLATE")) {
+        end = c;
+    }
+    while end > 0 && (toks[end - 1].is_word("ASC") || toks[end - 1].is_word("DESC")) {
+        end -= 1;
+    }
+    let toks = &toks[..end];
+    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+        return String::new();
+    };
+    if first.is_punct("(") && parenthesised(sql, toks, 0).is_some_and(|(_, c)| c == toks.len() - 1)
+    {
+        return sql[first.end()..last.start].trim().to_string();
+    }
+    sql[first.start..last.end()].trim().to_string()
+}
+
 /// A name as written by one token, unquoted.
 fn name_of(t: &Token<'_>) -> Option<String> {
     match t.kind {
@@ -222,6 +275,21 @@ mod tests {
         );
         assert_eq!(index_predicate("CREATE INDEX ix ON t (a)"), None);
         assert_eq!(index_predicate("CREATE INDEX ix ON t (a) -- WHERE b"), None);
+    }
+
+    #[test]
+    fn index_keys_are_read_with_expressions_unwrapped() {
+        assert_eq!(
+            index_keys(
+                r#"CREATE INDEX "ix" ON "t" ("a" DESC, (lower("b")), c || ',' ASC, (x) + (y)) WHERE a > 0"#
+            ),
+            vec![r#""a""#, r#"lower("b")"#, "c || ','", "(x) + (y)"]
+        );
+        assert_eq!(
+            index_keys("CREATE UNIQUE INDEX ix ON t(a COLLATE NOCASE)"),
+            vec!["a"]
+        );
+        assert!(index_keys("CREATE INDEX ix").is_empty());
     }
 
     #[test]

@@ -474,6 +474,7 @@ fn index_postgres_options() {
                 desc: true,
                 nulls: Some(NullsOrder::Last),
                 prefix: None,
+                expression: false,
             },
             KeyOptions {
                 nulls: Some(NullsOrder::First),
@@ -509,6 +510,44 @@ fn partial_index() {
     });
     run_case_on(
         "partial_index",
+        schema(vec![events()]),
+        schema(vec![after]),
+        &[Dialect::Sqlite, Dialect::Postgres],
+    );
+}
+
+/// Keys on expressions, beside a column key and with a sort order: written
+/// in parentheses, unquoted, as the model has them.
+#[test]
+fn expression_index() {
+    let mut after = events();
+    after.indexes.push(Index {
+        name: "ix_events_folded".into(),
+        columns: vec!["lower(kind)".into(), "at".into()],
+        keys: vec![
+            KeyOptions {
+                expression: true,
+                ..KeyOptions::default()
+            },
+            desc(),
+        ],
+        ..Index::default()
+    });
+    after.indexes.push(Index {
+        name: "uq_events_day".into(),
+        columns: vec!["user_id".into(), "(user_id % 7) + 1".into()],
+        unique: true,
+        keys: vec![
+            KeyOptions::default(),
+            KeyOptions {
+                expression: true,
+                ..KeyOptions::default()
+            },
+        ],
+        ..Index::default()
+    });
+    run_case_on(
+        "expression_index",
         schema(vec![events()]),
         schema(vec![after]),
         &[Dialect::Sqlite, Dialect::Postgres],
@@ -581,6 +620,7 @@ fn default_nulls_orders_fold_away() {
                 desc: true,
                 nulls,
                 prefix: None,
+                expression: false,
             }],
             ..Index::default()
         });
@@ -648,6 +688,27 @@ fn unsupported_index_attributes_are_named() {
         "{}",
         problems[0]
     );
+    // MariaDB has no functional key parts: the way out is a generated
+    // column.
+    let mut folded = events();
+    folded.indexes.push(Index {
+        keys: vec![KeyOptions {
+            expression: true,
+            ..KeyOptions::default()
+        }],
+        ..Index::new("ix_folded", vec!["lower(kind)".into()], false)
+    });
+    let folded = schema(vec![folded]);
+    let problems = Dialect::Mysql.unsupported_in(&folded);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("expression key `(lower(kind))`")
+            && problems[0].contains("generated column"),
+        "{}",
+        problems[0]
+    );
+    assert!(Dialect::Sqlite.unsupported_in(&folded).is_empty());
+    assert!(Dialect::Postgres.unsupported_in(&folded).is_empty());
     // `btree` is every dialect's default: no request at all.
     let mut plain = events();
     plain.indexes.push(Index {

@@ -425,6 +425,7 @@ fn assemble(
             desc: ix.collation.as_deref() == Some("D"),
             nulls: None,
             prefix: ix.sub_part.and_then(|n| u32::try_from(n).ok()),
+            expression: false,
         };
         let index = match table.indexes.iter_mut().find(|i| i.name == ix.index_name) {
             Some(index) => index,

@@ -14,10 +14,11 @@
 //!   integer primary-key column), which is then reported without a default;
 //! - primary key, unique, foreign-key and check constraints with their
 //!   names and columns in key order; foreign-key actions;
-//! - indexes that do not back a constraint, with their key columns in
-//!   order, each one's sort order (`DESC`, a `NULLS` order other than the
-//!   direction's default), `INCLUDE` columns, a method other than B-tree
-//!   and the predicate of a partial index as `pg_get_expr` prints it;
+//! - indexes that do not back a constraint, with their keys in order
+//!   (columns, or expressions as `pg_get_indexdef` prints them), each
+//!   one's sort order (`DESC`, a `NULLS` order other than the direction's
+//!   default), `INCLUDE` columns, a method other than B-tree and the
+//!   predicate of a partial index as `pg_get_expr` prints it;
 //! - table and column comments (joined from `pg_description`, not one
 //!   `col_description()` call per column);
 //! - a column's collation where it is not its type's default;
@@ -28,9 +29,8 @@
 //! routines, sequences no column owns, enum types no column uses,
 //! domain/composite/range types,
 //! partitioned tables and their partitions (neither is a table of the
-//! model), exclusion constraints, and indexes on
-//! expressions, with an operator class or collation other than their
-//! columns' default, or `NULLS NOT DISTINCT`.
+//! model), exclusion constraints, and indexes with an operator class or
+//! collation other than their keys' default, or `NULLS NOT DISTINCT`.
 //!
 //! Not reported at all: the `NOT VALID` / `DEFERRABLE` flags of
 //! constraints.
@@ -168,11 +168,12 @@ WHERE n.nspname = $1 AND c.relkind = 'r' AND NOT c.relispartition
 ORDER BY con.conrelid, con.conname";
 
 /// Indexes that back no primary key, unique or exclusion constraint of
-/// their table: key columns (not `INCLUDE`d ones) in order with their
-/// `indoption` bits (1 = `DESC`, 2 = `NULLS FIRST`), the `INCLUDE`
-/// columns, the access method and the predicate as `pg_get_expr` prints
-/// it. `unmodelled` says why a model cannot describe one (expression
-/// keys, an operator class or collation other than the column's default,
+/// their table: keys (not `INCLUDE`d columns) in order with their
+/// `indoption` bits (1 = `DESC`, 2 = `NULLS FIRST`) and whether each is an
+/// expression, the `INCLUDE` columns, the access method and the predicate
+/// as `pg_get_expr` prints it. `unmodelled` says why a model cannot
+/// describe one (an operator class, or a collation other than the
+/// column's default or, for an expression, the database's,
 /// `NULLS NOT DISTINCT`, which PostgreSQL 15 added and `to_jsonb` reads
 /// without failing on older servers); empty for the others.
 const INDEXES_SQL: &str = "\
@@ -181,7 +182,6 @@ SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
        am.amname::text AS method,
        pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        concat_ws(', ',
-         CASE WHEN i.indexprs IS NOT NULL THEN 'on expressions' END,
          CASE WHEN EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opc, ord)
                            JOIN pg_catalog.pg_opclass o ON o.oid = k.opc
                            WHERE k.ord <= i.indnkeyatts AND NOT o.opcdefault)
@@ -190,6 +190,9 @@ SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
                            JOIN pg_catalog.pg_attribute a
                              ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.ord - 1]
                            WHERE k.coll <> 0 AND k.coll <> a.attcollation)
+                OR EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS k(coll, ord)
+                           JOIN pg_catalog.pg_collation co ON co.oid = k.coll
+                           WHERE i.indkey[k.ord - 1] = 0 AND co.collname <> 'default')
               THEN 'collation' END,
          CASE WHEN (to_jsonb(i) ->> 'indnullsnotdistinct')::bool
               THEN 'NULLS NOT DISTINCT' END) AS unmodelled,
@@ -201,6 +204,10 @@ SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS name,
                ON a.attrelid = i.indrelid AND a.attnum = k.attnum
              WHERE k.ord <= i.indnkeyatts
              ORDER BY k.ord) AS columns,
+       ARRAY(SELECT k.attnum = 0
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+             WHERE k.ord <= i.indnkeyatts
+             ORDER BY k.ord) AS expressions,
        ARRAY(SELECT o::int4 FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS k(o, ord)
              WHERE k.ord <= i.indnkeyatts
              ORDER BY k.ord) AS options,
@@ -403,6 +410,10 @@ struct IndexRow {
     unmodelled: String,
     #[diesel(sql_type = Array<Text>)]
     columns: Vec<String>,
+    /// Per key: whether it is an expression (`columns` then holds it as
+    /// `pg_get_indexdef` prints it).
+    #[diesel(sql_type = Array<Bool>)]
+    expressions: Vec<bool>,
     /// Per key column: bit 1 `DESC`, bit 2 `NULLS FIRST`.
     #[diesel(sql_type = Array<Int4>)]
     options: Vec<i32>,
@@ -520,7 +531,8 @@ fn assemble(
             let keys = ix
                 .options
                 .iter()
-                .map(|&o| {
+                .zip(ix.expressions.iter().chain(std::iter::repeat(&false)))
+                .map(|(&o, &expression)| {
                     let desc = o & 1 != 0;
                     let nulls_first = o & 2 != 0;
                     KeyOptions {
@@ -533,6 +545,7 @@ fn assemble(
                             _ => None,
                         },
                         prefix: None,
+                        expression,
                     }
                 })
                 .collect();

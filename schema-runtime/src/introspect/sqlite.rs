@@ -11,15 +11,16 @@
 //! single `INTEGER` primary key of a table whose SQL says `AUTOINCREMENT` as
 //! `auto_increment`; defaults verbatim as [`DefaultValue::Sql`].
 //!
-//! Indexes of origin `c` come with each key's `DESC` and, for a partial
-//! index, the predicate as its stored `CREATE INDEX` wrote it.
+//! Indexes of origin `c` come with each key's `DESC`, an expression key's
+//! text and, for a partial index, the predicate, as its stored `CREATE
+//! INDEX` wrote them.
 //!
 //! A generated column comes with its expression as the stored `CREATE
 //! TABLE` wrote it, and whether it is `STORED`.
 //!
-//! Views, triggers and indexes on expressions or with an explicit
-//! `COLLATE` are reported as [`Unmodelled`] objects; a view's or
-//! trigger's uses are the tables and views its SQL mentions.
+//! Views, triggers and indexes with an explicit `COLLATE` are reported as
+//! [`Unmodelled`] objects; a view's or trigger's uses are the tables and
+//! views its SQL mentions.
 
 use std::collections::BTreeMap;
 
@@ -313,16 +314,19 @@ pub(crate) fn introspect(
             continue;
         };
         let sql = entry.sql.as_deref().unwrap_or_default();
-        // An expression has no column name; an explicit COLLATE is not
-        // something a model says.
+        // An expression has no column name: its text is the stored
+        // statement's (which must then list every key). An explicit
+        // COLLATE is not something a model says.
+        let written = create_table::index_keys(sql);
         let on_expressions = entry.keys.iter().any(|(c, _)| c.is_none());
+        let unread = on_expressions && written.len() != entry.keys.len();
         let collated = create_table::has_keyword(sql, "COLLATE");
-        if on_expressions || collated {
+        if unread || collated {
             let mut why = Vec::new();
             if entry.partial {
                 why.push("partial");
             }
-            if on_expressions {
+            if unread {
                 why.push("on expressions");
             }
             if collated {
@@ -338,7 +342,12 @@ pub(crate) fn introspect(
             });
             continue;
         }
-        let columns: Vec<String> = entry.keys.iter().filter_map(|(c, _)| c.clone()).collect();
+        let columns: Vec<String> = entry
+            .keys
+            .iter()
+            .zip(written.iter().map(Some).chain(std::iter::repeat(None)))
+            .map(|((c, _), text)| c.clone().or_else(|| text.cloned()).unwrap_or_default())
+            .collect();
         if entry.origin == "u" {
             table.uniques.push(UniqueConstraint { name: idx, columns });
             continue;
@@ -350,8 +359,9 @@ pub(crate) fn introspect(
             keys: entry
                 .keys
                 .iter()
-                .map(|&(_, desc)| KeyOptions {
-                    desc,
+                .map(|(c, desc)| KeyOptions {
+                    desc: *desc,
+                    expression: c.is_none(),
                     ..KeyOptions::default()
                 })
                 .collect(),
