@@ -14,6 +14,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::dialect::same_generation;
 use crate::model::{Schema, Unmodelled, UnmodelledKind};
 use crate::ops::Op;
 
@@ -189,6 +190,17 @@ pub fn warnings(live: &Schema, ops: &[Op]) -> Vec<String> {
                     ));
                 }
             }
+            // PostgreSQL makes such a column again (drop and add).
+            Op::AlterColumn { table, old, new } if !same_generation(old, new) => {
+                for u in users(live, table, Some(&old.name)) {
+                    out.push(format!(
+                        "{u}: changing how {table}.{} is generated may drop and add the column \
+                         again, which fails while it depends on the column; drop it before and \
+                         recreate it after, in this migration",
+                        old.name
+                    ));
+                }
+            }
             Op::AlterColumn { table, old, new } if old.ty != new.ty => {
                 for u in users(live, table, Some(&old.name)) {
                     out.push(format!(
@@ -226,7 +238,7 @@ fn attached<'a>(live: &'a Schema, table: &'a str) -> impl Iterator<Item = &'a Un
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Column, Index, LogicalType, Table, Use};
+    use crate::model::{Column, Generated, Index, LogicalType, Table, Use};
 
     fn table(name: &str, cols: &[&str]) -> Table {
         Table {
@@ -330,6 +342,28 @@ mod tests {
         let w = warnings(&s, &[drop_col("id")]);
         assert!(
             w.len() == 1 && w[0].starts_with("partitioned table payment"),
+            "{w:#?}"
+        );
+        // A column the view reads made generated: it may be made again.
+        let name = customer.column("name").unwrap().clone();
+        let w = warnings(
+            &s,
+            &[Op::AlterColumn {
+                table: "customer".into(),
+                old: name.clone(),
+                new: Column {
+                    generated: Some(Generated {
+                        expr: "upper(code)".into(),
+                        stored: true,
+                    }),
+                    ..name
+                },
+            }],
+        );
+        assert!(
+            w.len() == 1
+                && w[0].starts_with("view customer_list")
+                && w[0].contains("changing how customer.name is generated"),
             "{w:#?}"
         );
         let w = warnings(

@@ -8,6 +8,7 @@ mod collation;
 mod config_fuzz;
 mod dialects;
 mod enums;
+mod features;
 mod flow;
 mod generated;
 mod graph;
