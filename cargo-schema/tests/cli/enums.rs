@@ -2,9 +2,7 @@
 //! MariaDB: autogenerate, upgrade, the fixpoint, a value added, and
 //! downgrades that restore the catalog.
 
-use schema_runtime::Connection;
-
-use crate::support::{models_project, psql, Scratch, TestProject};
+use crate::support::{execute, models_project, psql, revision_of, Scratch, TestProject};
 
 const V1: &str = r#"
 use schema_runtime::{Model, ModelEnum};
@@ -40,20 +38,6 @@ fn v2() -> String {
         "    InProgress,\n    Closed,",
         "    InProgress,\n    Blocked,\n    Closed,\n    Archived,",
     )
-}
-
-fn execute(url: &str, sql: &str) {
-    let mut conn = Connection::establish(url).expect("connect");
-    conn.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-/// The revision id in a migration file's header.
-fn revision_of(text: &str) -> String {
-    text.lines()
-        .find_map(|l| l.strip_prefix("-- revision: "))
-        .unwrap_or_else(|| panic!("no revision header in\n{text}"))
-        .trim()
-        .to_string()
 }
 
 /// The whole life cycle on the database `url`; `insert` runs SQL there.

@@ -10,7 +10,7 @@ use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
 use schema_runtime::Connection;
 
-use crate::support::{models_project, psql, Scratch, TestProject};
+use crate::support::{execute, models_project, psql, revision_of, Scratch, TestProject};
 
 /// What one database can be asked for.
 struct Features {
@@ -146,20 +146,6 @@ pub struct Post {{
         doubled = pick("score * 2", "score * 3"),
         storage = f.storage,
     )
-}
-
-/// The revision id in a migration file's header.
-fn revision_of(text: &str) -> String {
-    text.lines()
-        .find_map(|l| l.strip_prefix("-- revision: "))
-        .unwrap_or_else(|| panic!("no revision header in\n{text}"))
-        .trim()
-        .to_string()
-}
-
-fn execute(url: &str, sql: &str) {
-    let mut conn = Connection::establish(url).expect("connect");
-    conn.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// The life cycle on `url`; `read` returns a query's single value as

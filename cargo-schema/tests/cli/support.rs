@@ -310,3 +310,18 @@ impl Drop for Scratch {
         }
     }
 }
+
+/// Runs `sql` on the database at `url`.
+pub fn execute(url: &str, sql: &str) {
+    let mut conn = schema_runtime::Connection::establish(url).expect("connect");
+    conn.execute(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The revision id in a migration file's header.
+pub fn revision_of(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix("-- revision: "))
+        .unwrap_or_else(|| panic!("no revision header in\n{text}"))
+        .trim()
+        .to_string()
+}
