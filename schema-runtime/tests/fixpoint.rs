@@ -232,6 +232,9 @@ enum Change {
     /// whether it is stored (where the dialect has both), or makes it a
     /// plain column.
     Regenerate(usize),
+    /// Adds an index on an expression over the key (`id % 7`, descending
+    /// or not), or drops the one there (not on MySQL, which has none).
+    ToggleExpressionIndex(bool),
 }
 
 /// A collation every database of `d`'s kind has, other than the default.
@@ -262,6 +265,7 @@ fn arb_change() -> impl Strategy<Value = Change> {
         arb_wish().prop_map(Change::ReshapeIndex),
         any::<usize>().prop_map(Change::Recollate),
         any::<usize>().prop_map(Change::Regenerate),
+        any::<bool>().prop_map(Change::ToggleExpressionIndex),
     ]
 }
 
@@ -528,9 +532,29 @@ fn mutate(d: Dialect, a: &Schema, which: usize, changes: &[Change]) -> Schema {
                     t.indexes.clear();
                 }
             }
+            Change::ToggleExpressionIndex(desc) if d != Dialect::Mysql => {
+                // Over the key, which no other change touches.
+                let name = format!("ix_{}_id_7", t.name);
+                if t.indexes.iter().any(|ix| ix.name == name) {
+                    t.indexes.retain(|ix| ix.name != name);
+                } else {
+                    t.indexes.push(Index {
+                        keys: vec![KeyOptions {
+                            desc: *desc,
+                            expression: true,
+                            ..KeyOptions::default()
+                        }],
+                        ..Index::new(name, vec!["id % 7".into()], false)
+                    });
+                }
+            }
             Change::ReshapeIndex(wish) => {
                 let table = t.clone();
-                if let Some(ix) = t.indexes.first_mut() {
+                if let Some(ix) = t
+                    .indexes
+                    .first_mut()
+                    .filter(|ix| !ix.keys.iter().any(|k| k.expression))
+                {
                     let (name, columns, unique) = (ix.name.clone(), ix.columns.clone(), ix.unique);
                     *ix = Index::new(name, columns, unique);
                     wish.apply(ix, &table);
